@@ -1,0 +1,413 @@
+//! [`Coauth`]: the configured sign-in service, built with [`CoauthBuilder`].
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::Response;
+use url::Url;
+
+use crate::http_client::HttpClient;
+use crate::provider::{AuthResult, Provider};
+use crate::seal::FlowSealer;
+use crate::{ConfigError, Error};
+
+/// Shortest app secret accepted, in bytes.
+pub const MIN_SECRET_LEN: usize = 32;
+/// Longest flow lifetime accepted: a sign-in that takes longer starts again.
+pub const MAX_FLOW_LIFETIME: Duration = Duration::from_secs(600);
+
+/// The time source for flow expiry. Apps use the system clock; tests can move time.
+pub trait Clock: Send + Sync + 'static {
+    /// Seconds since the Unix epoch.
+    fn now_unix(&self) -> u64;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_unix(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs())
+    }
+}
+
+/// App code that turns a successful sign-in into the `result` resource's answer, for example
+/// after looking the user up and setting the app's own session cookie.
+///
+/// It receives the full [`AuthResult`], provider credentials included, and the request's
+/// head (headers, cookies). Whatever it answers, coauth adds `Cache-Control: no-store`
+/// unless the hook set a `Cache-Control` itself.
+#[async_trait]
+pub trait ResultHook: Send + Sync + 'static {
+    /// Builds the answer for a successful sign-in, or refuses it with an [`Error`].
+    async fn respond(
+        &self,
+        result: AuthResult,
+        request: &http::request::Parts,
+    ) -> Result<Response<Bytes>, Error>;
+}
+
+/// A [`ResultHook`] made from an async closure; see [`result_hook`].
+pub struct FnResultHook<F>(F);
+
+/// Makes a [`ResultHook`] from an async closure.
+///
+/// ```
+/// use coauth_core::{result_hook, resources::json_response};
+/// let hook = result_hook(|result, _request| async move {
+///     // Find or create the user by (provider, id) here, then set a session cookie.
+///     let body = serde_json::json!({ "welcome": result.user.name });
+///     Ok(json_response(http::StatusCode::OK, &body))
+/// });
+/// # let _ = hook;
+/// ```
+pub fn result_hook<F, Fut>(hook: F) -> FnResultHook<F>
+where
+    F: Fn(AuthResult, http::request::Parts) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Response<Bytes>, Error>> + Send + 'static,
+{
+    FnResultHook(hook)
+}
+
+#[async_trait]
+impl<F, Fut> ResultHook for FnResultHook<F>
+where
+    F: Fn(AuthResult, http::request::Parts) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Response<Bytes>, Error>> + Send + 'static,
+{
+    async fn respond(
+        &self,
+        result: AuthResult,
+        request: &http::request::Parts,
+    ) -> Result<Response<Bytes>, Error> {
+        (self.0)(result, request.clone()).await
+    }
+}
+
+/// The configured sign-in service: providers, allowed redirect URIs and origins, sealing
+/// keys and policies. Cheap to clone; share one per app.
+#[derive(Clone)]
+pub struct Coauth {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) sealer: FlowSealer,
+    pub(crate) providers: HashMap<String, Arc<dyn Provider>>,
+    pub(crate) redirect_uris: Vec<String>,
+    pub(crate) origins: Vec<String>,
+    pub(crate) flow_lifetime: u64,
+    pub(crate) expose_credentials: bool,
+    pub(crate) result_hook: Option<Arc<dyn ResultHook>>,
+    pub(crate) http: Arc<dyn HttpClient>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Coauth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut providers: Vec<_> = self.inner.providers.keys().collect();
+        providers.sort();
+        f.debug_struct("Coauth")
+            .field("providers", &providers)
+            .field("redirect_uris", &self.inner.redirect_uris)
+            .field("origins", &self.inner.origins)
+            .field("flow_lifetime", &self.inner.flow_lifetime)
+            .field("expose_credentials", &self.inner.expose_credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Coauth {
+    /// Starts a configuration.
+    pub fn builder() -> CoauthBuilder {
+        CoauthBuilder::default()
+    }
+
+    /// Whether provider credentials are included in the browser's result.
+    pub fn exposes_credentials(&self) -> bool {
+        self.inner.expose_credentials
+    }
+}
+
+/// Configuration of a [`Coauth`].
+///
+/// ```
+/// use coauth_core::{Coauth, presets::GitHub};
+/// let coauth = Coauth::builder()
+///     .secret("a random app secret, at least 32 bytes long!")
+///     .provider("github", GitHub::new("client-id", "client-secret").build())
+///     .redirect_uri("https://app.example/coauth/result_page")
+///     .build()
+///     .expect("valid configuration");
+/// # let _ = coauth;
+/// ```
+pub struct CoauthBuilder {
+    secret: Option<Vec<u8>>,
+    previous_secrets: Vec<Vec<u8>>,
+    providers: HashMap<String, Arc<dyn Provider>>,
+    redirect_uris: Vec<String>,
+    origins: Vec<String>,
+    flow_lifetime: Duration,
+    expose_credentials: bool,
+    result_hook: Option<Arc<dyn ResultHook>>,
+    http: Option<Arc<dyn HttpClient>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for CoauthBuilder {
+    fn default() -> Self {
+        CoauthBuilder {
+            secret: None,
+            previous_secrets: Vec::new(),
+            providers: HashMap::new(),
+            redirect_uris: Vec::new(),
+            origins: Vec::new(),
+            flow_lifetime: MAX_FLOW_LIFETIME,
+            expose_credentials: false,
+            result_hook: None,
+            http: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl CoauthBuilder {
+    /// The app secret flows are sealed with: at least 32 random bytes, the same on every
+    /// server of the app.
+    pub fn secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.secret = Some(secret.as_ref().to_vec());
+        self
+    }
+
+    /// An earlier app secret whose flows are still accepted (key rotation): set the new
+    /// secret, keep the old one here for one flow lifetime, then remove it.
+    pub fn previous_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.previous_secrets.push(secret.as_ref().to_vec());
+        self
+    }
+
+    /// Registers a provider under the name the client sends as `providerType`.
+    pub fn provider(mut self, name: impl Into<String>, provider: impl Provider) -> Self {
+        self.providers.insert(name.into(), Arc::new(provider));
+        self
+    }
+
+    /// Allows one exact redirect URI (the result page's full URL, registered at the
+    /// providers). Call once per URI.
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uris.push(uri.into());
+        self
+    }
+
+    /// Allows an origin (`https://app.example`) to call the resources. When none is given,
+    /// the origins of the redirect URIs are allowed.
+    pub fn allowed_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origins.push(origin.into());
+        self
+    }
+
+    /// How long a started sign-in stays valid. Default and maximum 10 minutes.
+    pub fn flow_lifetime(mut self, lifetime: Duration) -> Self {
+        self.flow_lifetime = lifetime;
+        self
+    }
+
+    /// Whether provider credentials (access token, ...) reach the browser. Default `false`;
+    /// the result hook always sees them.
+    pub fn expose_credentials(mut self, expose: bool) -> Self {
+        self.expose_credentials = expose;
+        self
+    }
+
+    /// App code that builds the `result` answer; see [`ResultHook`].
+    pub fn result_hook(mut self, hook: impl ResultHook) -> Self {
+        self.result_hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// The outbound HTTP client. Default: [`crate::HyperClient`] with its defaults.
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.http = Some(Arc::new(client));
+        self
+    }
+
+    /// The time source. Default: the system clock.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Checks the configuration and builds the service.
+    pub fn build(mut self) -> Result<Coauth, ConfigError> {
+        let secret = self
+            .secret
+            .take()
+            .ok_or_else(|| ConfigError("an app secret is required".into()))?;
+        if secret.len() < MIN_SECRET_LEN
+            || self.previous_secrets.iter().any(|s| s.len() < MIN_SECRET_LEN)
+        {
+            return Err(ConfigError(format!(
+                "the app secret must be at least {MIN_SECRET_LEN} bytes"
+            )));
+        }
+        if self.providers.is_empty() {
+            return Err(ConfigError("at least one provider is required".into()));
+        }
+        if let Some(name) = self.providers.keys().find(|name| !valid_provider_name(name)) {
+            return Err(ConfigError(format!(
+                "provider name {name:?} must be 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'"
+            )));
+        }
+        if self.redirect_uris.is_empty() {
+            return Err(ConfigError("at least one redirect URI is required".into()));
+        }
+        let mut derived_origins = Vec::new();
+        for uri in &self.redirect_uris {
+            derived_origins.push(check_app_url(uri, "redirect URI")?);
+        }
+        let origins = if self.origins.is_empty() {
+            derived_origins
+        } else {
+            let mut origins = Vec::new();
+            for origin in &self.origins {
+                let normalized = check_app_url(origin, "allowed origin")?;
+                if normalized != origin.trim_end_matches('/') {
+                    return Err(ConfigError(format!(
+                        "allowed origin {origin:?} must be scheme://host[:port] only"
+                    )));
+                }
+                origins.push(normalized);
+            }
+            origins
+        };
+        if self.flow_lifetime.is_zero() || self.flow_lifetime > MAX_FLOW_LIFETIME {
+            return Err(ConfigError(
+                "the flow lifetime must be between 1 second and 10 minutes".into(),
+            ));
+        }
+        let http = match self.http.take() {
+            Some(http) => http,
+            None => default_http_client()?,
+        };
+        Ok(Coauth {
+            inner: Arc::new(Inner {
+                sealer: FlowSealer::new(&secret, &self.previous_secrets),
+                providers: self.providers,
+                redirect_uris: self.redirect_uris,
+                origins,
+                flow_lifetime: self.flow_lifetime.as_secs().max(1),
+                expose_credentials: self.expose_credentials,
+                result_hook: self.result_hook,
+                http,
+                clock: self.clock,
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "hyper-client")]
+fn default_http_client() -> Result<Arc<dyn HttpClient>, ConfigError> {
+    Ok(Arc::new(crate::HyperClient::default()))
+}
+
+#[cfg(not(feature = "hyper-client"))]
+fn default_http_client() -> Result<Arc<dyn HttpClient>, ConfigError> {
+    Err(ConfigError(
+        "no HTTP client: enable the hyper-client feature or call http_client()".into(),
+    ))
+}
+
+fn valid_provider_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Checks an app-side URL (redirect URI or origin) and returns its origin. Plain http is
+/// accepted for loopback hosts only, where browsers treat it as a secure context.
+fn check_app_url(value: &str, what: &str) -> Result<String, ConfigError> {
+    let url = Url::parse(value).map_err(|e| ConfigError(format!("{what} {value:?}: {e}")))?;
+    if url.fragment().is_some() {
+        return Err(ConfigError(format!("{what} {value:?} must not have a fragment")));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if crate::resources::is_loopback_host(url.host_str().unwrap_or("")) => {}
+        _ => {
+            return Err(ConfigError(format!(
+                "{what} {value:?} must use https (http is allowed on loopback only)"
+            )));
+        }
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::GitHub;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    fn base() -> CoauthBuilder {
+        Coauth::builder()
+            .secret(SECRET)
+            .provider("github", GitHub::new("id", "secret").build())
+            .redirect_uri("https://app.example/coauth/result_page")
+    }
+
+    #[test]
+    fn valid_configuration_derives_origins() {
+        let coauth = base().build().unwrap();
+        assert_eq!(coauth.inner.origins, ["https://app.example"]);
+        assert!(!coauth.exposes_credentials());
+    }
+
+    #[test]
+    fn short_secret_is_refused() {
+        assert!(base().secret("short").build().is_err());
+        assert!(base().previous_secret("short").build().is_err());
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        assert!(base().redirect_uri("http://app.example/r").build().is_err());
+        assert!(base().redirect_uri("http://127.0.0.1:8080/r").build().is_ok());
+        assert!(base().redirect_uri("http://localhost:8080/r").build().is_ok());
+    }
+
+    #[test]
+    fn origins_must_be_bare() {
+        assert!(base().allowed_origin("https://app.example/path").build().is_err());
+        assert!(base().allowed_origin("https://app.example").build().is_ok());
+    }
+
+    #[test]
+    fn flow_lifetime_is_bounded() {
+        assert!(base().flow_lifetime(Duration::from_secs(601)).build().is_err());
+        assert!(base().flow_lifetime(Duration::ZERO).build().is_err());
+        assert!(base().flow_lifetime(Duration::from_secs(60)).build().is_ok());
+    }
+
+    #[test]
+    fn provider_names_are_checked() {
+        assert!(base().provider("bad name", GitHub::new("a", "b").build()).build().is_err());
+        assert!(base().redirect_uri("https://a.example/r#frag").build().is_err());
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let text = format!("{:?}", base().build().unwrap());
+        assert!(!text.contains(SECRET));
+        assert!(text.contains("github"));
+    }
+}

@@ -1,0 +1,417 @@
+//! The two steps of a sign-in, as plain async functions on [`Coauth`]: `auth_url` starts a
+//! flow, `result` finishes it. The HTTP resources call them; an app can call them from its
+//! own endpoints too (the client's `customAuthResultRequest`).
+
+use std::collections::BTreeMap;
+
+use http::{HeaderMap, HeaderValue, header};
+
+use crate::config::Coauth;
+use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_b64};
+use crate::protocol::{AuthUrlRequest, AuthUrlResponse, Mode, ResultRequest, check_provider_name};
+use crate::provider::{AuthResult, FinishContext, Provider, StartContext};
+use crate::seal::{FlowState, MAX_BLOB_LEN};
+use crate::Error;
+
+/// Name of the binding cookie on https origins (`__Host-`: Secure, Path=/, no Domain).
+pub const BINDING_COOKIE_SECURE: &str = "__Host-coauth-binding";
+/// Name of the binding cookie on plain-http loopback origins, where `Secure` cannot be set.
+pub const BINDING_COOKIE_LOOPBACK: &str = "coauth-binding";
+
+/// Redirect parameters passed on to providers; everything else the client sends is dropped,
+/// so a posted `access_token` or `id_token` can never be substituted for the code exchange.
+const STANDARD_RESPONSE_PARAMS: &[&str] = &[
+    "code",
+    "state",
+    "iss",
+    "error",
+    "error_description",
+    "error_uri",
+    "error_code",
+    "error_message",
+    "error_reason",
+    "denied",
+    "oauth_token",
+    "oauth_verifier",
+];
+const MAX_PARAM_LEN: usize = 8192;
+
+/// What the resources need to know about the HTTP request that carries a step.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    /// The request's `Origin` header.
+    pub origin: Option<String>,
+    /// The request's `Sec-Fetch-Site` header.
+    pub sec_fetch_site: Option<String>,
+    /// The binding cookie on https origins.
+    pub binding_secure: Option<String>,
+    /// The binding cookie on plain-http loopback origins.
+    pub binding_loopback: Option<String>,
+}
+
+impl RequestContext {
+    /// Reads the context from a request's headers.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let text = |name: header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let mut context = RequestContext {
+            origin: text(header::ORIGIN),
+            sec_fetch_site: headers
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            ..RequestContext::default()
+        };
+        for cookies in headers.get_all(header::COOKIE) {
+            let Ok(cookies) = cookies.to_str() else { continue };
+            for pair in cookies.split(';') {
+                let Some((name, value)) = pair.trim().split_once('=') else { continue };
+                match name {
+                    BINDING_COOKIE_SECURE => context.binding_secure = Some(value.to_owned()),
+                    BINDING_COOKIE_LOOPBACK => context.binding_loopback = Some(value.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+        context
+    }
+
+    fn binding_for(&self, origin: &str) -> Option<&str> {
+        let cookie = if origin.starts_with("https://") {
+            &self.binding_secure
+        } else {
+            &self.binding_loopback
+        };
+        cookie.as_deref().filter(|value| is_token(value))
+    }
+}
+
+/// A binding value as coauth makes them: 43 base64url characters.
+fn is_token(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The outcome of `auth_url`: the answer for the client and, when the browser has no binding
+/// cookie yet, the `Set-Cookie` header that gives it one.
+#[derive(Debug, Clone)]
+pub struct AuthUrlOutcome {
+    /// The answer for the client.
+    pub response: AuthUrlResponse,
+    /// A `Set-Cookie` value to send with the answer.
+    pub set_cookie: Option<HeaderValue>,
+}
+
+impl Coauth {
+    fn provider(&self, name: &str) -> Result<&dyn Provider, Error> {
+        check_provider_name(name)?;
+        self.inner
+            .providers
+            .get(name)
+            .map(|provider| provider.as_ref())
+            .ok_or_else(|| Error::Input(format!("unknown provider {:?}", truncate(name))))
+    }
+
+    /// Refuses requests from origins the app did not allow, and cross-site requests.
+    fn check_origin<'a>(&self, ctx: &'a RequestContext) -> Result<&'a str, Error> {
+        if ctx.sec_fetch_site.as_deref() == Some("cross-site") {
+            return Err(Error::Input("cross-site requests are not accepted".into()));
+        }
+        let origin = ctx
+            .origin
+            .as_deref()
+            .ok_or_else(|| Error::Input("the request has no Origin header".into()))?;
+        if !self.inner.origins.iter().any(|allowed| allowed == origin) {
+            return Err(Error::Input("the request's origin is not allowed".into()));
+        }
+        Ok(origin)
+    }
+
+    /// Starts a sign-in: checks the request, builds the provider's authorization URL and
+    /// seals the flow.
+    pub async fn auth_url(
+        &self,
+        request: AuthUrlRequest,
+        ctx: &RequestContext,
+    ) -> Result<AuthUrlOutcome, Error> {
+        let origin = self.check_origin(ctx)?;
+        let provider = self.provider(&request.provider_type)?;
+        if !self
+            .inner
+            .redirect_uris
+            .iter()
+            .any(|allowed| allowed == &request.redirect_uri)
+        {
+            return Err(Error::Input("the redirect URI is not allowed".into()));
+        }
+        let silent = request.mode == Mode::Silent;
+        if silent && !request.identity.is_null() {
+            return Err(Error::Input(
+                "silent sign-in cannot be combined with an identity".into(),
+            ));
+        }
+        let (binding, set_cookie) = match ctx.binding_for(origin) {
+            Some(existing) => (existing.to_owned(), None),
+            None => {
+                let fresh = random_token();
+                let cookie = self.binding_cookie(origin, &fresh);
+                (fresh, Some(cookie))
+            }
+        };
+        let state = random_token();
+        let verifier = random_token();
+        let nonce = random_token();
+        let started = provider
+            .start(StartContext {
+                redirect_uri: &request.redirect_uri,
+                state: &state,
+                pkce_challenge: &pkce_challenge(&verifier),
+                nonce: &nonce,
+                silent,
+                options: &request.auth,
+                http: self.inner.http.as_ref(),
+            })
+            .await?;
+        let now = self.inner.clock.now_unix();
+        let flow = self.inner.sealer.seal(&FlowState {
+            provider: request.provider_type,
+            redirect_uri: request.redirect_uri,
+            origin: origin.to_owned(),
+            identity: request.identity,
+            silent,
+            state,
+            verifier,
+            nonce,
+            binding: sha256_b64(binding.as_bytes()),
+            provider_data: started.sealed,
+            iat: now,
+            exp: now + self.inner.flow_lifetime,
+        });
+        Ok(AuthUrlOutcome {
+            response: AuthUrlResponse {
+                url: started.url.into(),
+                flow,
+            },
+            set_cookie,
+        })
+    }
+
+    fn binding_cookie(&self, origin: &str, value: &str) -> HeaderValue {
+        let lifetime = self.inner.flow_lifetime;
+        let cookie = if origin.starts_with("https://") {
+            format!(
+                "{BINDING_COOKIE_SECURE}={value}; Path=/; Max-Age={lifetime}; HttpOnly; SameSite=Lax; Secure"
+            )
+        } else {
+            format!("{BINDING_COOKIE_LOOPBACK}={value}; Path=/; Max-Age={lifetime}; HttpOnly; SameSite=Lax")
+        };
+        HeaderValue::from_str(&cookie).expect("cookie is ASCII without control characters")
+    }
+
+    /// Finishes a sign-in: opens and checks the flow, checks the binding cookie, the origin
+    /// and `state` (all before any call to the provider), maps denials, then lets the
+    /// provider exchange the code.
+    pub async fn result(
+        &self,
+        request: ResultRequest,
+        ctx: &RequestContext,
+    ) -> Result<AuthResult, Error> {
+        let origin = self.check_origin(ctx)?;
+        let provider = self.provider(&request.provider_type)?;
+        if request.flow.len() > MAX_BLOB_LEN {
+            return Err(Error::Input("the sign-in flow is too long".into()));
+        }
+        let flow = self.inner.sealer.open(
+            &request.flow,
+            &request.provider_type,
+            self.inner.clock.now_unix(),
+        )?;
+        let binding = ctx.binding_for(origin).ok_or_else(|| {
+            Error::Input("the sign-in was started in another browser or its cookie is missing".into())
+        })?;
+        if !constant_time_eq(&sha256_b64(binding.as_bytes()), &flow.binding) {
+            return Err(Error::Input(
+                "the sign-in was started in another browser".into(),
+            ));
+        }
+        if flow.origin != origin {
+            return Err(Error::Input(
+                "the sign-in was started from another origin".into(),
+            ));
+        }
+        let params = response_params(request.response, provider.extra_response_params())?;
+        let returned_state = params.get("state").map(String::as_str).unwrap_or("");
+        if !constant_time_eq(returned_state, &flow.state) {
+            return Err(Error::Input(
+                "the provider's answer does not belong to this sign-in (state mismatch)".into(),
+            ));
+        }
+        if let Some(error) = redirect_error(&params) {
+            return Err(error);
+        }
+        let finished = provider
+            .finish(FinishContext {
+                params: &params,
+                redirect_uri: &flow.redirect_uri,
+                pkce_verifier: &flow.verifier,
+                nonce: &flow.nonce,
+                sealed: &flow.provider_data,
+                options: &request.result,
+                http: self.inner.http.as_ref(),
+            })
+            .await?;
+        let fields = request
+            .result
+            .fields
+            .iter()
+            .take(64)
+            .filter_map(|name| {
+                finished
+                    .profile
+                    .get(name)
+                    .map(|value| (name.clone(), value.clone()))
+            })
+            .collect();
+        Ok(AuthResult {
+            provider_type: request.provider_type,
+            identity: flow.identity,
+            user: finished.user,
+            fields,
+            credentials: finished.credentials,
+            profile: finished.profile,
+        })
+    }
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(64).collect()
+}
+
+/// Keeps the redirect parameters a provider may read; each must be a string.
+fn response_params(
+    response: serde_json::Map<String, serde_json::Value>,
+    extra: &[&str],
+) -> Result<BTreeMap<String, String>, Error> {
+    let mut params = BTreeMap::new();
+    for (name, value) in response {
+        if !STANDARD_RESPONSE_PARAMS.contains(&name.as_str()) && !extra.contains(&name.as_str()) {
+            continue;
+        }
+        let serde_json::Value::String(value) = value else {
+            return Err(Error::Validation(format!(
+                "response parameter {name:?} must be a string"
+            )));
+        };
+        if value.len() > MAX_PARAM_LEN {
+            return Err(Error::Validation(format!(
+                "response parameter {name:?} is too long"
+            )));
+        }
+        params.insert(name, value);
+    }
+    Ok(params)
+}
+
+/// Maps the error shapes providers redirect with. Users deny in many shapes:
+/// `error=access_denied`, any error mentioning "denied" or "cancel", Facebook's
+/// `error_code=200`, OAuth 1.0a's `denied=`.
+fn redirect_error(params: &BTreeMap<String, String>) -> Option<Error> {
+    let denied = || Error::UserDenied("the user denied access".into());
+    if let Some(error) = params.get("error") {
+        let lower = error.to_ascii_lowercase();
+        if lower.contains("denied") || lower.contains("cancel") {
+            return Some(denied());
+        }
+        return Some(crate::oauth2::provider_error_code(
+            "sign-in",
+            &serde_json::Value::String(error.clone()),
+        ));
+    }
+    if let Some(code) = params.get("error_code") {
+        if code == "200" {
+            return Some(denied());
+        }
+        return Some(crate::oauth2::provider_error_code(
+            "sign-in",
+            &serde_json::Value::String(format!("error_code {code}")),
+        ));
+    }
+    if params.contains_key("denied") {
+        return Some(denied());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn denial_shapes_are_user_denied() {
+        for shape in [
+            params(&[("error", "access_denied")]),
+            params(&[("error", "user_cancelled_login")]),
+            params(&[("error", "Permissions error: DENIED")]),
+            params(&[("error_code", "200"), ("error_message", "Permissions error")]),
+            params(&[("denied", "abc")]),
+        ] {
+            assert_eq!(redirect_error(&shape).unwrap().code(), "UserDenied", "{shape:?}");
+        }
+    }
+
+    #[test]
+    fn other_redirect_errors() {
+        assert_eq!(
+            redirect_error(&params(&[("error", "invalid_scope")])).unwrap().code(),
+            "ProviderError"
+        );
+        assert_eq!(
+            redirect_error(&params(&[("error", "temporarily_unavailable")]))
+                .unwrap()
+                .code(),
+            "ProviderTechnicalError"
+        );
+        assert!(redirect_error(&params(&[("code", "c")])).is_none());
+    }
+
+    #[test]
+    fn only_known_string_params_pass() {
+        let mut map = serde_json::Map::new();
+        map.insert("code".into(), "c".into());
+        map.insert("access_token".into(), "injected".into());
+        map.insert("device_id".into(), "d".into());
+        let kept = response_params(map.clone(), &[]).unwrap();
+        assert_eq!(kept.keys().collect::<Vec<_>>(), ["code"]);
+        let kept = response_params(map, &["device_id"]).unwrap();
+        assert!(kept.contains_key("device_id"));
+        let mut bad = serde_json::Map::new();
+        bad.insert("code".into(), serde_json::json!(5));
+        assert_eq!(response_params(bad, &[]).unwrap_err().code(), "ValidationError");
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut headers = HeaderMap::new();
+        let token = "a".repeat(43);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("other=1; coauth-binding={token}")).unwrap(),
+        );
+        let ctx = RequestContext::from_headers(&headers);
+        assert_eq!(ctx.binding_for("http://127.0.0.1:1"), Some(token.as_str()));
+        assert_eq!(ctx.binding_for("https://app.example"), None);
+    }
+}

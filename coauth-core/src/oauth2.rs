@@ -1,0 +1,554 @@
+//! The OAuth 2.0 authorization-code engine: PKCE S256, `client_secret_basic` and
+//! `client_secret_post`, lenient token parsing, profile fetch.
+//!
+//! Presets ([`crate::presets`]) are configurations of this engine plus a [`ProfileFetcher`].
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use url::Url;
+
+use crate::http_client::HttpClient;
+use crate::provider::{Credentials, FinishContext, Finished, Provider, StartContext, Started, User};
+use crate::{ConfigError, Error, Secret};
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientAuth {
+    /// `client_secret_basic`: HTTP Basic with the form-encoded id and secret.
+    Basic,
+    /// `client_secret_post`: `client_id` and `client_secret` in the form body.
+    Post,
+}
+
+/// The settings of an OAuth 2.0 provider.
+#[derive(Debug, Clone)]
+pub struct OAuth2Config {
+    /// The client id registered at the provider.
+    pub client_id: String,
+    /// The client secret registered at the provider.
+    pub client_secret: Secret,
+    /// The authorization endpoint.
+    pub authorize_url: Url,
+    /// The token endpoint.
+    pub token_url: Url,
+    /// Scopes requested when the client asks for none.
+    pub default_scopes: Vec<String>,
+    /// Separator between scopes in the `scope` parameter.
+    pub scope_separator: &'static str,
+    /// Client authentication at the token endpoint.
+    pub client_auth: ClientAuth,
+    /// Send the PKCE S256 challenge and verifier.
+    pub pkce: bool,
+    /// Whether the provider honours `prompt=none` for silent attempts.
+    pub supports_prompt_none: bool,
+    /// Extra fixed parameters on the authorization URL.
+    pub extra_authorize_params: Vec<(String, String)>,
+}
+
+impl OAuth2Config {
+    /// A configuration with the common defaults: `client_secret_basic`, PKCE on, space
+    /// separated scopes, `prompt=none` supported.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        authorize_url: &str,
+        token_url: &str,
+    ) -> Result<Self, ConfigError> {
+        Ok(OAuth2Config {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            authorize_url: parse_endpoint(authorize_url)?,
+            token_url: parse_endpoint(token_url)?,
+            default_scopes: Vec::new(),
+            scope_separator: " ",
+            client_auth: ClientAuth::Basic,
+            pkce: true,
+            supports_prompt_none: true,
+            extra_authorize_params: Vec::new(),
+        })
+    }
+}
+
+/// Parses a configured endpoint URL.
+pub(crate) fn parse_endpoint(url: &str) -> Result<Url, ConfigError> {
+    let parsed =
+        Url::parse(url).map_err(|e| ConfigError(format!("endpoint URL {url:?} is invalid: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(ConfigError(format!(
+            "endpoint URL {url:?} must be an http(s) URL"
+        )));
+    }
+    Ok(parsed)
+}
+
+/// Fetches the user's profile with an access token and maps it to a [`User`].
+#[async_trait]
+pub trait ProfileFetcher: Send + Sync + 'static {
+    /// Fetches the profile; returns the normalized user and the provider's own document.
+    async fn fetch(
+        &self,
+        http: &dyn HttpClient,
+        credentials: &Credentials,
+    ) -> Result<(User, serde_json::Value), Error>;
+}
+
+/// An OAuth 2.0 provider: the engine configured by an [`OAuth2Config`] and a
+/// [`ProfileFetcher`].
+#[derive(Clone)]
+pub struct OAuth2Provider {
+    config: Arc<OAuth2Config>,
+    profile: Arc<dyn ProfileFetcher>,
+    token_accept: HeaderValue,
+}
+
+impl std::fmt::Debug for OAuth2Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuth2Provider")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OAuth2Provider {
+    /// An engine for `config` that reads the profile with `profile`.
+    pub fn new(config: OAuth2Config, profile: impl ProfileFetcher) -> Self {
+        OAuth2Provider {
+            config: Arc::new(config),
+            profile: Arc::new(profile),
+            token_accept: HeaderValue::from_static("application/json"),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &OAuth2Config {
+        &self.config
+    }
+
+    fn token_request(&self, form: Vec<(&str, &str)>) -> Result<Request<Bytes>, Error> {
+        let config = &self.config;
+        let mut form = form;
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(config.token_url.as_str())
+            .header(header::ACCEPT, self.token_accept.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        match config.client_auth {
+            ClientAuth::Basic => {
+                // RFC 6749 section 2.3.1: id and secret are form-encoded before base64.
+                let id = form_encode(&config.client_id);
+                let secret = form_encode(config.client_secret.expose());
+                let credentials = STANDARD.encode(format!("{id}:{secret}"));
+                builder = builder.header(header::AUTHORIZATION, format!("Basic {credentials}"));
+            }
+            ClientAuth::Post => {
+                form.push(("client_id", &config.client_id));
+                form.push(("client_secret", config.client_secret.expose()));
+            }
+        }
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        builder
+            .body(Bytes::from(body))
+            .map_err(|_| Error::Provider("the token endpoint URL is not a valid URI".into()))
+    }
+}
+
+fn form_encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+#[async_trait]
+impl Provider for OAuth2Provider {
+    async fn start(&self, ctx: StartContext<'_>) -> Result<Started, Error> {
+        let config = &self.config;
+        let mut url = config.authorize_url.clone();
+        let scopes = if ctx.options.scope.is_empty() {
+            &config.default_scopes
+        } else {
+            &ctx.options.scope
+        };
+        {
+            let mut query = url.query_pairs_mut();
+            query
+                .append_pair("response_type", "code")
+                .append_pair("client_id", &config.client_id)
+                .append_pair("redirect_uri", ctx.redirect_uri)
+                .append_pair("state", ctx.state);
+            if !scopes.is_empty() {
+                query.append_pair("scope", &scopes.join(config.scope_separator));
+            }
+            if config.pkce {
+                query
+                    .append_pair("code_challenge", ctx.pkce_challenge)
+                    .append_pair("code_challenge_method", "S256");
+            }
+            if ctx.silent {
+                if !config.supports_prompt_none {
+                    return Err(Error::Input(
+                        "this provider does not support silent sign-in".into(),
+                    ));
+                }
+                query.append_pair("prompt", "none");
+            }
+            for (name, value) in &config.extra_authorize_params {
+                query.append_pair(name, value);
+            }
+        }
+        Ok(Started {
+            url,
+            sealed: serde_json::Value::Null,
+        })
+    }
+
+    async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error> {
+        let code = ctx
+            .params
+            .get("code")
+            .filter(|code| !code.is_empty())
+            .ok_or_else(|| Error::Input("the provider's answer has no code".into()))?;
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", ctx.redirect_uri),
+        ];
+        if self.config.pkce {
+            form.push(("code_verifier", ctx.pkce_verifier));
+        }
+        let request = self.token_request(form)?;
+        let response = ctx.http.execute(request).await?;
+        let credentials = parse_token_response(&response)?;
+        let (user, profile) = self.profile.fetch(ctx.http, &credentials).await?;
+        Ok(Finished {
+            user,
+            profile,
+            credentials,
+        })
+    }
+}
+
+/// Parses a token endpoint answer leniently: a JSON or form-encoded body, errors sent with
+/// HTTP 200, `expires_in` as a number or a string, `scope` as a string or an array.
+pub fn parse_token_response(response: &Response<Bytes>) -> Result<Credentials, Error> {
+    let status = response.status();
+    if status.is_server_error() {
+        return Err(Error::ProviderTechnical(format!(
+            "the provider's token endpoint failed with HTTP {}",
+            status.as_u16()
+        )));
+    }
+    let fields = parse_object(response).ok_or_else(|| {
+        Error::Provider(format!(
+            "the provider's token answer is malformed (HTTP {})",
+            status.as_u16()
+        ))
+    })?;
+    if let Some(error) = fields.get("error") {
+        return Err(provider_error_code("token request", error));
+    }
+    if !status.is_success() {
+        return Err(Error::Provider(format!(
+            "the provider's token endpoint refused the request with HTTP {}",
+            status.as_u16()
+        )));
+    }
+    let text = |name: &str| fields.get(name).and_then(value_as_text);
+    let access_token = text("access_token")
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| Error::Provider("the provider's token answer has no access_token".into()))?;
+    Ok(Credentials {
+        access_token: Secret::new(access_token),
+        token_type: text("token_type").unwrap_or_else(|| "bearer".into()),
+        expires_in: text("expires_in").and_then(|v| v.parse().ok()),
+        refresh_token: text("refresh_token").map(Secret::new),
+        scope: fields.get("scope").and_then(|scope| match scope {
+            serde_json::Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(value_as_text)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            other => value_as_text(other),
+        }),
+        id_token: text("id_token").map(Secret::new),
+    })
+}
+
+/// Turns a provider's `error` value into the right error, keeping only a safe, short code.
+pub(crate) fn provider_error_code(step: &str, error: &serde_json::Value) -> Error {
+    let code = match error {
+        serde_json::Value::String(code) => code.clone(),
+        serde_json::Value::Object(object) => object
+            .get("message")
+            .or_else(|| object.get("error_msg"))
+            .and_then(value_as_text)
+            .unwrap_or_default(),
+        other => other.to_string(),
+    };
+    let safe: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+        .take(64)
+        .collect();
+    if matches!(safe.as_str(), "server_error" | "temporarily_unavailable") {
+        Error::ProviderTechnical(format!("the provider reported a temporary failure ({safe})"))
+    } else {
+        Error::Provider(format!("the provider refused the {step} ({safe})"))
+    }
+}
+
+fn value_as_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses a JSON object or a form-encoded body into a JSON object.
+fn parse_object(response: &Response<Bytes>) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let body = response.body();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let trimmed = body.trim_ascii_start();
+    if content_type.contains("json") || trimmed.starts_with(b"{") {
+        return match serde_json::from_slice(body) {
+            Ok(serde_json::Value::Object(object)) => Some(object),
+            _ => None,
+        };
+    }
+    if content_type.contains("x-www-form-urlencoded") || (!trimmed.is_empty() && body.contains(&b'=')) {
+        let text = std::str::from_utf8(body).ok()?;
+        let object: serde_json::Map<_, _> = url::form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+            .collect();
+        return (!object.is_empty()).then_some(object);
+    }
+    None
+}
+
+/// Sends an authenticated GET to a profile endpoint and parses the JSON answer.
+pub async fn get_profile_json(
+    http: &dyn HttpClient,
+    url: &str,
+    credentials: &Credentials,
+    extra_headers: &[(&'static str, &'static str)],
+) -> Result<serde_json::Value, Error> {
+    let mut builder = Request::builder().method(Method::GET).uri(url).header(
+        header::AUTHORIZATION,
+        format!("Bearer {}", credentials.access_token.expose()),
+    );
+    for (name, value) in extra_headers {
+        builder = builder.header(*name, *value);
+    }
+    if !extra_headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+    {
+        builder = builder.header(header::ACCEPT, "application/json");
+    }
+    let request = builder
+        .body(Bytes::new())
+        .map_err(|_| Error::Provider("the profile URL is not a valid URI".into()))?;
+    let response = http.execute(request).await?;
+    let status = response.status();
+    if status.is_server_error() {
+        return Err(Error::ProviderTechnical(format!(
+            "the provider's profile endpoint failed with HTTP {}",
+            status.as_u16()
+        )));
+    }
+    let json: serde_json::Value = serde_json::from_slice(response.body()).map_err(|_| {
+        Error::Provider(format!(
+            "the provider's profile answer is malformed (HTTP {})",
+            status.as_u16()
+        ))
+    })?;
+    if status != StatusCode::OK {
+        return Err(Error::Provider(format!(
+            "the provider's profile endpoint refused the request with HTTP {}",
+            status.as_u16()
+        )));
+    }
+    if let Some(error) = json.get("error") {
+        return Err(provider_error_code("profile request", error));
+    }
+    Ok(json)
+}
+
+/// Reads a claim as text: strings as they are, numbers in decimal.
+pub fn claim_text(profile: &serde_json::Value, name: &str) -> Option<String> {
+    profile.get(name).and_then(value_as_text)
+}
+
+/// A [`ProfileFetcher`] for an OpenID Connect style userinfo endpoint (`sub`, `name`,
+/// `email`, `email_verified`, `picture`, `profile`, `preferred_username`).
+#[derive(Debug, Clone)]
+pub struct StandardUserinfo {
+    url: Url,
+}
+
+impl StandardUserinfo {
+    /// Reads the profile from `url`.
+    pub fn new(url: &str) -> Result<Self, ConfigError> {
+        Ok(StandardUserinfo {
+            url: parse_endpoint(url)?,
+        })
+    }
+
+    /// Maps standard claims to a [`User`].
+    pub fn map(profile: &serde_json::Value) -> Result<User, Error> {
+        let id = claim_text(profile, "sub")
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| Error::Provider("the provider's profile has no subject".into()))?;
+        Ok(User {
+            id,
+            name: claim_text(profile, "name"),
+            email: claim_text(profile, "email"),
+            email_verified: profile.get("email_verified").and_then(|v| match v {
+                serde_json::Value::Bool(b) => Some(*b),
+                serde_json::Value::String(s) => s.parse().ok(),
+                _ => None,
+            }),
+            avatar_url: claim_text(profile, "picture"),
+            profile_url: claim_text(profile, "profile"),
+            username: claim_text(profile, "preferred_username"),
+        })
+    }
+}
+
+#[async_trait]
+impl ProfileFetcher for StandardUserinfo {
+    async fn fetch(
+        &self,
+        http: &dyn HttpClient,
+        credentials: &Credentials,
+    ) -> Result<(User, serde_json::Value), Error> {
+        let profile = get_profile_json(http, self.url.as_str(), credentials, &[]).await?;
+        Ok((Self::map(&profile)?, profile))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, content_type: &str, body: &str) -> Response<Bytes> {
+        Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Bytes::from(body.to_owned()))
+            .unwrap()
+    }
+
+    #[test]
+    fn json_token_answer() {
+        let credentials = parse_token_response(&response(
+            200,
+            "application/json",
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"refresh_token":"rt","scope":"a b"}"#,
+        ))
+        .unwrap();
+        assert_eq!(credentials.access_token.expose(), "at");
+        assert_eq!(credentials.expires_in, Some(3600));
+        assert_eq!(credentials.refresh_token.unwrap().expose(), "rt");
+        assert_eq!(credentials.scope.as_deref(), Some("a b"));
+    }
+
+    #[test]
+    fn form_token_answer_with_string_expiry() {
+        let credentials = parse_token_response(&response(
+            200,
+            "application/x-www-form-urlencoded",
+            "access_token=at%2B1&scope=user%3Aemail&token_type=bearer&expires_in=60",
+        ))
+        .unwrap();
+        assert_eq!(credentials.access_token.expose(), "at+1");
+        assert_eq!(credentials.scope.as_deref(), Some("user:email"));
+        assert_eq!(credentials.expires_in, Some(60));
+    }
+
+    #[test]
+    fn expires_in_as_json_string_and_scope_as_array() {
+        let credentials = parse_token_response(&response(
+            200,
+            "application/json",
+            r#"{"access_token":"at","expires_in":"3599","scope":["a","b"]}"#,
+        ))
+        .unwrap();
+        assert_eq!(credentials.expires_in, Some(3599));
+        assert_eq!(credentials.scope.as_deref(), Some("a b"));
+    }
+
+    #[test]
+    fn error_with_http_200_is_an_error() {
+        let error = parse_token_response(&response(
+            200,
+            "application/json",
+            r#"{"error":"bad_verification_code","error_description":"The code passed is incorrect"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(error.code(), "ProviderError");
+        assert!(error.to_string().contains("bad_verification_code"));
+        let form = parse_token_response(&response(200, "text/plain", "error=bad_verification_code"))
+            .unwrap_err();
+        assert_eq!(form.code(), "ProviderError");
+    }
+
+    #[test]
+    fn server_errors_are_technical() {
+        for answer in [
+            response(502, "text/plain", "Bad Gateway"),
+            response(200, "application/json", r#"{"error":"temporarily_unavailable"}"#),
+        ] {
+            assert_eq!(
+                parse_token_response(&answer).unwrap_err().code(),
+                "ProviderTechnicalError"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_answers_are_provider_errors() {
+        for answer in [
+            response(200, "application/json", r#"{"access_token": "#),
+            response(200, "text/html", "<html>hello</html>"),
+            response(200, "application/json", r#"{"token_type":"bearer"}"#),
+            response(400, "text/plain", ""),
+        ] {
+            assert_eq!(parse_token_response(&answer).unwrap_err().code(), "ProviderError");
+        }
+    }
+
+    #[test]
+    fn provider_error_codes_are_sanitized() {
+        let error = provider_error_code(
+            "token request",
+            &serde_json::json!("<script>alert(1)</script>"),
+        );
+        assert!(!error.to_string().contains('<'));
+    }
+
+    #[test]
+    fn standard_claims_map_to_the_user() {
+        let user = StandardUserinfo::map(&serde_json::json!({
+            "sub": 42, "name": "Ada", "email": "ada@example.test", "email_verified": "true",
+            "picture": "https://p.example/a.png", "preferred_username": "ada"
+        }))
+        .unwrap();
+        assert_eq!(user.id, "42");
+        assert_eq!(user.email_verified, Some(true));
+        assert_eq!(user.username.as_deref(), Some("ada"));
+        assert!(StandardUserinfo::map(&serde_json::json!({"name": "x"})).is_err());
+    }
+}

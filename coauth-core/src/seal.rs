@@ -1,0 +1,282 @@
+//! Flow sealing: everything the result step needs, carried by the browser in an AEAD blob.
+//!
+//! The server keeps nothing per pending sign-in. `auth_url` seals a [`FlowState`] with
+//! XChaCha20-Poly1305 under a key derived by HKDF-SHA256 from the app secret; `result` opens
+//! it. The blob is `base64url(version | key id | nonce | ciphertext)`. The version, the key id
+//! and the provider name are authenticated as associated data, so a blob cannot be replayed
+//! against another provider and a blob from another deployment (another secret) is refused by
+//! its unknown key id before decryption is even tried.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::Error;
+use crate::crypto::random_bytes;
+
+/// The blob format version; also the first byte of every blob.
+const VERSION: u8 = 1;
+const KEY_ID_LEN: usize = 4;
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
+/// Blobs longer than this are refused before any decoding or decryption.
+pub(crate) const MAX_BLOB_LEN: usize = 4096;
+/// Clock skew tolerated between servers that share the secret.
+const ISSUED_AT_LEEWAY_SECS: u64 = 60;
+
+/// What `auth_url` hands to `result`, sealed inside the flow blob.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct FlowState {
+    /// Name of the provider the flow was started with.
+    pub provider: String,
+    /// The exact redirect URI sent to the provider.
+    pub redirect_uri: String,
+    /// The Origin of the page that started the flow.
+    pub origin: String,
+    /// The app's identity value from the client, returned as-is in the result.
+    pub identity: serde_json::Value,
+    /// `true` for a silent (hidden iframe) attempt.
+    pub silent: bool,
+    /// The OAuth `state` sent to the provider.
+    pub state: String,
+    /// The PKCE code verifier.
+    pub verifier: String,
+    /// The OpenID Connect nonce.
+    pub nonce: String,
+    /// SHA-256 (base64url) of the browser's binding cookie.
+    pub binding: String,
+    /// Provider-specific data produced by [`crate::Provider::start`].
+    pub provider_data: serde_json::Value,
+    /// Issued at, seconds since the Unix epoch.
+    pub iat: u64,
+    /// Expires at, seconds since the Unix epoch.
+    pub exp: u64,
+}
+
+struct SealingKey {
+    id: [u8; KEY_ID_LEN],
+    cipher: XChaCha20Poly1305,
+}
+
+impl SealingKey {
+    fn derive(secret: &[u8]) -> Self {
+        let hkdf = Hkdf::<Sha256>::new(Some(b"coauth flow sealing"), secret);
+        let mut key = [0u8; 32];
+        let mut id = [0u8; KEY_ID_LEN];
+        // Both lengths are far below HKDF-SHA256's limit of 255 * 32 bytes.
+        hkdf.expand(b"coauth flow key v1", &mut key)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        hkdf.expand(b"coauth flow key id v1", &mut id)
+            .expect("4 bytes is a valid HKDF-SHA256 output length");
+        SealingKey {
+            id,
+            cipher: XChaCha20Poly1305::new(&key.into()),
+        }
+    }
+}
+
+/// Seals and opens flow blobs with the current key, and opens blobs of earlier keys.
+pub(crate) struct FlowSealer {
+    current: SealingKey,
+    previous: Vec<SealingKey>,
+}
+
+fn associated_data(key_id: &[u8; KEY_ID_LEN], provider: &str) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(1 + KEY_ID_LEN + provider.len());
+    aad.push(VERSION);
+    aad.extend_from_slice(key_id);
+    aad.extend_from_slice(provider.as_bytes());
+    aad
+}
+
+impl FlowSealer {
+    /// A sealer for `secret`, able to open blobs sealed under any of `previous`.
+    pub(crate) fn new(secret: &[u8], previous: &[Vec<u8>]) -> Self {
+        FlowSealer {
+            current: SealingKey::derive(secret),
+            previous: previous.iter().map(|s| SealingKey::derive(s)).collect(),
+        }
+    }
+
+    /// Seals `state` into a URL-safe blob.
+    pub(crate) fn seal(&self, state: &FlowState) -> String {
+        let plaintext = serde_json::to_vec(state).expect("a FlowState always serializes");
+        let nonce = random_bytes::<NONCE_LEN>();
+        let aad = associated_data(&self.current.id, &state.provider);
+        let ciphertext = self
+            .current
+            .cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &plaintext,
+                    aad: &aad,
+                },
+            )
+            .expect("XChaCha20-Poly1305 encryption of a small message cannot fail");
+        let mut blob = Vec::with_capacity(1 + KEY_ID_LEN + NONCE_LEN + ciphertext.len());
+        blob.push(VERSION);
+        blob.extend_from_slice(&self.current.id);
+        blob.extend_from_slice(&nonce);
+        blob.extend_from_slice(&ciphertext);
+        URL_SAFE_NO_PAD.encode(blob)
+    }
+
+    /// Opens a blob sealed for `provider` and checks its lifetime against `now`.
+    ///
+    /// Every failure is an [`Error::Input`] with a message that says which check failed but
+    /// nothing of the content.
+    pub(crate) fn open(&self, blob: &str, provider: &str, now: u64) -> Result<FlowState, Error> {
+        let invalid = || Error::Input("the sign-in flow is invalid; start again".into());
+        if blob.len() > MAX_BLOB_LEN {
+            return Err(Error::Input("the sign-in flow is too long".into()));
+        }
+        let raw = URL_SAFE_NO_PAD.decode(blob).map_err(|_| invalid())?;
+        if raw.len() < 1 + KEY_ID_LEN + NONCE_LEN + TAG_LEN || raw[0] != VERSION {
+            return Err(invalid());
+        }
+        let key_id: [u8; KEY_ID_LEN] = raw[1..1 + KEY_ID_LEN].try_into().expect("length checked");
+        let key = std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find(|key| key.id == key_id)
+            .ok_or_else(|| {
+                Error::Input("the sign-in flow was sealed with an unknown key; start again".into())
+            })?;
+        let nonce = &raw[1 + KEY_ID_LEN..1 + KEY_ID_LEN + NONCE_LEN];
+        let aad = associated_data(&key.id, provider);
+        let plaintext = key
+            .cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: &raw[1 + KEY_ID_LEN + NONCE_LEN..],
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| invalid())?;
+        let state: FlowState = serde_json::from_slice(&plaintext).map_err(|_| invalid())?;
+        if state.provider != provider {
+            return Err(invalid());
+        }
+        if now >= state.exp {
+            return Err(Error::Input("the sign-in flow has expired; start again".into()));
+        }
+        if state.iat > now + ISSUED_AT_LEEWAY_SECS {
+            return Err(invalid());
+        }
+        Ok(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"an app secret of at least thirty-two bytes";
+
+    fn state(provider: &str, iat: u64) -> FlowState {
+        FlowState {
+            provider: provider.into(),
+            redirect_uri: "https://app.example/coauth/result_page".into(),
+            origin: "https://app.example".into(),
+            identity: serde_json::json!({"user": 7}),
+            silent: false,
+            state: "st".into(),
+            verifier: "ver".into(),
+            nonce: "non".into(),
+            binding: "bind".into(),
+            provider_data: serde_json::Value::Null,
+            iat,
+            exp: iat + 600,
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let original = state("github", 1000);
+        let blob = sealer.seal(&original);
+        assert_eq!(sealer.open(&blob, "github", 1001).unwrap(), original);
+    }
+
+    #[test]
+    fn blob_hides_its_content() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let blob = sealer.seal(&state("github", 1000));
+        let raw = URL_SAFE_NO_PAD.decode(&blob).unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(!text.contains("ver") && !text.contains("app.example"));
+    }
+
+    #[test]
+    fn every_flipped_bit_is_refused() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let blob = sealer.seal(&state("github", 1000));
+        let raw = URL_SAFE_NO_PAD.decode(&blob).unwrap();
+        for byte in 0..raw.len() {
+            let mut tampered = raw.clone();
+            tampered[byte] ^= 0x01;
+            let tampered = URL_SAFE_NO_PAD.encode(tampered);
+            let error = sealer.open(&tampered, "github", 1001).unwrap_err();
+            assert_eq!(error.code(), "InputError", "byte {byte}");
+        }
+    }
+
+    #[test]
+    fn expired_blob_is_refused() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let blob = sealer.seal(&state("github", 1000));
+        assert!(sealer.open(&blob, "github", 1599).is_ok());
+        let error = sealer.open(&blob, "github", 1600).unwrap_err();
+        assert!(error.to_string().contains("expired"));
+    }
+
+    #[test]
+    fn blob_from_the_future_is_refused() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let blob = sealer.seal(&state("github", 5000));
+        assert!(sealer.open(&blob, "github", 1000).is_err());
+    }
+
+    #[test]
+    fn other_provider_is_refused() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let blob = sealer.seal(&state("github", 1000));
+        assert_eq!(
+            sealer.open(&blob, "google", 1001).unwrap_err().code(),
+            "InputError"
+        );
+    }
+
+    #[test]
+    fn foreign_key_is_refused() {
+        let ours = FlowSealer::new(SECRET, &[]);
+        let theirs = FlowSealer::new(b"another secret, also thirty-two bytes long", &[]);
+        let blob = theirs.seal(&state("github", 1000));
+        let error = ours.open(&blob, "github", 1001).unwrap_err();
+        assert!(error.to_string().contains("unknown key"));
+    }
+
+    #[test]
+    fn rotation_opens_blobs_of_previous_keys_only() {
+        let old_secret = b"the old secret, thirty-two bytes or longer".to_vec();
+        let old = FlowSealer::new(&old_secret, &[]);
+        let blob = old.seal(&state("github", 1000));
+        let rotated = FlowSealer::new(SECRET, &[old_secret]);
+        assert!(rotated.open(&blob, "github", 1001).is_ok());
+        let retired = FlowSealer::new(SECRET, &[]);
+        assert!(retired.open(&blob, "github", 1001).is_err());
+    }
+
+    #[test]
+    fn garbage_and_oversize_are_refused_without_panic() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        for blob in ["", "!!!", "AQ", &"A".repeat(MAX_BLOB_LEN + 1), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+            assert_eq!(sealer.open(blob, "github", 1).unwrap_err().code(), "InputError");
+        }
+    }
+}
