@@ -251,7 +251,10 @@ impl CoauthBuilder {
             .take()
             .ok_or_else(|| ConfigError("an app secret is required".into()))?;
         if secret.len() < MIN_SECRET_LEN
-            || self.previous_secrets.iter().any(|s| s.len() < MIN_SECRET_LEN)
+            || self
+                .previous_secrets
+                .iter()
+                .any(|s| s.len() < MIN_SECRET_LEN)
         {
             return Err(ConfigError(format!(
                 "the app secret must be at least {MIN_SECRET_LEN} bytes"
@@ -260,7 +263,11 @@ impl CoauthBuilder {
         if self.providers.is_empty() {
             return Err(ConfigError("at least one provider is required".into()));
         }
-        if let Some(name) = self.providers.keys().find(|name| !valid_provider_name(name)) {
+        if let Some(name) = self
+            .providers
+            .keys()
+            .find(|name| !valid_provider_name(name))
+        {
             return Err(ConfigError(format!(
                 "provider name {name:?} must be 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'"
             )));
@@ -337,7 +344,9 @@ fn valid_provider_name(name: &str) -> bool {
 fn check_app_url(value: &str, what: &str) -> Result<String, ConfigError> {
     let url = Url::parse(value).map_err(|e| ConfigError(format!("{what} {value:?}: {e}")))?;
     if url.fragment().is_some() {
-        return Err(ConfigError(format!("{what} {value:?} must not have a fragment")));
+        return Err(ConfigError(format!(
+            "{what} {value:?} must not have a fragment"
+        )));
     }
     match url.scheme() {
         "https" => {}
@@ -381,27 +390,62 @@ mod tests {
     #[test]
     fn plain_http_only_on_loopback() {
         assert!(base().redirect_uri("http://app.example/r").build().is_err());
-        assert!(base().redirect_uri("http://127.0.0.1:8080/r").build().is_ok());
-        assert!(base().redirect_uri("http://localhost:8080/r").build().is_ok());
+        assert!(
+            base()
+                .redirect_uri("http://127.0.0.1:8080/r")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            base()
+                .redirect_uri("http://localhost:8080/r")
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]
     fn origins_must_be_bare() {
-        assert!(base().allowed_origin("https://app.example/path").build().is_err());
+        assert!(
+            base()
+                .allowed_origin("https://app.example/path")
+                .build()
+                .is_err()
+        );
         assert!(base().allowed_origin("https://app.example").build().is_ok());
     }
 
     #[test]
     fn flow_lifetime_is_bounded() {
-        assert!(base().flow_lifetime(Duration::from_secs(601)).build().is_err());
+        assert!(
+            base()
+                .flow_lifetime(Duration::from_secs(601))
+                .build()
+                .is_err()
+        );
         assert!(base().flow_lifetime(Duration::ZERO).build().is_err());
-        assert!(base().flow_lifetime(Duration::from_secs(60)).build().is_ok());
+        assert!(
+            base()
+                .flow_lifetime(Duration::from_secs(60))
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]
     fn provider_names_are_checked() {
-        assert!(base().provider("bad name", GitHub::new("a", "b").build()).build().is_err());
-        assert!(base().redirect_uri("https://a.example/r#frag").build().is_err());
+        assert!(
+            base()
+                .provider("bad name", GitHub::new("a", "b").build())
+                .build()
+                .is_err()
+        );
+        assert!(
+            base()
+                .redirect_uri("https://a.example/r#frag")
+                .build()
+                .is_err()
+        );
     }
 
     #[test]

@@ -114,7 +114,11 @@ mod tests {
         let cases = [
             (Error::Validation("x".into()), "ValidationError", 400),
             (Error::PayloadTooLarge { limit: 1 }, "ValidationError", 413),
-            (Error::MethodNotAllowed { allow: "POST" }, "ValidationError", 405),
+            (
+                Error::MethodNotAllowed { allow: "POST" },
+                "ValidationError",
+                405,
+            ),
             (Error::Input("x".into()), "InputError", 400),
             (Error::UserDenied("x".into()), "UserDenied", 409),
             (

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use http::{HeaderMap, HeaderValue, header};
 
+use crate::Error;
 use crate::config::Coauth;
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_b64};
 use crate::protocol::{AuthUrlRequest, AuthUrlResponse, Mode, ResultRequest, check_provider_name};
 use crate::provider::{AuthResult, FinishContext, Provider, StartContext};
 use crate::seal::{FlowState, MAX_BLOB_LEN};
-use crate::Error;
 
 /// Name of the binding cookie on https origins (`__Host-`: Secure, Path=/, no Domain).
 pub const BINDING_COOKIE_SECURE: &str = "__Host-coauth-binding";
@@ -67,9 +67,13 @@ impl RequestContext {
             ..RequestContext::default()
         };
         for cookies in headers.get_all(header::COOKIE) {
-            let Ok(cookies) = cookies.to_str() else { continue };
+            let Ok(cookies) = cookies.to_str() else {
+                continue;
+            };
             for pair in cookies.split(';') {
-                let Some((name, value)) = pair.trim().split_once('=') else { continue };
+                let Some((name, value)) = pair.trim().split_once('=') else {
+                    continue;
+                };
                 match name {
                     BINDING_COOKIE_SECURE => context.binding_secure = Some(value.to_owned()),
                     BINDING_COOKIE_LOOPBACK => context.binding_loopback = Some(value.to_owned()),
@@ -209,7 +213,9 @@ impl Coauth {
                 "{BINDING_COOKIE_SECURE}={value}; Path=/; Max-Age={lifetime}; HttpOnly; SameSite=Lax; Secure"
             )
         } else {
-            format!("{BINDING_COOKIE_LOOPBACK}={value}; Path=/; Max-Age={lifetime}; HttpOnly; SameSite=Lax")
+            format!(
+                "{BINDING_COOKIE_LOOPBACK}={value}; Path=/; Max-Age={lifetime}; HttpOnly; SameSite=Lax"
+            )
         };
         HeaderValue::from_str(&cookie).expect("cookie is ASCII without control characters")
     }
@@ -233,7 +239,9 @@ impl Coauth {
             self.inner.clock.now_unix(),
         )?;
         let binding = ctx.binding_for(origin).ok_or_else(|| {
-            Error::Input("the sign-in was started in another browser or its cookie is missing".into())
+            Error::Input(
+                "the sign-in was started in another browser or its cookie is missing".into(),
+            )
         })?;
         if !constant_time_eq(&sha256_b64(binding.as_bytes()), &flow.binding) {
             return Err(Error::Input(
@@ -365,17 +373,26 @@ mod tests {
             params(&[("error", "access_denied")]),
             params(&[("error", "user_cancelled_login")]),
             params(&[("error", "Permissions error: DENIED")]),
-            params(&[("error_code", "200"), ("error_message", "Permissions error")]),
+            params(&[
+                ("error_code", "200"),
+                ("error_message", "Permissions error"),
+            ]),
             params(&[("denied", "abc")]),
         ] {
-            assert_eq!(redirect_error(&shape).unwrap().code(), "UserDenied", "{shape:?}");
+            assert_eq!(
+                redirect_error(&shape).unwrap().code(),
+                "UserDenied",
+                "{shape:?}"
+            );
         }
     }
 
     #[test]
     fn other_redirect_errors() {
         assert_eq!(
-            redirect_error(&params(&[("error", "invalid_scope")])).unwrap().code(),
+            redirect_error(&params(&[("error", "invalid_scope")]))
+                .unwrap()
+                .code(),
             "ProviderError"
         );
         assert_eq!(
@@ -399,7 +416,10 @@ mod tests {
         assert!(kept.contains_key("device_id"));
         let mut bad = serde_json::Map::new();
         bad.insert("code".into(), serde_json::json!(5));
-        assert_eq!(response_params(bad, &[]).unwrap_err().code(), "ValidationError");
+        assert_eq!(
+            response_params(bad, &[]).unwrap_err().code(),
+            "ValidationError"
+        );
     }
 
     #[test]

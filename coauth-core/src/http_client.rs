@@ -39,9 +39,9 @@ impl From<HttpError> for Error {
             HttpError::Connect(_) | HttpError::Timeout => Error::ProviderConnection(format!(
                 "the sign-in provider could not be reached ({error})"
             )),
-            HttpError::BodyTooLarge { .. } => {
-                Error::Provider(format!("the sign-in provider's answer was refused: {error}"))
-            }
+            HttpError::BodyTooLarge { .. } => Error::Provider(format!(
+                "the sign-in provider's answer was refused: {error}"
+            )),
             HttpError::Forbidden(_) | HttpError::Other(_) => {
                 Error::Provider(format!("the sign-in provider could not be called: {error}"))
             }
@@ -156,7 +156,11 @@ mod tests {
         let dev = OutboundPolicy {
             allow_loopback: true,
         };
-        for url in ["http://127.0.0.1:9/x", "http://localhost:9/", "http://[::1]:9/"] {
+        for url in [
+            "http://127.0.0.1:9/x",
+            "http://localhost:9/",
+            "http://[::1]:9/",
+        ] {
             assert!(!check(strict, url), "{url}");
             assert!(check(dev, url), "{url}");
         }

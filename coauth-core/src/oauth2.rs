@@ -13,7 +13,9 @@ use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use url::Url;
 
 use crate::http_client::HttpClient;
-use crate::provider::{Credentials, FinishContext, Finished, Provider, StartContext, Started, User};
+use crate::provider::{
+    Credentials, FinishContext, Finished, Provider, StartContext, Started, User,
+};
 use crate::{ConfigError, Error, Secret};
 
 /// How the client authenticates at the token endpoint.
@@ -77,8 +79,8 @@ impl OAuth2Config {
 
 /// Parses a configured endpoint URL.
 pub(crate) fn parse_endpoint(url: &str) -> Result<Url, ConfigError> {
-    let parsed =
-        Url::parse(url).map_err(|e| ConfigError(format!("endpoint URL {url:?} is invalid: {e}")))?;
+    let parsed = Url::parse(url)
+        .map_err(|e| ConfigError(format!("endpoint URL {url:?} is invalid: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(ConfigError(format!(
             "endpoint URL {url:?} must be an http(s) URL"
@@ -298,7 +300,9 @@ pub(crate) fn provider_error_code(step: &str, error: &serde_json::Value) -> Erro
         .take(64)
         .collect();
     if matches!(safe.as_str(), "server_error" | "temporarily_unavailable") {
-        Error::ProviderTechnical(format!("the provider reported a temporary failure ({safe})"))
+        Error::ProviderTechnical(format!(
+            "the provider reported a temporary failure ({safe})"
+        ))
     } else {
         Error::Provider(format!("the provider refused the {step} ({safe})"))
     }
@@ -327,7 +331,9 @@ fn parse_object(response: &Response<Bytes>) -> Option<serde_json::Map<String, se
             _ => None,
         };
     }
-    if content_type.contains("x-www-form-urlencoded") || (!trimmed.is_empty() && body.contains(&b'=')) {
+    if content_type.contains("x-www-form-urlencoded")
+        || (!trimmed.is_empty() && body.contains(&b'='))
+    {
         let text = std::str::from_utf8(body).ok()?;
         let object: serde_json::Map<_, _> = url::form_urlencoded::parse(text.as_bytes())
             .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
@@ -442,6 +448,7 @@ impl ProfileFetcher for StandardUserinfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::AuthOptions;
 
     fn response(status: u16, content_type: &str, body: &str) -> Response<Bytes> {
         Response::builder()
@@ -449,6 +456,153 @@ mod tests {
             .header(header::CONTENT_TYPE, content_type)
             .body(Bytes::from(body.to_owned()))
             .unwrap()
+    }
+
+    struct NoNetwork;
+
+    #[async_trait]
+    impl HttpClient for NoNetwork {
+        async fn execute(
+            &self,
+            _request: Request<Bytes>,
+        ) -> Result<Response<Bytes>, crate::HttpError> {
+            Err(crate::HttpError::Other("no network in unit tests".into()))
+        }
+    }
+
+    async fn authorize_url(
+        config: OAuth2Config,
+        options: AuthOptions,
+        silent: bool,
+    ) -> Result<Url, Error> {
+        let provider = OAuth2Provider::new(
+            config,
+            StandardUserinfo::new("https://p.example/me").unwrap(),
+        );
+        provider
+            .start(StartContext {
+                redirect_uri: "https://app.example/coauth/result_page?x=1",
+                state: "the-state",
+                pkce_challenge: "the-challenge",
+                nonce: "the-nonce",
+                silent,
+                options: &options,
+                http: &NoNetwork,
+            })
+            .await
+            .map(|started| started.url)
+    }
+
+    fn config() -> OAuth2Config {
+        let mut config = OAuth2Config::new(
+            "client id",
+            "secret",
+            "https://p.example/authorize?tenant=common",
+            "https://p.example/token",
+        )
+        .unwrap();
+        config.default_scopes = vec!["openid".into(), "email".into()];
+        config
+    }
+
+    fn query(url: &Url) -> Vec<(String, String)> {
+        url.query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn authorization_url_carries_every_parameter_encoded() {
+        let url = authorize_url(config(), AuthOptions::default(), false)
+            .await
+            .unwrap();
+        assert_eq!(url.path(), "/authorize");
+        let pairs = query(&url);
+        let expected = [
+            ("tenant", "common"),
+            ("response_type", "code"),
+            ("client_id", "client id"),
+            ("redirect_uri", "https://app.example/coauth/result_page?x=1"),
+            ("state", "the-state"),
+            ("scope", "openid email"),
+            ("code_challenge", "the-challenge"),
+            ("code_challenge_method", "S256"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        assert_eq!(pairs, expected);
+        assert!(url.as_str().contains("client_id=client+id"));
+    }
+
+    #[tokio::test]
+    async fn client_scopes_replace_defaults_and_silent_adds_prompt_none() {
+        let options = AuthOptions {
+            scope: vec!["read:user".into(), "repo".into()],
+            ..AuthOptions::default()
+        };
+        let mut config = config();
+        config.scope_separator = ",";
+        let url = authorize_url(config, options, true).await.unwrap();
+        let pairs = query(&url);
+        assert!(pairs.contains(&("scope".into(), "read:user,repo".into())));
+        assert!(pairs.contains(&("prompt".into(), "none".into())));
+    }
+
+    #[tokio::test]
+    async fn pkce_can_be_turned_off_and_silent_refused() {
+        let mut config = config();
+        config.pkce = false;
+        config.supports_prompt_none = false;
+        let url = authorize_url(config.clone(), AuthOptions::default(), false)
+            .await
+            .unwrap();
+        assert!(
+            !query(&url)
+                .iter()
+                .any(|(k, _)| k.starts_with("code_challenge"))
+        );
+        let error = authorize_url(config, AuthOptions::default(), true)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "InputError");
+    }
+
+    #[test]
+    fn basic_auth_form_encodes_before_base64() {
+        let mut config = config();
+        config.client_secret = Secret::new("s3cr:t&+");
+        let provider = OAuth2Provider::new(
+            config,
+            StandardUserinfo::new("https://p.example/me").unwrap(),
+        );
+        let request = provider.token_request(vec![("code", "c")]).unwrap();
+        let header = request.headers()[header::AUTHORIZATION].to_str().unwrap();
+        let decoded = STANDARD
+            .decode(header.trim_start_matches("Basic "))
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(decoded).unwrap(),
+            "client+id:s3cr%3At%26%2B"
+        );
+        assert_eq!(request.body().as_ref(), b"code=c");
+    }
+
+    #[test]
+    fn post_auth_puts_the_secret_in_the_body() {
+        let mut config = config();
+        config.client_auth = ClientAuth::Post;
+        let provider = OAuth2Provider::new(
+            config,
+            StandardUserinfo::new("https://p.example/me").unwrap(),
+        );
+        let request = provider.token_request(vec![("code", "c")]).unwrap();
+        assert!(request.headers().get(header::AUTHORIZATION).is_none());
+        assert_eq!(
+            request.body().as_ref(),
+            b"code=c&client_id=client+id&client_secret=secret"
+        );
     }
 
     #[test]
@@ -500,8 +654,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.code(), "ProviderError");
         assert!(error.to_string().contains("bad_verification_code"));
-        let form = parse_token_response(&response(200, "text/plain", "error=bad_verification_code"))
-            .unwrap_err();
+        let form =
+            parse_token_response(&response(200, "text/plain", "error=bad_verification_code"))
+                .unwrap_err();
         assert_eq!(form.code(), "ProviderError");
     }
 
@@ -509,7 +664,11 @@ mod tests {
     fn server_errors_are_technical() {
         for answer in [
             response(502, "text/plain", "Bad Gateway"),
-            response(200, "application/json", r#"{"error":"temporarily_unavailable"}"#),
+            response(
+                200,
+                "application/json",
+                r#"{"error":"temporarily_unavailable"}"#,
+            ),
         ] {
             assert_eq!(
                 parse_token_response(&answer).unwrap_err().code(),
@@ -526,7 +685,10 @@ mod tests {
             response(200, "application/json", r#"{"token_type":"bearer"}"#),
             response(400, "text/plain", ""),
         ] {
-            assert_eq!(parse_token_response(&answer).unwrap_err().code(), "ProviderError");
+            assert_eq!(
+                parse_token_response(&answer).unwrap_err().code(),
+                "ProviderError"
+            );
         }
     }
 

@@ -107,10 +107,9 @@ mod tests {
 
     #[test]
     fn auth_url_request_defaults() {
-        let request: AuthUrlRequest = parse_json(
-            br#"{"providerType":"github","redirectUri":"https://a.example/r"}"#,
-        )
-        .unwrap();
+        let request: AuthUrlRequest =
+            parse_json(br#"{"providerType":"github","redirectUri":"https://a.example/r"}"#)
+                .unwrap();
         assert_eq!(request.mode, Mode::Popup);
         assert!(request.identity.is_null());
         assert!(request.auth.scope.is_empty());

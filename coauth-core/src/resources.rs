@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 
+use crate::Error;
 use crate::config::Coauth;
 use crate::flow::RequestContext;
 use crate::protocol::{AuthUrlRequest, ResultRequest, parse_json};
-use crate::Error;
 
 /// Largest request body any resource accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -345,7 +345,8 @@ mod tests {
 
     #[test]
     fn script_safe_json_cannot_close_the_element() {
-        let json = script_safe_json(&serde_json::json!({"code": "</script><img src=x onerror=alert(1)>"}));
+        let json =
+            script_safe_json(&serde_json::json!({"code": "</script><img src=x onerror=alert(1)>"}));
         assert!(!json.contains('<') && !json.contains('>'));
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["code"], "</script><img src=x onerror=alert(1)>");

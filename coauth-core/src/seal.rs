@@ -163,7 +163,9 @@ impl FlowSealer {
             return Err(invalid());
         }
         if now >= state.exp {
-            return Err(Error::Input("the sign-in flow has expired; start again".into()));
+            return Err(Error::Input(
+                "the sign-in flow has expired; start again".into(),
+            ));
         }
         if state.iat > now + ISSUED_AT_LEEWAY_SECS {
             return Err(invalid());
@@ -275,8 +277,17 @@ mod tests {
     #[test]
     fn garbage_and_oversize_are_refused_without_panic() {
         let sealer = FlowSealer::new(SECRET, &[]);
-        for blob in ["", "!!!", "AQ", &"A".repeat(MAX_BLOB_LEN + 1), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
-            assert_eq!(sealer.open(blob, "github", 1).unwrap_err().code(), "InputError");
+        for blob in [
+            "",
+            "!!!",
+            "AQ",
+            &"A".repeat(MAX_BLOB_LEN + 1),
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert_eq!(
+                sealer.open(blob, "github", 1).unwrap_err().code(),
+                "InputError"
+            );
         }
     }
 }

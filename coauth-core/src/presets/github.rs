@@ -91,7 +91,10 @@ impl ProfileFetcher for GitHubProfile {
         http: &dyn HttpClient,
         credentials: &Credentials,
     ) -> Result<(User, serde_json::Value), Error> {
-        let headers = [("accept", GITHUB_JSON), ("x-github-api-version", "2022-11-28")];
+        let headers = [
+            ("accept", GITHUB_JSON),
+            ("x-github-api-version", "2022-11-28"),
+        ];
         let profile = get_profile_json(http, self.user_url.as_str(), credentials, &headers).await?;
         let id = claim_text(&profile, "id")
             .ok_or_else(|| Error::Provider("GitHub's profile has no id".into()))?;

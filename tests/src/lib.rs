@@ -1,0 +1,9 @@
+//! coauth's test support: a mock identity provider on loopback, shared by the integration
+//! tests, the browser tests and the demo.
+
+pub mod mock_provider;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

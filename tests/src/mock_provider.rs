@@ -1,0 +1,371 @@
+//! A mock OAuth 2.0 identity provider on loopback.
+//!
+//! [`MockProvider::start`] binds `127.0.0.1:0` and serves the authorization code flow with
+//! PKCE over real HTTP, so coauth's integration tests and its demo app exercise a real
+//! network peer. It is written independently of `coauth-core` on purpose: a bug shared by
+//! the client and the mock would otherwise go unnoticed.
+//!
+//! Two dialects are spoken ([`Mode`]): a strict, spec-shaped `Generic` provider, and a
+//! `GitHub` look-alike with GitHub's quirks (form-encoded token answers, errors with HTTP
+//! 200, a mandatory `User-Agent` on the API, the email hidden behind `/user/emails`).
+//! [`Fault`]s injected with [`MockProvider::set_fault`] make the back-channel endpoints slow,
+//! broken, malformed or oversized.
+//!
+//! The server task lives as long as the tokio runtime it was started on.
+
+mod browser;
+mod fault;
+mod page;
+mod params;
+mod profile;
+mod respond;
+mod state;
+mod token;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use state::{Settings, Shared};
+
+/// A running mock identity provider. Cheap to clone: clones share the same server and state.
+#[derive(Clone)]
+pub struct MockProvider {
+    inner: Arc<Shared>,
+}
+
+/// How the mock is configured at start.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// The only client the mock knows. Default `"mock-client"`.
+    pub client_id: String,
+    /// That client's secret. Default `"mock-secret"`.
+    pub client_secret: String,
+    /// How the token endpoint accepts the client's credentials. Default [`ClientAuth::Any`].
+    pub client_auth: ClientAuth,
+    /// Which provider dialect to speak. Default [`Mode::Generic`].
+    pub mode: Mode,
+    /// The user who signs in. Default: Ada Lovelace (see [`MockUser::default`]).
+    pub user: MockUser,
+    /// When true, `GET /authorize` skips the consent page and redirects straight back with a
+    /// code. Default false.
+    pub auto_approve: bool,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            client_id: "mock-client".to_owned(),
+            client_secret: "mock-secret".to_owned(),
+            client_auth: ClientAuth::Any,
+            mode: Mode::Generic,
+            user: MockUser::default(),
+            auto_approve: false,
+        }
+    }
+}
+
+/// How the token endpoint must receive `client_id` and `client_secret`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// `Authorization: Basic base64(urlencode(client_id):urlencode(client_secret))` only
+    /// (RFC 6749 §2.3.1, `client_secret_basic`).
+    Basic,
+    /// `client_id` and `client_secret` form fields only (`client_secret_post`).
+    Post,
+    /// Either of the above, but never both in one request.
+    Any,
+}
+
+/// Which provider the mock imitates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A strict RFC 6749 + RFC 7636 provider: PKCE S256 required, JSON everywhere,
+    /// endpoints `/authorize`, `/token`, `/userinfo`.
+    Generic,
+    /// GitHub's OAuth app flow: `/login/oauth/authorize`, `/login/oauth/access_token`,
+    /// `/user`, `/user/emails`, with GitHub's quirks.
+    GitHub {
+        /// Answer the token endpoint form-encoded even when `Accept: application/json` is
+        /// sent (what GitHub does for clients that do not ask for JSON).
+        form_token: bool,
+    },
+}
+
+/// The user at the mock provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockUser {
+    /// Stable subject identifier. In GitHub mode a numeric id is sent as a JSON number.
+    pub id: String,
+    /// Display name. An empty name is sent as absent (Generic) or `null` (GitHub).
+    pub name: String,
+    /// Login / preferred username.
+    pub login: String,
+    /// Email address, if the user has one.
+    pub email: Option<String>,
+    /// Whether the provider verified that email.
+    pub email_verified: bool,
+    /// Avatar image URL.
+    pub avatar_url: String,
+    /// Public profile page URL.
+    pub profile_url: String,
+}
+
+impl Default for MockUser {
+    fn default() -> Self {
+        MockUser {
+            id: "mock-user-1".to_owned(),
+            name: "Ada Lovelace".to_owned(),
+            login: "ada".to_owned(),
+            email: Some("ada@example.test".to_owned()),
+            email_verified: true,
+            avatar_url: "https://avatars.example.test/ada.png".to_owned(),
+            profile_url: "https://profiles.example.test/ada".to_owned(),
+        }
+    }
+}
+
+/// A failure injected into the token and profile endpoints (after the request is counted
+/// and recorded).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Fault {
+    /// Normal behaviour.
+    #[default]
+    None,
+    /// Sleep this long, then answer normally.
+    Slow(Duration),
+    /// `502 Bad Gateway`, `text/plain`.
+    ServerError,
+    /// `200`, `application/json`, truncated JSON: `{"access_token": `.
+    Malformed,
+    /// `200`, `application/json`, a chunked body of exactly this many bytes (a JSON string
+    /// of `a`s), without `Content-Length`.
+    Oversize(usize),
+    /// `200`, `application/json`, `{"error":"server_error","error_description":"Temporary failure"}`.
+    ErrorWith200,
+}
+
+/// A request received by the token endpoint.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    /// The request headers as received.
+    pub headers: http::HeaderMap,
+    /// The form body, decoded, in order, duplicates kept (empty if the body was unreadable).
+    pub form: Vec<(String, String)>,
+}
+
+impl MockProvider {
+    /// Binds `127.0.0.1:0` and spawns the server on the current tokio runtime.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound or there is no current tokio runtime.
+    pub async fn start(config: MockConfig) -> MockProvider {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("mock provider: bind 127.0.0.1:0");
+        let addr: SocketAddr = listener
+            .local_addr()
+            .expect("mock provider: local address of the listener");
+        let MockConfig {
+            client_id,
+            client_secret,
+            client_auth,
+            mode,
+            user,
+            auto_approve,
+        } = config;
+        let settings = Settings {
+            client_id,
+            client_secret,
+            client_auth,
+            mode,
+            auto_approve,
+        };
+        let inner = Arc::new(Shared::new(settings, format!("http://{addr}"), user));
+        let app = router(mode).with_state(Arc::clone(&inner));
+        tokio::spawn(async move {
+            // serve only returns on an accept error the server cannot recover from; the mock
+            // then simply stops answering, which the tests see as connection failures.
+            let _ = axum::serve(listener, app).await;
+        });
+        MockProvider { inner }
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.inner.base_url.clone()
+    }
+
+    /// The authorization endpoint: `{base}/authorize` (Generic) or
+    /// `{base}/login/oauth/authorize` (GitHub).
+    pub fn authorize_url(&self) -> String {
+        self.url(paths(self.inner.settings.mode).authorize)
+    }
+
+    /// The token endpoint: `{base}/token` (Generic) or `{base}/login/oauth/access_token`
+    /// (GitHub).
+    pub fn token_url(&self) -> String {
+        self.url(paths(self.inner.settings.mode).token)
+    }
+
+    /// The profile endpoint: `{base}/userinfo` (Generic) or `{base}/user` (GitHub).
+    pub fn userinfo_url(&self) -> String {
+        self.url(paths(self.inner.settings.mode).userinfo)
+    }
+
+    /// `{base}/user/emails` (served in GitHub mode only).
+    pub fn emails_url(&self) -> String {
+        self.url(GITHUB_EMAILS_PATH)
+    }
+
+    /// Injects `fault` into the token and profile endpoints from now on.
+    pub fn set_fault(&self, fault: Fault) {
+        self.inner.lock().fault = fault;
+    }
+
+    /// Replaces the user. Codes already issued keep the user they were issued for, and so do
+    /// the access tokens redeemed from them.
+    pub fn set_user(&self, user: MockUser) {
+        self.inner.lock().user = user;
+    }
+
+    /// How many requests the token endpoint received, whatever their outcome.
+    pub fn token_calls(&self) -> usize {
+        self.inner.token_calls.load(Ordering::SeqCst)
+    }
+
+    /// How many requests the profile endpoints (`/userinfo`, `/user`, `/user/emails`)
+    /// received, whatever their outcome.
+    pub fn profile_calls(&self) -> usize {
+        self.inner.profile_calls.load(Ordering::SeqCst)
+    }
+
+    /// The last request the token endpoint received.
+    pub fn last_token_request(&self) -> Option<RecordedRequest> {
+        self.inner.lock().last_token_request.clone()
+    }
+
+    /// The decoded query of the last `GET` on the authorization endpoint, in order,
+    /// duplicates kept, recorded before validation.
+    pub fn last_authorize_query(&self) -> Option<Vec<(String, String)>> {
+        self.inner.lock().last_authorize_query.clone()
+    }
+
+    /// Plays the user at the authorize page over real HTTP: GETs `authorize_url` (the full
+    /// URL coauth built), then submits the page's Approve or Deny form exactly as a browser
+    /// would, and returns the redirect target (the Location header, parsed) without
+    /// following it.
+    ///
+    /// With `auto_approve` the authorize GET itself redirects; that target is returned.
+    /// Any other answer (e.g. a 400 for a bad authorization request) is an `Err` carrying
+    /// the status and body.
+    pub async fn decide(&self, authorize_url: &str, approve: bool) -> Result<url::Url, String> {
+        browser::decide(authorize_url, approve).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.inner.base_url, path)
+    }
+}
+
+impl fmt::Debug for MockProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockProvider")
+            .field("base_url", &self.inner.base_url)
+            .field("mode", &self.inner.settings.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A loopback URL where nothing listens (bind 127.0.0.1:0, note the port, drop the
+/// listener): connections are refused.
+///
+/// # Panics
+/// If no loopback port can be bound.
+pub fn refused_url() -> String {
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").expect("refused_url: bind 127.0.0.1:0");
+    let addr = listener
+        .local_addr()
+        .expect("refused_url: local address of the listener");
+    drop(listener);
+    format!("http://{addr}")
+}
+
+/// A loopback URL whose server accepts TCP connections and never answers a byte (the
+/// listener lives in a spawned task that accepts and holds sockets open). Returns the URL;
+/// the task lives as long as the runtime.
+///
+/// # Panics
+/// If no loopback port can be bound or there is no current tokio runtime.
+pub async fn hanging_url() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("hanging_url: bind 127.0.0.1:0");
+    let addr = listener
+        .local_addr()
+        .expect("hanging_url: local address of the listener");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            match listener.accept().await {
+                Ok((socket, _)) => held.push(socket),
+                // Transient accept errors (e.g. EMFILE): back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// The decision form's target, the same in both modes.
+const DECISION_PATH: &str = "/authorize/decision";
+const GITHUB_EMAILS_PATH: &str = "/user/emails";
+
+struct Paths {
+    authorize: &'static str,
+    token: &'static str,
+    userinfo: &'static str,
+}
+
+fn paths(mode: Mode) -> Paths {
+    match mode {
+        Mode::Generic => Paths {
+            authorize: "/authorize",
+            token: "/token",
+            userinfo: "/userinfo",
+        },
+        Mode::GitHub { .. } => Paths {
+            authorize: "/login/oauth/authorize",
+            token: "/login/oauth/access_token",
+            userinfo: "/user",
+        },
+    }
+}
+
+fn router(mode: Mode) -> Router<Arc<Shared>> {
+    let p = paths(mode);
+    let app = Router::new()
+        .route(p.authorize, get(page::authorize))
+        .route(DECISION_PATH, post(page::decision))
+        .route(p.token, post(token::token))
+        // Keeps the browser console of tests free of a favicon 404.
+        .route(
+            "/favicon.ico",
+            get(|| async { http::StatusCode::NO_CONTENT }),
+        );
+    match mode {
+        Mode::Generic => app.route(p.userinfo, get(profile::userinfo)),
+        Mode::GitHub { .. } => app
+            .route(p.userinfo, get(profile::github_user))
+            .route(GITHUB_EMAILS_PATH, get(profile::github_emails)),
+    }
+}

@@ -1,0 +1,65 @@
+//! Injected failures of the back-channel endpoints.
+
+use std::convert::Infallible;
+
+use axum::body::{Body, Bytes};
+use axum::response::Response;
+use http::StatusCode;
+
+use super::Fault;
+use super::respond::{self, JSON};
+use super::state::Shared;
+
+/// Applies the current fault: `Some(answer)` replaces the normal answer, `None` means
+/// answer normally (after sleeping, for [`Fault::Slow`]).
+pub(super) async fn apply(shared: &Shared) -> Option<Response> {
+    let fault = shared.lock().fault.clone();
+    match fault {
+        Fault::None => None,
+        Fault::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            None
+        }
+        Fault::ServerError => Some(respond::with_body(
+            StatusCode::BAD_GATEWAY,
+            "text/plain",
+            Body::from("Bad Gateway"),
+        )),
+        Fault::Malformed => Some(respond::with_body(
+            StatusCode::OK,
+            JSON,
+            Body::from(r#"{"access_token": "#),
+        )),
+        Fault::Oversize(len) => Some(respond::with_body(StatusCode::OK, JSON, oversize_body(len))),
+        Fault::ErrorWith200 => Some(respond::json(
+            StatusCode::OK,
+            &serde_json::json!({
+                "error": "server_error",
+                "error_description": "Temporary failure",
+            }),
+        )),
+    }
+}
+
+const CHUNK_LEN: usize = 16 * 1024;
+static A_CHUNK: [u8; CHUNK_LEN] = [b'a'; CHUNK_LEN];
+
+/// Exactly `len` bytes, `"aaa…a"` (a JSON string) when `len >= 2`, produced lazily in chunks
+/// so a huge size costs no memory and the client cannot rely on a Content-Length.
+fn oversize_body(len: usize) -> Body {
+    let (open, inner, close): (&'static [u8], usize, &'static [u8]) = if len >= 2 {
+        (b"\"", len - 2, b"\"")
+    } else {
+        (b"", len, b"")
+    };
+    let chunks = (0..inner.div_ceil(CHUNK_LEN)).map(move |i| {
+        let size = CHUNK_LEN.min(inner - i * CHUNK_LEN);
+        Bytes::from_static(&A_CHUNK[..size])
+    });
+    let all = std::iter::once(Bytes::from_static(open))
+        .chain(chunks)
+        .chain(std::iter::once(Bytes::from_static(close)))
+        .filter(|chunk| !chunk.is_empty())
+        .map(Ok::<_, Infallible>);
+    Body::from_stream(futures_util::stream::iter(all))
+}

@@ -1,0 +1,107 @@
+//! Injected faults and the unreachable-peer URLs.
+
+use super::*;
+
+#[tokio::test]
+async fn faults_apply_to_token_and_profile_endpoints() {
+    let mock = MockProvider::start(MockConfig::default()).await;
+    let pkce = pkce();
+    let code = approved_code(&mock, Some(&pkce)).await;
+    let token = json_body(&redeem_code(&mock, &code, Some(&pkce.verifier)).await);
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let userinfo = mock.userinfo_url();
+    let profile = async || get(&userinfo, &[("authorization", &bearer)]).await;
+    let token_call = || redeem_code(&mock, "whatever", Some(&pkce.verifier));
+
+    mock.set_fault(Fault::ServerError);
+    for answer in [token_call().await, profile().await] {
+        assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
+        assert_eq!(content_type(&answer), "text/plain");
+        assert_eq!(&answer.body[..], b"Bad Gateway");
+    }
+
+    mock.set_fault(Fault::Malformed);
+    for answer in [token_call().await, profile().await] {
+        assert_eq!(answer.status, StatusCode::OK);
+        assert!(content_type(&answer).starts_with("application/json"));
+        assert_eq!(&answer.body[..], br#"{"access_token": "#);
+        assert!(serde_json::from_slice::<Value>(&answer.body).is_err());
+    }
+
+    for size in [0, 1, 2, 3, 100_000, 3 * 1024 * 1024 + 7] {
+        mock.set_fault(Fault::Oversize(size));
+        for answer in [token_call().await, profile().await] {
+            assert_eq!(answer.status, StatusCode::OK);
+            assert!(content_type(&answer).starts_with("application/json"));
+            assert!(!answer.headers.contains_key(CONTENT_LENGTH));
+            assert_eq!(answer.body.len(), size);
+            if size >= 2 {
+                let s: String = serde_json::from_slice(&answer.body).unwrap();
+                assert!(s.bytes().all(|b| b == b'a'));
+            }
+        }
+    }
+
+    mock.set_fault(Fault::ErrorWith200);
+    for answer in [token_call().await, profile().await] {
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(
+            json_body(&answer),
+            json!({"error": "server_error", "error_description": "Temporary failure"})
+        );
+    }
+
+    mock.set_fault(Fault::Slow(Duration::from_millis(300)));
+    let started = Instant::now();
+    let answer = profile().await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(answer.status, StatusCode::OK);
+    let started = Instant::now();
+    let answer = token_call().await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_token_error(&answer, StatusCode::BAD_REQUEST, "invalid_grant");
+
+    mock.set_fault(Fault::None);
+    assert_eq!(profile().await.status, StatusCode::OK);
+    // Every call was counted, faulted or not.
+    assert_eq!(mock.token_calls(), 1 + 2 + 6 + 1 + 1);
+    assert_eq!(mock.profile_calls(), 1 + 1 + 6 + 1 + 1 + 1);
+    assert_eq!(
+        mock.last_token_request()
+            .unwrap()
+            .form
+            .iter()
+            .find(|(n, _)| n == "code")
+            .map(|(_, v)| v.as_str()),
+        Some("whatever")
+    );
+}
+
+#[tokio::test]
+async fn refused_url_refuses() {
+    let url = refused_url();
+    let request = Request::get(format!("{url}/token"))
+        .body(Full::<Bytes>::default())
+        .unwrap();
+    let result = tokio::time::timeout(Duration::from_secs(5), http_client().request(request))
+        .await
+        .expect("a refusal is immediate");
+    let error = result.unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+}
+
+#[tokio::test]
+async fn hanging_url_hangs() {
+    let url = hanging_url().await;
+    assert!(url.starts_with("http://127.0.0.1:"));
+    // The TCP connection is accepted...
+    let addr = url.trim_start_matches("http://");
+    let _socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // ...but no HTTP answer ever comes.
+    let request = Request::get(format!("{url}/token"))
+        .body(Full::<Bytes>::default())
+        .unwrap();
+    let result =
+        tokio::time::timeout(Duration::from_millis(300), http_client().request(request)).await;
+    assert!(result.is_err(), "expected a timeout");
+}

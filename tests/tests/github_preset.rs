@@ -1,0 +1,118 @@
+//! The GitHub preset against the mock provider in GitHub mode: form-encoded token answers,
+//! errors sent with HTTP 200, the User-Agent requirement, and the /user/emails fallback.
+
+mod support;
+
+use coauth_core::Coauth;
+use coauth_core::presets::GitHub;
+use coauth_tests::mock_provider::{MockConfig, MockProvider, Mode};
+use http::header;
+use support::*;
+
+async fn github_app(form_token: bool) -> (MockProvider, App) {
+    let config = MockConfig {
+        mode: Mode::GitHub { form_token },
+        ..MockConfig::default()
+    };
+    let (id, secret) = (config.client_id.clone(), config.client_secret.clone());
+    let mock = MockProvider::start(config).await;
+    let github = GitHub::new(id, secret)
+        .with_hosts(mock.base_url(), mock.base_url())
+        .try_build()
+        .unwrap();
+    let coauth = Coauth::builder()
+        .secret(SECRET)
+        .provider("github", github)
+        .redirect_uri(REDIRECT_URI)
+        .http_client(test_http_client())
+        .build()
+        .unwrap();
+    (mock, App::new(coauth, Transport::Socket).await)
+}
+
+#[tokio::test]
+async fn form_encoded_token_answer_and_email_fallback() {
+    for form_token in [true, false] {
+        let (mock, app) = github_app(form_token).await;
+        let started = app.start("github").await;
+        assert!(
+            started
+                .url
+                .starts_with(&format!("{}/login/oauth/authorize?", mock.base_url()))
+        );
+        let redirect = mock.decide(&started.url, true).await.unwrap();
+        let response = app
+            .finish("github", &started, redirect_params(&redirect))
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "form_token={form_token}: {:?}",
+            response.body()
+        );
+        let user = &json(&response)["user"];
+        assert_eq!(user["id"], "mock-user-1");
+        assert_eq!(user["username"], "ada");
+        assert_eq!(user["name"], "Ada Lovelace");
+        // /user has email null: the primary verified address comes from /user/emails.
+        assert_eq!(user["email"], "ada@example.test");
+        assert_eq!(user["emailVerified"], true);
+        assert_eq!(user["profileUrl"], "https://profiles.example.test/ada");
+        assert_eq!(mock.profile_calls(), 2);
+        let token = mock.last_token_request().unwrap();
+        assert_eq!(token.headers[header::ACCEPT], "application/json");
+        assert!(token.headers.contains_key(header::USER_AGENT));
+        let form: std::collections::HashMap<_, _> = token.form.into_iter().collect();
+        assert_eq!(form["client_id"], "mock-client");
+    }
+}
+
+#[tokio::test]
+async fn error_sent_with_http_200_is_a_provider_error() {
+    let (mock, app) = github_app(true).await;
+    let started = app.start("github").await;
+    let redirect = mock.decide(&started.url, true).await.unwrap();
+    let params = redirect_params(&redirect);
+    assert_eq!(
+        app.finish("github", &started, params.clone())
+            .await
+            .status(),
+        200
+    );
+    // The code is spent: GitHub answers HTTP 200 with error=bad_verification_code.
+    let replay = app.finish("github", &started, params).await;
+    assert_error(&replay, 500, "ProviderError");
+    assert!(
+        json(&replay)["message"]
+            .as_str()
+            .unwrap()
+            .contains("bad_verification_code")
+    );
+}
+
+#[tokio::test]
+async fn github_denial_is_user_denied() {
+    let (mock, app) = github_app(false).await;
+    let started = app.start("github").await;
+    let redirect = mock.decide(&started.url, false).await.unwrap();
+    assert_error(
+        &app.finish("github", &started, redirect_params(&redirect))
+            .await,
+        409,
+        "UserDenied",
+    );
+    assert_eq!(mock.token_calls(), 0);
+}
+
+#[tokio::test]
+async fn github_refuses_silent_mode() {
+    let (_mock, app) = github_app(false).await;
+    let response = app
+        .post_json(
+            "/auth_url",
+            &serde_json::json!({"providerType": "github", "redirectUri": REDIRECT_URI, "mode": "silent"}),
+            None,
+        )
+        .await;
+    assert_error(&response, 400, "InputError");
+}
