@@ -47,7 +47,11 @@ where
 pub async fn serve(resource: Resource, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let response = match axum::body::to_bytes(body, resource.body_limit()).await {
-        Ok(bytes) => resource.handle(http::Request::from_parts(parts, bytes)).await,
+        Ok(bytes) => {
+            resource
+                .handle(http::Request::from_parts(parts, bytes))
+                .await
+        }
         Err(_) => resource.body_too_large(),
     };
     response.map(Body::from)

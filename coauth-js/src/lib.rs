@@ -1,0 +1,74 @@
+//! The coauth browser client and its default stub pages, embedded as strings.
+//!
+//! `coauth.js` is a vanilla script (no dependencies, no build step) that runs under a
+//! strict `Content-Security-Policy: script-src 'self'`. The same file plays three roles:
+//! the client API on the app's page (`new coauth.Auth(base).auth(options, cb)`), the
+//! popup's stub page while the provider loads, and the result page that hands the
+//! provider's redirect parameters back to the opener.
+//!
+//! The adapters serve these strings at `{base}/coauth.js`, `{base}/auth_page` and
+//! `{base}/result_page`. The pages load the script by the relative URL `coauth.js`, so they
+//! must be served next to it. Apps that host their own pages start from `page_examples/`.
+
+/// The browser client, `coauth.js` (served as `text/javascript` at `{base}/coauth.js`).
+pub const COAUTH_JS: &str = include_str!("../assets/coauth.js");
+
+/// The default auth page, the stub the popup shows while `auth_url` is fetched and the
+/// provider loads (served as `text/html` at `{base}/auth_page`).
+pub const AUTH_PAGE: &str = include_str!("../assets/auth_page.html");
+
+/// The default result page, the provider's redirect target (served as `text/html` at
+/// `{base}/result_page`, for GET and for `form_post` POST).
+///
+/// It contains [`RESULT_PARAMS_PLACEHOLDER`] exactly once, inside a
+/// `<script type="application/json" id="coauth-params">` element.
+pub const RESULT_PAGE: &str = include_str!("../assets/result_page.html");
+
+/// The marker in [`RESULT_PAGE`] that the server replaces: with the POSTed redirect
+/// parameters as a JSON object (escaped so that `<`, `>`, `&` and U+2028/U+2029 cannot end
+/// the script element) for `form_post` responses, or with nothing for GET redirects, whose
+/// parameters the script reads from the URL.
+pub const RESULT_PARAMS_PLACEHOLDER: &str = "<!--coauth-params-->";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_page_has_the_placeholder_once_inside_the_params_element() {
+        assert_eq!(RESULT_PAGE.matches(RESULT_PARAMS_PLACEHOLDER).count(), 1);
+        assert!(RESULT_PAGE.contains(&format!(
+            r#"<script type="application/json" id="coauth-params">{RESULT_PARAMS_PLACEHOLDER}</script>"#
+        )));
+    }
+
+    #[test]
+    fn pages_load_the_script_by_role_and_carry_no_inline_code() {
+        assert!(AUTH_PAGE.contains(r#"<script src="coauth.js" data-coauth-page="auth"></script>"#));
+        assert!(
+            RESULT_PAGE.contains(r#"<script src="coauth.js" data-coauth-page="result"></script>"#)
+        );
+        for page in [AUTH_PAGE, RESULT_PAGE] {
+            let handler = page
+                .split_whitespace()
+                .any(|word| word.starts_with("on") && word.contains('='));
+            assert!(!handler, "no inline event handlers");
+            assert!(!page.contains("style="), "no style attributes");
+            assert!(!page.contains("<style"), "no style elements");
+        }
+    }
+
+    #[test]
+    fn client_avoids_what_a_strict_csp_blocks() {
+        for banned in [
+            "eval(",
+            "new Function",
+            "innerHTML",
+            "outerHTML",
+            "document.write",
+            "'*'",
+        ] {
+            assert!(!COAUTH_JS.contains(banned), "coauth.js contains {banned}");
+        }
+    }
+}

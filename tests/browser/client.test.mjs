@@ -1,0 +1,218 @@
+// coauth.js's own checks in real Chromium, with the coauth server's answers stubbed by
+// Playwright routes: what it sends, which messages it accepts, how it reports failures.
+// The demo server only provides the origin and the pages.
+
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { authIn, launchBrowser, popupClosed, SETTLE_MS, sleep, startDemo } from './support.mjs';
+
+let demo;
+let browser;
+let page;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+beforeEach(async () => {
+  page = await browser.context.newPage();
+  await page.goto(`${demo.baseUrl}/`);
+});
+
+afterEach(async () => {
+  for (const p of browser.context.pages()) {
+    if (p !== page && !p.isClosed()) await p.close();
+  }
+  await page.close();
+});
+
+const options = (extra = {}) => ({
+  providerType: 'demo',
+  authPageUrl: '/coauth/auth_page',
+  resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+  ...extra,
+});
+
+/** Answers `pattern` with JSON and records the parsed request bodies. */
+async function stub(pattern, status, body) {
+  const seen = [];
+  await page.route(pattern, (route) => {
+    const req = route.request();
+    seen.push({ body: req.postDataJSON(), contentType: req.headers()['content-type'] });
+    return route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  });
+  return seen;
+}
+
+/** Stubs auth_url so the popup is sent to a same-origin page carrying `state`. */
+function stubAuthUrl(state = 'S1') {
+  const url = `${demo.baseUrl}/coauth/auth_page?state=${state}`;
+  return stub('**/coauth/auth_url', 200, { url, flow: 'sealed-flow' });
+}
+
+/** Posts a message to the opener from inside the popup. */
+function postFromPopup(popup, message, targetOrigin) {
+  return popup.evaluate(([m, o]) => window.opener.postMessage(m, o || location.origin), [message, targetOrigin]);
+}
+
+test('sends the documented requests and accepts only its popup\'s message with the flow\'s state', async () => {
+  const authUrlCalls = await stubAuthUrl('S1');
+  const user = { id: '1', name: 'Route User', email: 'route@example.test' };
+  const resultCalls = await stub('**/coauth/result', 200, { providerType: 'demo', identity: null, user });
+
+  const popupOpened = page.waitForEvent('popup');
+  const pending = authIn(page, options({ auth: { scope: ['email'], prompt: 'login' }, result: { fields: ['x'] } }));
+  const popup = await popupOpened;
+  await popup.waitForURL(/state=S1/);
+
+  assert.deepEqual(authUrlCalls, [{
+    contentType: 'application/json',
+    body: {
+      providerType: 'demo',
+      redirectUri: `${demo.baseUrl}/coauth/result_page`,
+      identity: null,
+      mode: 'popup',
+      auth: { scope: ['email'], prompt: 'login' },
+    },
+  }]);
+
+  // Wrong state, wrong type, missing params, and the right message from another window.
+  await postFromPopup(popup, { type: 'coauth:result', params: { code: 'c', state: 'OTHER' } });
+  await postFromPopup(popup, { type: 'coauth:other', params: { code: 'c', state: 'S1' } });
+  await postFromPopup(popup, { type: 'coauth:result' });
+  await page.evaluate(() => window.postMessage({ type: 'coauth:result', params: { code: 'c', state: 'S1' } }, location.origin));
+  await sleep(SETTLE_MS);
+  assert.equal(resultCalls.length, 0);
+
+  await postFromPopup(popup, { type: 'coauth:result', params: { code: 'good', state: 'S1' } });
+  const got = await pending;
+  await popupClosed(popup);
+
+  assert.equal(got.error, null);
+  assert.equal(got.synchronous, false);
+  assert.equal(got.argCount, 2);
+  assert.equal(got.optionsUntouched, true);
+  assert.equal(got.result.status, 200);
+  assert.equal(got.result.transport, 'http');
+  assert.equal(got.result.headers['content-type'], 'application/json');
+  assert.deepEqual(got.result.data.user, user);
+  assert.deepEqual(resultCalls, [{
+    contentType: 'application/json',
+    body: { providerType: 'demo', flow: 'sealed-flow', response: { code: 'good', state: 'S1' }, result: { fields: ['x'] } },
+  }]);
+});
+
+test('a message from the wrong origin is ignored', async () => {
+  await stubAuthUrl('S2');
+  const resultCalls = await stub('**/coauth/result', 200, {});
+  // The result page is declared on localhost, but the popup (and so the sender) sits on
+  // 127.0.0.1: a different origin.
+  const port = new URL(demo.baseUrl).port;
+  const popupOpened = page.waitForEvent('popup');
+  const pending = authIn(page, options({ resultPageUrl: `http://localhost:${port}/coauth/result_page` }));
+  const popup = await popupOpened;
+  await popup.waitForURL(/state=S2/);
+  await postFromPopup(popup, { type: 'coauth:result', params: { code: 'c', state: 'S2' } });
+  await sleep(SETTLE_MS);
+  assert.equal(resultCalls.length, 0);
+
+  await popup.close();
+  const got = await pending;
+  assert.equal(got.error.code, 'WindowClosed');
+});
+
+test('the result page posts the redirect parameters to the opener, fragment over query', async () => {
+  await stubAuthUrl('S3');
+  const resultCalls = await stub('**/coauth/result', 200, { user: {} });
+  const popupOpened = page.waitForEvent('popup');
+  const pending = authIn(page, options());
+  const popup = await popupOpened;
+  await popup.waitForURL(/state=S3/);
+  // What a provider redirect would do: land on the real result page.
+  await popup.goto(`${demo.baseUrl}/coauth/result_page?code=q&state=S3&iss=https%3A%2F%2Fidp#code=f`);
+  const got = await pending;
+
+  assert.equal(got.error, null);
+  assert.deepEqual(resultCalls[0].body.response, { code: 'f', state: 'S3', iss: 'https://idp' });
+});
+
+test('a server error carries code, status, message and response', async () => {
+  await stub('**/coauth/auth_url', 400, { code: 'InputError', message: 'unknown provider' });
+  const got = await authIn(page, options());
+  assert.equal(got.error.isError, true);
+  assert.equal(got.error.code, 'InputError');
+  assert.equal(got.error.status, 400);
+  assert.equal(got.error.message, 'unknown provider');
+  assert.equal(got.error.response.status, 400);
+  assert.equal(got.error.response.transport, 'http');
+  assert.deepEqual(got.error.response.data, { code: 'InputError', message: 'unknown provider' });
+});
+
+test('a non-JSON error answer keeps its status', async () => {
+  await page.route('**/coauth/auth_url', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }));
+  const got = await authIn(page, options());
+  assert.equal(got.error.code, 'ServerError');
+  assert.equal(got.error.status, 502);
+  assert.equal(got.error.response.data, null);
+});
+
+test('an unreachable server is a NetworkError, and the popup is closed', async () => {
+  await page.route('**/coauth/auth_url', (route) => route.abort('connectionrefused'));
+  const popupOpened = page.waitForEvent('popup');
+  const got = await authIn(page, options());
+  await popupClosed(await popupOpened);
+  assert.equal(got.error.code, 'NetworkError');
+  assert.equal(got.error.status, undefined);
+});
+
+test('a non-http provider URL is refused, never navigated to', async () => {
+  await stub('**/coauth/auth_url', 200, { url: 'javascript:alert(1)', flow: 'f' });
+  const popupOpened = page.waitForEvent('popup');
+  const got = await authIn(page, options());
+  await popupClosed(await popupOpened);
+  assert.equal(got.error.code, 'ServerError');
+});
+
+test('a user-supplied window.features string is used verbatim, closeCheckInterval honoured', async () => {
+  await page.route('**/coauth/auth_url', () => { /* never answered: the popup stays on the stub */ });
+  const popupOpened = page.waitForEvent('popup');
+  const pending = authIn(page, options({ window: { features: 'popup,width=320,height=240', closeCheckInterval: 50 } }));
+  const popup = await popupOpened;
+  await popup.waitForLoadState();
+  const size = await popup.evaluate(() => ({ w: window.innerWidth, h: window.innerHeight }));
+  assert.equal(size.w, 320);
+  assert.equal(size.h, 240);
+  await popup.close();
+  const got = await pending;
+  assert.equal(got.error.code, 'WindowClosed');
+});
+
+test('the result page prefers the parameters the server embedded for a form_post', async () => {
+  await stubAuthUrl('S4');
+  const resultCalls = await stub('**/coauth/result', 200, { user: {} });
+  // What the server makes of a form_post POST: the placeholder filled with escaped JSON.
+  const template = await readFile(new URL('../../coauth-js/assets/result_page.html', import.meta.url), 'utf8');
+  const posted = JSON.stringify({ code: 'posted', state: 'S4', user: '{"name":"A"}' }).replace(/</g, '\\u003c');
+  const popupOpened = page.waitForEvent('popup');
+  const pending = authIn(page, options());
+  const popup = await popupOpened;
+  await popup.waitForURL(/state=S4/);
+  await popup.route('**/coauth/result_page?from=post', (route) => route.fulfill({
+    status: 200,
+    contentType: 'text/html',
+    headers: { 'content-security-policy': "script-src 'self'; object-src 'none'; base-uri 'none'" },
+    body: template.replace('<!--coauth-params-->', posted),
+  }));
+  await popup.goto(`${demo.baseUrl}/coauth/result_page?from=post`);
+  const got = await pending;
+
+  assert.equal(got.error, null);
+  assert.deepEqual(resultCalls[0].body.response, { code: 'posted', state: 'S4', user: '{"name":"A"}' });
+});
