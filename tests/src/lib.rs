@@ -1,6 +1,7 @@
 //! coauth's test support: a mock identity provider on loopback, shared by the integration
 //! tests, the browser tests and the demo.
 
+pub mod demo;
 pub mod mock_provider;
 
 /// The README's Rust examples, compiled and run as doc tests.

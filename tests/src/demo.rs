@@ -1,0 +1,91 @@
+//! The demo app's configuration, shared by the demo of every adapter: a provider `demo`
+//! backed by an in-process [`MockProvider`], GitHub when credentials are in the
+//! environment, and the demo page.
+
+use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
+use coauth_core::presets::GitHub;
+use coauth_core::{Coauth, HyperClient};
+
+use crate::mock_provider::{MockConfig, MockProvider};
+
+/// The demo page, served at `/`.
+pub const INDEX_HTML: &str = include_str!("../demo/index.html");
+/// The demo page's script, served at `/demo.js`.
+pub const DEMO_JS: &str = include_str!("../demo/demo.js");
+/// The Content-Security-Policy of the demo page: external scripts from the app only.
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+                            img-src 'self' https:; base-uri 'none'; object-src 'none'; \
+                            form-action 'none'; frame-ancestors 'none'";
+
+/// A configured demo: the coauth service and the mock provider behind its `demo` provider.
+#[derive(Debug)]
+pub struct Demo {
+    /// The coauth service, ready for an adapter.
+    pub coauth: Coauth,
+    /// The mock identity provider the `demo` provider signs in with.
+    pub mock: MockProvider,
+}
+
+/// The port from `PORT` (default 8080; `0` picks a free one).
+pub fn port_from_env() -> Result<u16, String> {
+    match std::env::var("PORT") {
+        Ok(port) => port
+            .parse()
+            .map_err(|_| format!("PORT must be a port number, not {port:?}")),
+        Err(_) => Ok(8080),
+    }
+}
+
+/// Builds the demo for an app listening on `127.0.0.1:port`, with the resources mounted at
+/// `/coauth`. Reads `COAUTH_SECRET` (a random secret otherwise) and
+/// `COAUTH_GITHUB_CLIENT_ID` / `COAUTH_GITHUB_CLIENT_SECRET`.
+pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
+    let mock_config = MockConfig::default();
+    let (client_id, client_secret) = (
+        mock_config.client_id.clone(),
+        mock_config.client_secret.clone(),
+    );
+    let mock = MockProvider::start(mock_config).await;
+    let demo = OAuth2Provider::new(
+        OAuth2Config::new(
+            client_id,
+            client_secret,
+            &mock.authorize_url(),
+            &mock.token_url(),
+        )?,
+        StandardUserinfo::new(&mock.userinfo_url())?,
+    );
+
+    let secret = std::env::var("COAUTH_SECRET").unwrap_or_else(|_| {
+        eprintln!("COAUTH_SECRET is not set: using a random secret for this run");
+        random_secret()
+    });
+    let mut builder = Coauth::builder()
+        .secret(secret)
+        .provider("demo", demo)
+        .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
+        .redirect_uri(format!("http://localhost:{port}/coauth/result_page"))
+        // The mock provider listens on loopback over plain http.
+        .http_client(HyperClient::builder().allow_loopback(true).build());
+    if let (Ok(id), Ok(secret)) = (
+        std::env::var("COAUTH_GITHUB_CLIENT_ID"),
+        std::env::var("COAUTH_GITHUB_CLIENT_SECRET"),
+    ) {
+        builder = builder.provider("github", GitHub::new(id, secret).build());
+        eprintln!("GitHub sign-in is on");
+    }
+    Ok(Demo {
+        coauth: builder.build()?,
+        mock,
+    })
+}
+
+fn random_secret() -> String {
+    use std::fmt::Write;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
+    bytes.iter().fold(String::new(), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
+}
