@@ -1,9 +1,8 @@
 //! The demo app's configuration, shared by the demo of every adapter: a provider `demo`
 //! backed by an in-process [`MockProvider`], GitHub when credentials are in the
-//! environment, and the demo page.
+//! environment (see [`crate::demo_env`]), and the demo page.
 
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
-use coauth_core::presets::GitHub;
 use coauth_core::{Coauth, HyperClient};
 
 use crate::mock_provider::{MockConfig, MockProvider};
@@ -60,19 +59,16 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         eprintln!("COAUTH_SECRET is not set: using a random secret for this run");
         random_secret()
     });
-    let mut builder = Coauth::builder()
+    let builder = Coauth::builder()
         .secret(secret)
         .provider("demo", demo)
         .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
         .redirect_uri(format!("http://localhost:{port}/coauth/result_page"))
         // The mock provider listens on loopback over plain http.
         .http_client(HyperClient::builder().allow_loopback(true).build());
-    if let (Ok(id), Ok(secret)) = (
-        std::env::var("COAUTH_GITHUB_CLIENT_ID"),
-        std::env::var("COAUTH_GITHUB_CLIENT_SECRET"),
-    ) {
-        builder = builder.provider("github", GitHub::new(id, secret).build());
-        eprintln!("GitHub sign-in is on");
+    let (builder, enabled) = crate::demo_env::providers_from_env(builder);
+    if !enabled.is_empty() {
+        eprintln!("providers from the environment: {}", enabled.join(", "));
     }
     Ok(Demo {
         coauth: builder.build()?,

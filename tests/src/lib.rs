@@ -2,6 +2,7 @@
 //! tests, the browser tests and the demo.
 
 pub mod demo;
+pub mod demo_env;
 pub mod mock_provider;
 
 /// The README's Rust examples, compiled and run as doc tests.
