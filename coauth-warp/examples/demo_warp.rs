@@ -1,0 +1,58 @@
+//! The coauth demo on warp: a real popup sign-in against a mock identity provider running in
+//! the same process, no credentials needed.
+//!
+//! ```text
+//! cargo run -p coauth-warp --example demo_warp
+//! ```
+//!
+//! Then open <http://127.0.0.1:8080>. `PORT` picks another port (`0`: any free port).
+//! `COAUTH_SECRET` sets the sealing secret (a random one is made otherwise).
+//! With `COAUTH_GITHUB_CLIENT_ID` and `COAUTH_GITHUB_CLIENT_SECRET` set, the GitHub button
+//! signs in with GitHub for real (register `http://127.0.0.1:PORT/coauth/result_page` as the
+//! OAuth app's callback URL).
+
+use coauth_core::ResourceCreator;
+use coauth_tests::demo;
+use warp::Filter;
+use warp::http::{HeaderValue, header};
+use warp::reply::Response;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", demo::port_from_env()?)).await?;
+    let port = listener.local_addr()?.port();
+    let demo = demo::demo(port).await?;
+
+    let index = warp::path::end()
+        .and(warp::get())
+        .map(|| page(demo::INDEX_HTML, "text/html; charset=utf-8"));
+    let script = warp::path!("demo.js")
+        .and(warp::get())
+        .map(|| page(demo::DEMO_JS, "text/javascript; charset=utf-8"));
+    let coauth = warp::path("coauth").and(coauth_warp::filter(&ResourceCreator::new(demo.coauth)));
+    let app = index.or(script).or(coauth);
+
+    println!("coauth demo listening on http://127.0.0.1:{port}");
+    warp::serve(app).incoming(listener).run().await;
+    Ok(())
+}
+
+fn page(body: &'static str, content_type: &'static str) -> Response {
+    let mut response = Response::new(body.into());
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(demo::PAGE_CSP),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
