@@ -10,7 +10,9 @@ use crate::Error;
 use crate::config::Coauth;
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_b64};
 use crate::protocol::{AuthUrlRequest, AuthUrlResponse, Mode, ResultRequest, check_provider_name};
-use crate::provider::{AuthResult, FinishContext, Provider, StartContext};
+use crate::provider::{
+    AuthResult, FinishContext, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding, StartContext,
+};
 use crate::seal::{FlowState, MAX_BLOB_LEN};
 
 /// Name of the binding cookie on https origins (`__Host-`: Secure, Path=/, no Domain).
@@ -254,12 +256,7 @@ impl Coauth {
             ));
         }
         let params = response_params(request.response, provider.extra_response_params())?;
-        let returned_state = params.get("state").map(String::as_str).unwrap_or("");
-        if !constant_time_eq(returned_state, &flow.state) {
-            return Err(Error::Input(
-                "the provider's answer does not belong to this sign-in (state mismatch)".into(),
-            ));
-        }
+        check_redirect_binding(provider.redirect_binding(), &params, &flow)?;
         if let Some(error) = redirect_error(&params) {
             return Err(error);
         }
@@ -295,6 +292,51 @@ impl Coauth {
             profile: finished.profile,
         })
     }
+}
+
+/// Checks that the provider's redirect belongs to this flow: `state` for OAuth 2.0 and
+/// OpenID Connect, the sealed request token for OAuth 1.0a (see [`RedirectBinding`]).
+fn check_redirect_binding(
+    binding: RedirectBinding,
+    params: &BTreeMap<String, String>,
+    flow: &FlowState,
+) -> Result<(), Error> {
+    match binding {
+        RedirectBinding::State => {
+            let returned_state = params.get("state").map(String::as_str).unwrap_or("");
+            if !constant_time_eq(returned_state, &flow.state) {
+                return Err(Error::Input(
+                    "the provider's answer does not belong to this sign-in (state mismatch)".into(),
+                ));
+            }
+        }
+        RedirectBinding::OAuth1RequestToken => {
+            // The blob is authenticated, so a missing token is a provider that did not seal
+            // one, not an attack.
+            let sealed = flow
+                .provider_data
+                .get(OAUTH1_SEALED_TOKEN)
+                .and_then(serde_json::Value::as_str)
+                .filter(|token| !token.is_empty())
+                .ok_or_else(|| {
+                    Error::Provider("the OAuth 1.0a provider sealed no request token".into())
+                })?;
+            // A denial names the request token it refuses; an approval returns it. A denial
+            // for another flow must not pass as this flow's denial.
+            let returned = params
+                .get("denied")
+                .or_else(|| params.get("oauth_token"))
+                .map(String::as_str)
+                .unwrap_or("");
+            if !constant_time_eq(returned, sealed) {
+                return Err(Error::Input(
+                    "the provider's answer does not belong to this sign-in (request token mismatch)"
+                        .into(),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn truncate(text: &str) -> String {
@@ -420,6 +462,79 @@ mod tests {
             response_params(bad, &[]).unwrap_err().code(),
             "ValidationError"
         );
+    }
+
+    fn flow_with(provider_data: serde_json::Value) -> FlowState {
+        FlowState {
+            provider: "p".into(),
+            redirect_uri: "https://app.example/r".into(),
+            origin: "https://app.example".into(),
+            identity: serde_json::Value::Null,
+            silent: false,
+            state: "the-state".into(),
+            verifier: "v".into(),
+            nonce: "n".into(),
+            binding: "b".into(),
+            provider_data,
+            iat: 0,
+            exp: 1,
+        }
+    }
+
+    #[test]
+    fn state_binding_requires_the_sealed_state() {
+        let flow = flow_with(serde_json::json!({"oauth_token": "rt"}));
+        let check = |p| check_redirect_binding(RedirectBinding::State, &p, &flow);
+        assert!(check(params(&[("state", "the-state"), ("code", "c")])).is_ok());
+        for bad in [
+            params(&[("code", "c")]),
+            params(&[("state", "other"), ("code", "c")]),
+            params(&[("state", "the-state-"), ("error", "access_denied")]),
+            // An OAuth 1.0a answer does not satisfy a state provider.
+            params(&[("oauth_token", "rt"), ("oauth_verifier", "v")]),
+        ] {
+            assert_eq!(check(bad).unwrap_err().code(), "InputError");
+        }
+    }
+
+    #[test]
+    fn oauth1_binding_requires_the_sealed_request_token() {
+        let flow = flow_with(serde_json::json!({"oauth_token": "rt", "oauth_token_secret": "s"}));
+        let check = |p| check_redirect_binding(RedirectBinding::OAuth1RequestToken, &p, &flow);
+        assert!(check(params(&[("oauth_token", "rt"), ("oauth_verifier", "v")])).is_ok());
+        assert!(check(params(&[("denied", "rt")])).is_ok());
+        for bad in [
+            params(&[("oauth_verifier", "v")]),
+            params(&[("oauth_token", ""), ("oauth_verifier", "v")]),
+            params(&[("oauth_token", "rt2"), ("oauth_verifier", "v")]),
+            params(&[("oauth_token", "r"), ("oauth_verifier", "v")]),
+            // A denial for another flow's token, even next to this flow's token.
+            params(&[("denied", "other")]),
+            params(&[("denied", "other"), ("oauth_token", "rt")]),
+            params(&[("denied", "")]),
+            // `state` means nothing to OAuth 1.0a.
+            params(&[("state", "the-state"), ("error", "access_denied")]),
+        ] {
+            assert_eq!(
+                check(bad.clone()).unwrap_err().code(),
+                "InputError",
+                "{bad:?}"
+            );
+        }
+        for unsealed in [
+            serde_json::Value::Null,
+            serde_json::json!({"oauth_token": ""}),
+            serde_json::json!({"oauth_token": 5}),
+        ] {
+            let flow = flow_with(unsealed);
+            let error = check_redirect_binding(
+                RedirectBinding::OAuth1RequestToken,
+                &params(&[("oauth_token", "")]),
+                &flow,
+            )
+            .unwrap_err();
+            assert_eq!(error.code(), "ProviderError");
+        }
     }
 
     #[test]

@@ -14,9 +14,11 @@ use crate::{Error, Secret};
 /// an [`AuthResult`]'s parts.
 ///
 /// coauth does everything around these two steps: it generates `state`, the PKCE verifier and
-/// the nonce, seals them with the provider's data, checks the returned `state` in constant
-/// time before `finish` is called, and maps denial responses (`error=access_denied`, ...) to
-/// [`Error::UserDenied`]. A provider only speaks its protocol.
+/// the nonce, seals them with the provider's data, checks that the redirect belongs to the
+/// flow (the returned `state`, or the OAuth 1.0a request token: see [`RedirectBinding`]) in
+/// constant time before `finish` is called, and maps denial responses
+/// (`error=access_denied`, `denied=`, ...) to [`Error::UserDenied`]. A provider only speaks
+/// its protocol.
 ///
 /// Built-in engines implement it ([`crate::oauth2::OAuth2Provider`]); a custom provider
 /// implements it directly.
@@ -28,12 +30,44 @@ pub trait Provider: Send + Sync + 'static {
         &[]
     }
 
+    /// How this provider's redirect is bound to the flow that started it; the core enforces
+    /// it before it maps denials and before it calls `finish`. Default:
+    /// [`RedirectBinding::State`]. OAuth 1.0a engines answer
+    /// [`RedirectBinding::OAuth1RequestToken`].
+    fn redirect_binding(&self) -> RedirectBinding {
+        RedirectBinding::State
+    }
+
     /// Builds the authorization URL the popup is sent to.
     async fn start(&self, ctx: StartContext<'_>) -> Result<Started, Error>;
 
     /// Exchanges the provider's redirect parameters for the signed-in user.
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error>;
 }
+
+/// How a provider's redirect is tied to the flow that started it.
+///
+/// The core checks the binding after opening the flow and before anything else reads the
+/// redirect: before denials are mapped to [`Error::UserDenied`] and before
+/// [`Provider::finish`], so a foreign or forged redirect never causes a call to the provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectBinding {
+    /// OAuth 2.0 and OpenID Connect: the core sends a random `state` and requires the same
+    /// value back, compared in constant time, on success and error redirects alike.
+    #[default]
+    State,
+    /// OAuth 1.0a, which has no `state`: `start` seals the request token as the string
+    /// `Started::sealed["oauth_token"]` ([`OAUTH1_SEALED_TOKEN`]), and the redirect must carry
+    /// the same value, compared in constant time, as `denied` when the user refused
+    /// (Twitter's shape) or else as `oauth_token`. A missing or different token, including a
+    /// `denied` naming another flow's token, is an [`Error::Input`].
+    OAuth1RequestToken,
+}
+
+/// The key under which an OAuth 1.0a provider seals its request token in [`Started::sealed`]
+/// (see [`RedirectBinding::OAuth1RequestToken`]).
+pub const OAUTH1_SEALED_TOKEN: &str = "oauth_token";
 
 /// What [`Provider::start`] gets.
 #[non_exhaustive]
@@ -130,6 +164,11 @@ pub struct Credentials {
     pub scope: Option<String>,
     /// The OpenID Connect ID token, when issued.
     pub id_token: Option<Secret>,
+    /// The token answer's other fields, e.g. VK's `user_id` and `email` or Dropbox's
+    /// `account_id`: for profile fetchers and the app's result hook, never sent to the
+    /// browser. The OAuth 2.0 engine leaves out every field whose name contains `token` or
+    /// `secret` (see [`crate::oauth2::token_answer_extra`]).
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Credentials {

@@ -1,0 +1,317 @@
+//! The Twitter OAuth 1.0a preset through coauth's HTTP resources, against the mock OAuth 1.0a
+//! provider: sign-in, denial, the request-token binding (checked before any call, with the
+//! mock's counters), `oauth_callback_confirmed`, replay, and signatures as the mock sees
+//! them.
+
+mod oauth1_support;
+
+use coauth_core::{Clock, SystemClock, result_hook};
+use coauth_tests::mock_oauth1::{Endpoint, MockOAuth1, MockOAuth1Config};
+use oauth1_support::*;
+
+#[tokio::test]
+async fn sign_in_yields_the_twitter_user() {
+    let (mock, app) = twitter_app().await;
+    let started = app.start("twitter").await;
+    assert_eq!(mock.request_token_calls(), 1);
+    let request_token = mock.last_call(Endpoint::RequestToken).unwrap();
+    // The exact redirect URI went out as oauth_callback.
+    assert_eq!(
+        request_token.oauth_param("oauth_callback"),
+        Some(REDIRECT_URI)
+    );
+    assert!(request_token.oauth_param("oauth_token").is_none());
+    let url = url::Url::parse(&started.url).unwrap();
+    assert_eq!(
+        started.url.split('?').next().unwrap(),
+        format!("{}/oauth/authenticate", mock.base_url())
+    );
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "oauth_token")
+        .unwrap()
+        .1
+        .into_owned();
+
+    let redirect = mock.decide(&started.url, true).await.unwrap();
+    assert!(redirect.as_str().starts_with(REDIRECT_URI));
+    let params = redirect_params(&redirect);
+    assert_eq!(params["oauth_token"], token.as_str());
+    let verifier = params["oauth_verifier"].as_str().unwrap().to_owned();
+
+    let response = app.finish("twitter", &started, params).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let body = json(&response);
+    assert_eq!(body["providerType"], "twitter");
+    let user = &body["user"];
+    assert_eq!(user["id"], "1234567890123456789");
+    assert_eq!(user["name"], "Grace Hopper");
+    assert_eq!(user["username"], "grace_h");
+    assert_eq!(user["email"], "grace@example.test");
+    assert_eq!(user["emailVerified"], true);
+    assert_eq!(
+        user["avatarUrl"],
+        "https://pbs.example.test/grace_normal.jpg"
+    );
+    assert_eq!(user["profileUrl"], "https://x.com/grace_h");
+    assert!(body.get("credentials").is_none());
+    let text = String::from_utf8_lossy(response.body());
+    assert!(!text.contains(&verifier) && !text.contains(&token));
+
+    // Every call was signed correctly, with the request token and verifier where due.
+    assert_eq!(mock.rejected_calls(), 0, "{:?}", mock.last_rejection());
+    assert_eq!(mock.access_token_calls(), 1);
+    assert_eq!(mock.verify_credentials_calls(), 1);
+    let access = mock.last_call(Endpoint::AccessToken).unwrap();
+    assert_eq!(access.oauth_param("oauth_token"), Some(token.as_str()));
+    assert_eq!(
+        access.oauth_param("oauth_verifier"),
+        Some(verifier.as_str())
+    );
+    let profile = mock.last_call(Endpoint::VerifyCredentials).unwrap();
+    assert!(
+        profile
+            .params
+            .contains(&("include_email".into(), "true".into()))
+    );
+    assert_ne!(profile.oauth_param("oauth_token"), Some(token.as_str()));
+    for call in [request_token, access, profile] {
+        assert_eq!(
+            call.oauth_param("oauth_signature_method"),
+            Some("HMAC-SHA1")
+        );
+        assert_eq!(call.oauth_param("oauth_version"), Some("1.0"));
+    }
+}
+
+#[tokio::test]
+async fn denial_is_user_denied_without_any_token_call() {
+    let (mock, app) = twitter_app().await;
+    let started = app.start("twitter").await;
+    let redirect = mock.decide(&started.url, false).await.unwrap();
+    let params = redirect_params(&redirect);
+    assert!(params.get("denied").is_some(), "{redirect}");
+    assert!(params.get("oauth_verifier").is_none());
+    assert_error(
+        &app.finish("twitter", &started, params).await,
+        409,
+        "UserDenied",
+    );
+    assert_eq!(mock.access_token_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_denial_for_another_flow_is_an_input_error() {
+    let (mock, app) = twitter_app().await;
+    let ours = app.start("twitter").await;
+    let theirs = app.start("twitter").await;
+    let denial = mock.decide(&theirs.url, false).await.unwrap();
+    assert_error(
+        &app.finish("twitter", &ours, redirect_params(&denial)).await,
+        400,
+        "InputError",
+    );
+    // The same denial with its own flow is a denial.
+    assert_error(
+        &app.finish("twitter", &theirs, redirect_params(&denial))
+            .await,
+        409,
+        "UserDenied",
+    );
+    assert_eq!(mock.access_token_calls(), 0);
+}
+
+#[tokio::test]
+async fn foreign_or_missing_request_tokens_are_refused_before_any_call() {
+    let (mock, app) = twitter_app().await;
+    let ours = app.start("twitter").await;
+    let theirs = app.start("twitter").await;
+    let approved = mock.decide(&theirs.url, true).await.unwrap();
+    let foreign = redirect_params(&approved);
+    let verifier = foreign["oauth_verifier"].clone();
+    let own_token = url::Url::parse(&ours.url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "oauth_token")
+        .unwrap()
+        .1
+        .into_owned();
+    for response in [
+        foreign,
+        serde_json::json!({"oauth_verifier": verifier}),
+        serde_json::json!({"oauth_token": "", "oauth_verifier": verifier}),
+        serde_json::json!({"oauth_token": format!("{own_token}x"), "oauth_verifier": verifier}),
+        // An OAuth 2.0 shaped answer binds nothing here.
+        serde_json::json!({"code": "c", "state": "s"}),
+        serde_json::json!({"error": "access_denied"}),
+    ] {
+        let answer = app.finish("twitter", &ours, response.clone()).await;
+        assert_error(&answer, 400, "InputError");
+        assert!(
+            json(&answer)["message"]
+                .as_str()
+                .unwrap()
+                .contains("does not belong to this sign-in"),
+            "{response}"
+        );
+    }
+    // Our own token without a verifier passes the binding but is refused before any call.
+    let answer = app
+        .finish(
+            "twitter",
+            &ours,
+            serde_json::json!({"oauth_token": own_token}),
+        )
+        .await;
+    assert_error(&answer, 400, "InputError");
+    assert!(
+        json(&answer)["message"]
+            .as_str()
+            .unwrap()
+            .contains("oauth_verifier")
+    );
+    assert_eq!(mock.access_token_calls(), 0);
+    assert_eq!(mock.verify_credentials_calls(), 0);
+}
+
+#[tokio::test]
+async fn callback_must_be_confirmed() {
+    for confirmed in [None, Some("false"), Some("")] {
+        let (mock, app) = twitter_app().await;
+        mock.set_callback_confirmed(confirmed);
+        let response = app.auth_url("twitter", "popup").await;
+        assert_error(&response, 500, "ProviderError");
+        assert!(
+            json(&response)["message"]
+                .as_str()
+                .unwrap()
+                .contains("oauth_callback_confirmed")
+        );
+        assert_eq!(mock.request_token_calls(), 1);
+        assert_eq!(mock.authorize_calls(), 0);
+    }
+}
+
+#[tokio::test]
+async fn the_second_identical_submission_fails() {
+    let (mock, app) = twitter_app().await;
+    let started = app.start("twitter").await;
+    let redirect = mock.decide(&started.url, true).await.unwrap();
+    let params = redirect_params(&redirect);
+    assert_eq!(
+        app.finish("twitter", &started, params.clone())
+            .await
+            .status(),
+        200
+    );
+    let replay = app.finish("twitter", &started, params).await;
+    assert_error(&replay, 500, "ProviderError");
+    // The provider saw the replay and refused the spent request token.
+    assert_eq!(mock.access_token_calls(), 2);
+    assert_eq!(mock.rejected_calls(), 1);
+    assert!(mock.last_rejection().unwrap().contains("spent"));
+    assert_eq!(mock.verify_credentials_calls(), 1);
+}
+
+#[tokio::test]
+async fn silent_mode_is_refused_before_any_call() {
+    let (mock, app) = twitter_app().await;
+    assert_error(&app.auth_url("twitter", "silent").await, 400, "InputError");
+    assert_eq!(mock.total_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_wrong_consumer_secret_is_caught_by_the_mock() {
+    let config = MockOAuth1Config::default();
+    let mock = MockOAuth1::start(config.clone()).await;
+    let wrong = MockOAuth1Config {
+        consumer_secret: "not the secret".into(),
+        ..config
+    };
+    let provider = twitter_for(&mock, &wrong).try_build().unwrap();
+    let app = App::serve(builder(provider).build().unwrap()).await;
+    let response = app.auth_url("twitter", "popup").await;
+    assert_error(&response, 500, "ProviderError");
+    let message = json(&response)["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("HTTP 401, error 32"), "{message}");
+    assert!(!message.contains("not the secret"));
+    assert_eq!(mock.rejected_calls(), 1);
+    assert!(mock.last_rejection().unwrap().contains("invalid signature"));
+}
+
+/// A clock an hour ahead: the mock's timestamp window refuses the request.
+struct AnHourAhead;
+
+impl Clock for AnHourAhead {
+    fn now_unix(&self) -> u64 {
+        SystemClock.now_unix() + 3600
+    }
+}
+
+#[tokio::test]
+async fn timestamps_come_from_the_configured_clock() {
+    let config = MockOAuth1Config::default();
+    let mock = MockOAuth1::start(config.clone()).await;
+    let provider = twitter_for(&mock, &config)
+        .clock(AnHourAhead)
+        .try_build()
+        .unwrap();
+    let app = App::serve(builder(provider).build().unwrap()).await;
+    assert_error(
+        &app.auth_url("twitter", "popup").await,
+        500,
+        "ProviderError",
+    );
+    assert!(mock.last_rejection().unwrap().contains("oauth_timestamp"));
+}
+
+#[tokio::test]
+async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_token() {
+    let config = MockOAuth1Config::default();
+    let mock = MockOAuth1::start(config.clone()).await;
+    let provider = twitter_for(&mock, &config).try_build().unwrap();
+    let hook = result_hook(|result, _request| async move {
+        let body = serde_json::json!({
+            "extra": result.credentials.extra,
+            "tokenType": result.credentials.token_type,
+            "tokenLength": result.credentials.access_token.expose().len(),
+        });
+        Ok(coauth_core::resources::json_response(
+            http::StatusCode::OK,
+            &body,
+        ))
+    });
+    let app = App::serve(builder(provider).result_hook(hook).build().unwrap()).await;
+    let started = app.start("twitter").await;
+    let redirect = mock.decide(&started.url, true).await.unwrap();
+    let response = app
+        .finish("twitter", &started, redirect_params(&redirect))
+        .await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let body = json(&response);
+    assert_eq!(body["tokenType"], "oauth1");
+    assert_eq!(body["tokenLength"], 40);
+    assert_eq!(body["extra"]["user_id"], "1234567890123456789");
+    assert_eq!(body["extra"]["screen_name"], "grace_h");
+    assert!(body["extra"].get("oauth_token_secret").is_none());
+    assert!(body["extra"].get("oauth_token").is_none());
+
+    let app = App::serve(
+        builder(twitter_for(&mock, &config).try_build().unwrap())
+            .expose_credentials(true)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    let started = app.start("twitter").await;
+    let redirect = mock.decide(&started.url, true).await.unwrap();
+    let body = json(
+        &app.finish("twitter", &started, redirect_params(&redirect))
+            .await,
+    );
+    assert_eq!(body["credentials"]["tokenType"], "oauth1");
+    assert_eq!(
+        body["credentials"]["accessToken"].as_str().unwrap().len(),
+        40
+    );
+}
