@@ -1,0 +1,337 @@
+//! The OpenID Connect presets against the mock OpenID provider in each provider's quirk
+//! mode: sign-in with the right normalized user, and the provider's denial shape.
+
+mod oidc_support;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use coauth_core::oidc::{Algorithm, SigningKey};
+use coauth_core::presets::{Apple, Google, LinkedIn, Microsoft, Slack};
+use coauth_tests::mock_oidc::{ClientAuthMode, MockOidc, MockOidcConfig, Quirks};
+use oidc_support::*;
+
+async fn mock_with(quirks: Quirks, iss_parameter: bool) -> MockOidc {
+    MockOidc::start(MockOidcConfig {
+        quirks,
+        iss_parameter,
+        client_auth: ClientAuthMode::Post,
+        ..MockOidcConfig::default()
+    })
+    .await
+}
+
+fn with_userinfo(mock: &MockOidc) -> coauth_core::oidc::ProviderMetadata {
+    metadata(mock).with_userinfo(&mock.userinfo_url()).unwrap()
+}
+
+#[tokio::test]
+async fn google_signs_in_with_the_legacy_issuer_and_denies() {
+    let mock = mock_with(Quirks::Google, true).await;
+    let google = Google::new("oidc-client", "oidc-secret")
+        .with_metadata(metadata(&mock))
+        .try_build()
+        .unwrap();
+    let app = App::new("google", google);
+    let response = app.sign_in("google", &mock, true).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let user = &json(&response)["user"];
+    assert_eq!(user["id"], "248289761001");
+    assert_eq!(user["name"], "Grace Hopper");
+    assert_eq!(user["email"], "grace@example.test");
+    assert_eq!(user["emailVerified"], true);
+    assert_eq!(user["avatarUrl"], "https://pictures.example.test/grace.png");
+    // The ID token's `iss` was the scheme-less legacy form, and no userinfo call was needed.
+    assert_eq!(mock.userinfo_calls(), 0);
+    let token = mock.last_token_request().unwrap();
+    assert_eq!(token.field("client_secret"), Some("oidc-secret"));
+    assert_error(
+        &app.sign_in("google", &mock, false).await,
+        409,
+        "UserDenied",
+    );
+}
+
+#[tokio::test]
+async fn google_hosted_domain_is_sent_and_enforced() {
+    let mock = mock_with(Quirks::Google, true).await;
+    let same = Google::new("oidc-client", "oidc-secret")
+        .with_metadata(metadata(&mock))
+        .hosted_domain("example.test")
+        .offline_access()
+        .try_build()
+        .unwrap();
+    let app = App::new("google", same);
+    let started = app.start("google").await;
+    assert_eq!(
+        query_param(&started.url, "hd").as_deref(),
+        Some("example.test")
+    );
+    assert_eq!(
+        query_param(&started.url, "access_type").as_deref(),
+        Some("offline")
+    );
+    let params = mock.decide(&started.url, true).await.unwrap();
+    assert_eq!(app.finish("google", &started, &params).await.status(), 200);
+    let other = Google::new("oidc-client", "oidc-secret")
+        .with_metadata(metadata(&mock))
+        .hosted_domain("other.test")
+        .try_build()
+        .unwrap();
+    let app = App::new("google", other);
+    let message = assert_error(
+        &app.sign_in("google", &mock, true).await,
+        500,
+        "ProviderError",
+    );
+    assert!(message.contains("Workspace domain"), "{message}");
+}
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+async fn microsoft_mock() -> MockOidc {
+    mock_with(Quirks::Microsoft { tid: TENANT.into() }, false).await
+}
+
+#[tokio::test]
+async fn microsoft_common_fills_the_issuer_template_from_tid() {
+    let mock = microsoft_mock().await;
+    let microsoft = Microsoft::new("oidc-client", "oidc-secret")
+        .with_base_url(mock.base_url())
+        .try_build()
+        .unwrap();
+    let app = App::new("microsoft", microsoft);
+    let started = app.start("microsoft").await;
+    assert!(started.url.starts_with(&format!(
+        "{}/common/oauth2/v2.0/authorize?",
+        mock.base_url()
+    )));
+    let params = mock.decide(&started.url, true).await.unwrap();
+    let response = app.finish("microsoft", &started, &params).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let user = &json(&response)["user"];
+    assert_eq!(user["id"], "248289761001");
+    assert_eq!(user["name"], "Grace Hopper");
+    assert_eq!(user["username"], "grace");
+    // Entra's email is not proof of ownership without xms_edov (nOAuth).
+    assert_eq!(user["email"], "grace@example.test");
+    assert_eq!(user["emailVerified"], false);
+    assert_eq!(mock.jwks_calls(), 1);
+}
+
+#[tokio::test]
+async fn microsoft_single_tenant_accepts_only_its_tenant() {
+    let mock = microsoft_mock().await;
+    let own = Microsoft::new("oidc-client", "oidc-secret")
+        .with_base_url(mock.base_url())
+        .tenant(TENANT)
+        .try_build()
+        .unwrap();
+    let app = App::new("microsoft", own);
+    let started = app.start("microsoft").await;
+    assert!(started.url.starts_with(&format!(
+        "{}/{TENANT}/oauth2/v2.0/authorize?",
+        mock.base_url()
+    )));
+    let params = mock.decide(&started.url, true).await.unwrap();
+    assert_eq!(
+        app.finish("microsoft", &started, &params).await.status(),
+        200
+    );
+    let other = Microsoft::new("oidc-client", "oidc-secret")
+        .with_base_url(mock.base_url())
+        .tenant("00000000-0000-0000-0000-000000000001")
+        .try_build()
+        .unwrap();
+    let app = App::new("microsoft", other);
+    let message = assert_error(
+        &app.sign_in("microsoft", &mock, true).await,
+        500,
+        "ProviderError",
+    );
+    assert!(message.contains("another issuer"), "{message}");
+    assert!(
+        Microsoft::new("c", "s")
+            .tenant("contoso.onmicrosoft.com")
+            .try_build()
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn microsoft_denial_with_error_subcode_is_user_denied() {
+    let mock = microsoft_mock().await;
+    let microsoft = Microsoft::new("oidc-client", "oidc-secret")
+        .with_base_url(mock.base_url())
+        .try_build()
+        .unwrap();
+    let app = App::new("microsoft", microsoft);
+    assert_error(
+        &app.sign_in("microsoft", &mock, false).await,
+        409,
+        "UserDenied",
+    );
+    assert_eq!(mock.token_calls(), 0);
+}
+
+const TEAM: &str = "TEAM123456";
+const KEY_ID: &str = "APPLEKEY01";
+const APPLE_P8: &str = include_str!("oidc_support/apple_test_key.p8");
+
+async fn apple() -> (MockOidc, App) {
+    let team_key = SigningKey::from_pem(Algorithm::ES256, APPLE_P8)
+        .unwrap()
+        .with_kid(KEY_ID)
+        .public_jwk();
+    let mock = mock_with(
+        Quirks::Apple {
+            team_key,
+            team_id: TEAM.into(),
+        },
+        false,
+    )
+    .await;
+    let apple = Apple::new("oidc-client", TEAM, KEY_ID, APPLE_P8)
+        .unwrap()
+        .with_metadata(metadata(&mock))
+        .try_build()
+        .unwrap();
+    (mock, App::new("apple", apple))
+}
+
+#[tokio::test]
+async fn apple_form_post_minted_secret_and_first_consent_name() {
+    let (mock, app) = apple().await;
+    let started = app.start("apple").await;
+    assert_eq!(
+        query_param(&started.url, "response_mode").as_deref(),
+        Some("form_post")
+    );
+    assert_eq!(
+        query_param(&started.url, "scope").as_deref(),
+        Some("openid name email")
+    );
+    // The mock answers with a form_post page; its fields are what the result page receives.
+    let params = mock.decide(&started.url, true).await.unwrap();
+    assert!(params.iter().any(|(k, _)| k == "user"));
+    let response = app.finish("apple", &started, &params).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let user = &json(&response)["user"];
+    assert_eq!(user["id"], "248289761001");
+    assert_eq!(user["name"], "Grace Hopper");
+    assert_eq!(user["email"], "grace@example.test");
+    assert_eq!(user["emailVerified"], true, "Apple's string \"true\"");
+    // The client secret was an ES256 JWT from the team key (the mock verified it).
+    let secret = mock
+        .last_token_request()
+        .unwrap()
+        .field("client_secret")
+        .unwrap()
+        .to_owned();
+    let header: serde_json::Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(secret.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (header["alg"].as_str(), header["kid"].as_str()),
+        (Some("ES256"), Some(KEY_ID))
+    );
+    // Apple sends the name only once: the next sign-in has none.
+    let response = app.sign_in("apple", &mock, true).await;
+    assert_eq!(response.status(), 200);
+    assert!(json(&response)["user"]["name"].is_null());
+}
+
+#[tokio::test]
+async fn apple_cancel_is_user_denied_and_a_wrong_team_key_is_refused() {
+    let (mock, app) = apple().await;
+    assert_error(&app.sign_in("apple", &mock, false).await, 409, "UserDenied");
+    let other_key = include_str!("oidc_support/other_test_key.p8");
+    let wrong = Apple::new("oidc-client", TEAM, KEY_ID, other_key)
+        .unwrap()
+        .with_metadata(metadata(&mock))
+        .try_build()
+        .unwrap();
+    let app = App::new("apple", wrong);
+    let message = assert_error(
+        &app.sign_in("apple", &mock, true).await,
+        500,
+        "ProviderError",
+    );
+    assert!(message.contains("invalid_client"), "{message}");
+}
+
+#[tokio::test]
+async fn linkedin_signs_in_without_nonce_or_pkce_and_denies() {
+    let mock = mock_with(Quirks::LinkedIn, false).await;
+    let linkedin = LinkedIn::new("oidc-client", "oidc-secret")
+        .with_metadata(with_userinfo(&mock))
+        .try_build()
+        .unwrap();
+    let app = App::new("linkedin", linkedin);
+    let started = app.start("linkedin").await;
+    assert_eq!(query_param(&started.url, "nonce"), None);
+    assert_eq!(query_param(&started.url, "code_challenge"), None);
+    let params = mock.decide(&started.url, true).await.unwrap();
+    let response = app.finish("linkedin", &started, &params).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let user = &json(&response)["user"];
+    assert_eq!(user["id"], "248289761001");
+    assert_eq!(user["name"], "Grace Hopper");
+    assert_eq!(user["avatarUrl"], "https://pictures.example.test/grace.png");
+    assert_eq!(mock.userinfo_calls(), 1);
+    assert_error(
+        &app.sign_in("linkedin", &mock, false).await,
+        409,
+        "UserDenied",
+    );
+}
+
+#[tokio::test]
+async fn slack_signs_in_maps_its_claims_and_reads_http_200_errors() {
+    let mock = mock_with(Quirks::Slack, false).await;
+    let slack = Slack::new("oidc-client", "oidc-secret")
+        .team("T0MOCK")
+        .with_metadata(with_userinfo(&mock))
+        .try_build()
+        .unwrap();
+    let app = App::new("slack", slack);
+    let started = app.start("slack").await;
+    assert_eq!(query_param(&started.url, "team").as_deref(), Some("T0MOCK"));
+    let params = mock.decide(&started.url, true).await.unwrap();
+    let response = app.finish("slack", &started, &params).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    let body = json(&response);
+    assert_eq!(body["user"]["id"], "248289761001");
+    assert_eq!(body["user"]["email"], "grace@example.test");
+    // The spent code: Slack answers HTTP 200 with ok:false.
+    let replay = app.finish("slack", &started, &params).await;
+    let message = assert_error(&replay, 500, "ProviderError");
+    assert!(message.contains("invalid_grant"), "{message}");
+    assert_error(&app.sign_in("slack", &mock, false).await, 409, "UserDenied");
+}
+
+#[tokio::test]
+async fn google_refresh_keeps_the_refresh_token_google_does_not_rotate() {
+    let mock = mock_with(Quirks::Google, true).await;
+    let google = Google::new("oidc-client", "oidc-secret")
+        .with_metadata(metadata(&mock))
+        .offline_access()
+        .try_build()
+        .unwrap();
+    let app = App::new("google", google.clone());
+    let body = json(&app.sign_in("google", &mock, true).await);
+    let refresh_token =
+        coauth_core::Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());
+    let refreshed = google
+        .refresh(&http_client(), &refresh_token)
+        .await
+        .unwrap();
+    assert_eq!(
+        refreshed.refresh_token.unwrap().expose(),
+        refresh_token.expose()
+    );
+    // The refreshed ID token (legacy issuer, no nonce) was validated too.
+    assert!(refreshed.id_token.is_some());
+}
