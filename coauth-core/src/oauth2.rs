@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use http::{HeaderValue, Method, Request, Response, header};
 use url::Url;
 
 use crate::http_client::HttpClient;
@@ -17,6 +17,10 @@ use crate::provider::{
     Credentials, FinishContext, Finished, Provider, StartContext, Started, User,
 };
 use crate::{ConfigError, Error, Secret};
+
+mod api;
+
+pub use api::ApiRequest;
 
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +30,12 @@ pub enum ClientAuth {
     Basic,
     /// `client_secret_post`: `client_id` and `client_secret` in the form body.
     Post,
+    /// A public client (RFC 6749 section 2.1): `client_id` in the form body and no secret at
+    /// all, which PKCE then protects (VK ID). The configured secret is never sent.
+    Public,
+    /// `private_key_jwt` (RFC 7523 section 2.2, OpenID Connect Core 9): a short-lived JWT
+    /// signed with [`OAuth2Config::client_assertion_key`] proves the client; no secret is sent.
+    PrivateKeyJwt,
 }
 
 /// The settings of an OAuth 2.0 provider.
@@ -51,6 +61,17 @@ pub struct OAuth2Config {
     pub supports_prompt_none: bool,
     /// Extra fixed parameters on the authorization URL.
     pub extra_authorize_params: Vec<(String, String)>,
+    /// With [`ClientAuth::Basic`], send `client_id` in the form body as well (X requires
+    /// both). The other methods send it in the body anyway.
+    pub client_id_in_body: bool,
+    /// Redirect parameters copied into the token request under the same name, e.g. VK ID's
+    /// `device_id`. The provider lets them through the core's redirect-parameter filter
+    /// ([`Provider::extra_response_params`]), and a redirect without one of them is refused
+    /// before the token request.
+    pub redirect_params_to_token: &'static [&'static str],
+    /// The key that signs `private_key_jwt` client assertions; see
+    /// [`OAuth2Config::with_private_key_jwt`].
+    pub client_assertion_key: Option<crate::oidc::SigningKey>,
 }
 
 impl OAuth2Config {
@@ -73,7 +94,20 @@ impl OAuth2Config {
             pkce: true,
             supports_prompt_none: true,
             extra_authorize_params: Vec::new(),
+            client_id_in_body: false,
+            redirect_params_to_token: &[],
+            client_assertion_key: None,
         })
+    }
+
+    /// Authenticates at the token endpoint with `private_key_jwt`: each token request carries
+    /// a fresh assertion signed with `key` (register its [`public_jwk`] at the provider).
+    ///
+    /// [`public_jwk`]: crate::oidc::SigningKey::public_jwk
+    pub fn with_private_key_jwt(mut self, key: crate::oidc::SigningKey) -> Self {
+        self.client_auth = ClientAuth::PrivateKeyJwt;
+        self.client_assertion_key = Some(key);
+        self
     }
 }
 
@@ -132,9 +166,37 @@ impl OAuth2Provider {
         &self.config
     }
 
+    /// Exchanges a refresh token for fresh credentials (RFC 6749 section 6), authenticated
+    /// like the code exchange. When the provider does not rotate refresh tokens (its answer
+    /// has none), the credentials carry the one given, which stays valid.
+    pub async fn refresh(
+        &self,
+        http: &dyn HttpClient,
+        refresh_token: &Secret,
+    ) -> Result<Credentials, Error> {
+        let request = self.token_request(vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+        ])?;
+        let response = http.execute(request).await?;
+        let mut credentials = parse_token_response(&response)?;
+        if credentials.refresh_token.is_none() {
+            credentials.refresh_token = Some(refresh_token.clone());
+        }
+        Ok(credentials)
+    }
+
     fn token_request(&self, form: Vec<(&str, &str)>) -> Result<Request<Bytes>, Error> {
         let config = &self.config;
         let mut form = form;
+        let assertion = match config.client_auth {
+            ClientAuth::PrivateKeyJwt => Some(crate::oidc::client_assertion(
+                config.client_assertion_key.as_ref(),
+                &config.client_id,
+                &config.token_url,
+            )?),
+            _ => None,
+        };
         let mut builder = Request::builder()
             .method(Method::POST)
             .uri(config.token_url.as_str())
@@ -147,10 +209,19 @@ impl OAuth2Provider {
                 let secret = form_encode(config.client_secret.expose());
                 let credentials = STANDARD.encode(format!("{id}:{secret}"));
                 builder = builder.header(header::AUTHORIZATION, format!("Basic {credentials}"));
+                if config.client_id_in_body {
+                    form.push(("client_id", &config.client_id));
+                }
             }
             ClientAuth::Post => {
                 form.push(("client_id", &config.client_id));
                 form.push(("client_secret", config.client_secret.expose()));
+            }
+            ClientAuth::Public => form.push(("client_id", &config.client_id)),
+            ClientAuth::PrivateKeyJwt => {
+                form.push(("client_id", &config.client_id));
+                form.push(("client_assertion_type", crate::oidc::JWT_BEARER_ASSERTION));
+                form.push(("client_assertion", assertion.as_deref().unwrap_or_default()));
             }
         }
         let body = url::form_urlencoded::Serializer::new(String::new())
@@ -168,6 +239,10 @@ fn form_encode(value: &str) -> String {
 
 #[async_trait]
 impl Provider for OAuth2Provider {
+    fn extra_response_params(&self) -> &'static [&'static str] {
+        self.config.redirect_params_to_token
+    }
+
     async fn start(&self, ctx: StartContext<'_>) -> Result<Started, Error> {
         let config = &self.config;
         let mut url = config.authorize_url.clone();
@@ -223,6 +298,14 @@ impl Provider for OAuth2Provider {
         if self.config.pkce {
             form.push(("code_verifier", ctx.pkce_verifier));
         }
+        for name in self.config.redirect_params_to_token {
+            let value = ctx
+                .params
+                .get(*name)
+                .filter(|value| !value.is_empty())
+                .ok_or_else(|| Error::Input(format!("the provider's answer has no {name}")))?;
+            form.push((name, value.as_str()));
+        }
         let request = self.token_request(form)?;
         let response = ctx.http.execute(request).await?;
         let credentials = parse_token_response(&response)?;
@@ -255,8 +338,14 @@ pub fn parse_token_response(response: &Response<Bytes>) -> Result<Credentials, E
         return Err(provider_error_code("token request", error));
     }
     if !status.is_success() {
+        // Twitch and others answer `{"status": 400, "message": "..."}` instead of `error`.
+        let detail = fields
+            .get("message")
+            .and_then(value_as_text)
+            .map(|message| format!(" ({})", safe_code(&message)))
+            .unwrap_or_default();
         return Err(Error::Provider(format!(
-            "the provider's token endpoint refused the request with HTTP {}",
+            "the provider's token endpoint refused the request with HTTP {}{detail}",
             status.as_u16()
         )));
     }
@@ -280,7 +369,27 @@ pub fn parse_token_response(response: &Response<Bytes>) -> Result<Credentials, E
             other => value_as_text(other),
         }),
         id_token: text("id_token").map(Secret::new),
+        extra: token_answer_extra(&fields),
     })
+}
+
+/// The fields of a token answer kept in [`Credentials::extra`]: all but the standard ones,
+/// and never one whose name contains `token` or `secret`, so no secret travels further than
+/// the token parser (and none reaches a log through `Debug`).
+pub fn token_answer_extra(
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    const STANDARD_FIELDS: &[&str] = &["token_type", "expires_in", "scope"];
+    fields
+        .iter()
+        .filter(|(name, _)| {
+            let lower = name.to_ascii_lowercase();
+            !STANDARD_FIELDS.contains(&lower.as_str())
+                && !lower.contains("token")
+                && !lower.contains("secret")
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
 }
 
 /// Turns a provider's `error` value into the right error, keeping only a safe, short code.
@@ -294,18 +403,27 @@ pub(crate) fn provider_error_code(step: &str, error: &serde_json::Value) -> Erro
             .unwrap_or_default(),
         other => other.to_string(),
     };
-    let safe: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
-        .take(64)
-        .collect();
-    if matches!(safe.as_str(), "server_error" | "temporarily_unavailable") {
+    let safe = safe_code(&code);
+    // VK's `Unknown error occurred` and `Internal server error`, OK's `UNKNOWN : Unknown error`.
+    let lower = safe.to_ascii_lowercase();
+    if matches!(safe.as_str(), "server_error" | "temporarily_unavailable")
+        || lower.contains("unknown error")
+        || lower.contains("internal server error")
+    {
         Error::ProviderTechnical(format!(
             "the provider reported a temporary failure ({safe})"
         ))
     } else {
         Error::Provider(format!("the provider refused the {step} ({safe})"))
     }
+}
+
+/// A provider's error text reduced to a short run of harmless characters, for messages.
+fn safe_code(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+        .take(64)
+        .collect()
 }
 
 fn value_as_text(value: &serde_json::Value) -> Option<String> {
@@ -350,46 +468,13 @@ pub async fn get_profile_json(
     credentials: &Credentials,
     extra_headers: &[(&'static str, &'static str)],
 ) -> Result<serde_json::Value, Error> {
-    let mut builder = Request::builder().method(Method::GET).uri(url).header(
-        header::AUTHORIZATION,
-        format!("Bearer {}", credentials.access_token.expose()),
-    );
-    for (name, value) in extra_headers {
-        builder = builder.header(*name, *value);
-    }
-    if !extra_headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
-    {
-        builder = builder.header(header::ACCEPT, "application/json");
-    }
-    let request = builder
-        .body(Bytes::new())
+    let url = Url::parse(url)
         .map_err(|_| Error::Provider("the profile URL is not a valid URI".into()))?;
-    let response = http.execute(request).await?;
-    let status = response.status();
-    if status.is_server_error() {
-        return Err(Error::ProviderTechnical(format!(
-            "the provider's profile endpoint failed with HTTP {}",
-            status.as_u16()
-        )));
+    let mut request = ApiRequest::get(&url).bearer(credentials);
+    for (name, value) in extra_headers {
+        request = request.header(name, value)?;
     }
-    let json: serde_json::Value = serde_json::from_slice(response.body()).map_err(|_| {
-        Error::Provider(format!(
-            "the provider's profile answer is malformed (HTTP {})",
-            status.as_u16()
-        ))
-    })?;
-    if status != StatusCode::OK {
-        return Err(Error::Provider(format!(
-            "the provider's profile endpoint refused the request with HTTP {}",
-            status.as_u16()
-        )));
-    }
-    if let Some(error) = json.get("error") {
-        return Err(provider_error_code("profile request", error));
-    }
-    Ok(json)
+    request.send(http).await
 }
 
 /// Reads a claim as text: strings as they are, numbers in decimal.
@@ -602,6 +687,69 @@ mod tests {
         assert_eq!(
             request.body().as_ref(),
             b"code=c&client_id=client+id&client_secret=secret"
+        );
+    }
+
+    #[test]
+    fn basic_with_client_id_in_body_and_public_clients() {
+        let mut config = config();
+        config.client_id_in_body = true;
+        let provider = OAuth2Provider::new(
+            config.clone(),
+            StandardUserinfo::new("https://p.example/me").unwrap(),
+        );
+        let request = provider.token_request(vec![("code", "c")]).unwrap();
+        assert!(request.headers().contains_key(header::AUTHORIZATION));
+        assert_eq!(request.body().as_ref(), b"code=c&client_id=client+id");
+        config.client_auth = ClientAuth::Public;
+        let provider = OAuth2Provider::new(
+            config,
+            StandardUserinfo::new("https://p.example/me").unwrap(),
+        );
+        let request = provider.token_request(vec![("code", "c")]).unwrap();
+        assert!(request.headers().get(header::AUTHORIZATION).is_none());
+        assert_eq!(request.body().as_ref(), b"code=c&client_id=client+id");
+    }
+
+    #[test]
+    fn redirect_params_for_the_token_request_pass_the_filter() {
+        let mut config = config();
+        config.redirect_params_to_token = &["device_id"];
+        let provider = OAuth2Provider::new(
+            config,
+            StandardUserinfo::new("https://p.example/me").unwrap(),
+        );
+        assert_eq!(provider.extra_response_params(), ["device_id"]);
+    }
+
+    #[test]
+    fn other_token_answer_fields_are_kept_without_secrets() {
+        let credentials = parse_token_response(&response(
+            200,
+            "application/json",
+            r#"{"access_token":"at","expires_in":0,"user_id":66748,"email":"a@b.test",
+                "secret":"s","oauth_token_secret":"t","refresh_token":"r","id_token":"i"}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            serde_json::Value::Object(credentials.extra),
+            serde_json::json!({"user_id": 66748, "email": "a@b.test"})
+        );
+    }
+
+    #[test]
+    fn status_and_message_errors_name_the_message() {
+        let error = parse_token_response(&response(
+            400,
+            "application/json",
+            r#"{"status":400,"message":"Invalid authorization code"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(error.code(), "ProviderError");
+        assert!(
+            error
+                .to_string()
+                .ends_with("HTTP 400 (Invalid authorization code)")
         );
     }
 

@@ -17,6 +17,7 @@ mod browser;
 mod fault;
 mod page;
 mod params;
+mod presets;
 mod profile;
 mod respond;
 mod state;
@@ -34,6 +35,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use presets::{
+    ALL_PRESETS, DISCORD_AVATAR_HASH, FACEBOOK_VERSION, OK_APPLICATION_KEY, Preset,
+    YANDEX_AVATAR_ID,
+};
 use state::{Settings, Shared};
 
 /// A running mock identity provider. Cheap to clone: clones share the same server and state.
@@ -58,6 +63,17 @@ pub struct MockConfig {
     /// When true, `GET /authorize` skips the consent page and redirects straight back with a
     /// code. Default false.
     pub auto_approve: bool,
+    /// When true (the default), `prompt=none` never shows a page, as OpenID Connect asks: a
+    /// browser that approved before (the mock's session cookie, set by the consent page's
+    /// Approve) is approved at once, any other gets `error=login_required`. When false, the
+    /// consent page is shown anyway, like a provider that ignores `prompt=none`.
+    pub honour_prompt_none: bool,
+    /// When true, the consent page sends `X-Frame-Options: DENY`, so it cannot load in a
+    /// (silent sign-in) iframe. Default false.
+    pub deny_framing: bool,
+    /// When true, the consent page sends `Cross-Origin-Opener-Policy: same-origin`, which
+    /// cuts the popup off from the window that opened it. Default false.
+    pub opener_policy_same_origin: bool,
 }
 
 impl Default for MockConfig {
@@ -69,6 +85,9 @@ impl Default for MockConfig {
             mode: Mode::Generic,
             user: MockUser::default(),
             auto_approve: false,
+            honour_prompt_none: true,
+            deny_framing: false,
+            opener_policy_same_origin: false,
         }
     }
 }
@@ -83,6 +102,10 @@ pub enum ClientAuth {
     Post,
     /// Either of the above, but never both in one request.
     Any,
+    /// HTTP Basic, and `client_id` in the form as well (X).
+    BasicWithClientId,
+    /// A public client: `client_id` in the form and no secret anywhere (VK ID).
+    Public,
 }
 
 /// Which provider the mock imitates.
@@ -98,6 +121,9 @@ pub enum Mode {
         /// sent (what GitHub does for clients that do not ask for JSON).
         form_token: bool,
     },
+    /// A well-known provider's paths and quirks (see [`Preset`]). The preset's client
+    /// authentication replaces [`MockConfig::client_auth`].
+    Preset(Preset),
 }
 
 /// The user at the mock provider.
@@ -181,13 +207,24 @@ impl MockProvider {
             mode,
             user,
             auto_approve,
+            honour_prompt_none,
+            deny_framing,
+            opener_policy_same_origin,
         } = config;
+        let client_auth = match mode {
+            Mode::Preset(preset) => preset.client_auth(),
+            _ => client_auth,
+        };
         let settings = Settings {
             client_id,
             client_secret,
             client_auth,
             mode,
             auto_approve,
+            honour_prompt_none,
+            deny_framing,
+            opener_policy_same_origin,
+            session_cookie: format!("mock-session-{}", addr.port()),
         };
         let inner = Arc::new(Shared::new(settings, format!("http://{addr}"), user));
         let app = router(mode).with_state(Arc::clone(&inner));
@@ -348,6 +385,7 @@ fn paths(mode: Mode) -> Paths {
             token: "/login/oauth/access_token",
             userinfo: "/user",
         },
+        Mode::Preset(preset) => preset.paths(),
     }
 }
 
@@ -367,5 +405,6 @@ fn router(mode: Mode) -> Router<Arc<Shared>> {
         Mode::GitHub { .. } => app
             .route(p.userinfo, get(profile::github_user))
             .route(GITHUB_EMAILS_PATH, get(profile::github_emails)),
+        Mode::Preset(preset) => preset.routes(app),
     }
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::response::Response;
-use http::header::CONTENT_SECURITY_POLICY;
-use http::{HeaderValue, StatusCode, Uri};
+use http::header::{CONTENT_SECURITY_POLICY, COOKIE, SET_COOKIE, X_FRAME_OPTIONS};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use url::Url;
 
 use super::DECISION_PATH;
@@ -19,17 +19,32 @@ use super::state::{Settings, Shared};
 pub(super) const TITLE: &str = "Mock provider — sign in";
 
 /// `GET /authorize` (Generic) or `GET /login/oauth/authorize` (GitHub).
-pub(super) async fn authorize(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+pub(super) async fn authorize(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let query = uri.query().unwrap_or("");
     shared.lock().last_authorize_query = Some(params::pairs(query.as_bytes()));
-    let request = match Params::parse(query.as_bytes())
-        .and_then(|p| AuthorizeRequest::validate(&shared.settings, &p))
-    {
-        Ok(request) => request,
+    let (request, prompt_none) = match Params::parse(query.as_bytes()).and_then(|p| {
+        let request = AuthorizeRequest::validate(&shared.settings, &p)?;
+        Ok((request, p.get("prompt") == Some("none")))
+    }) {
+        Ok(parsed) => parsed,
         Err(message) => return bad_request(message),
     };
     if shared.settings.auto_approve {
         return approve(&shared, &request);
+    }
+    if prompt_none && shared.settings.honour_prompt_none {
+        // OpenID Connect Core §3.1.2.1: never show a page; approve a known session or say
+        // that a login is required.
+        if has_session(&shared, &headers) {
+            return approve(&shared, &request);
+        }
+        let mut pairs = vec![("error", "login_required")];
+        pairs.extend(request.state.as_deref().map(|s| ("state", s)));
+        return found(&with_query(request.redirect_url, &pairs));
     }
     let (name, login) = {
         let state = shared.lock();
@@ -48,7 +63,44 @@ pub(super) async fn authorize(State(shared): State<Arc<Shared>>, uri: Uri) -> Re
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("script-src 'none'; object-src 'none'; base-uri 'none'"),
     );
+    if shared.settings.deny_framing {
+        page.headers_mut()
+            .insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    if shared.settings.opener_policy_same_origin {
+        page.headers_mut().insert(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+    }
     page
+}
+
+/// Whether the request carries a session cookie the consent page handed out.
+fn has_session(shared: &Shared, headers: &HeaderMap) -> bool {
+    let name = shared.settings.session_cookie.as_str();
+    let state = shared.lock();
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(cookie, value)| cookie == name && state.sessions.contains(value))
+}
+
+/// Remembers the browser that approved, for later `prompt=none` requests. `SameSite=Lax`
+/// as real providers set it: a silent iframe sends it only when the app is same-site.
+fn start_session(shared: &Shared, response: &mut Response) {
+    let token = super::state::random_token();
+    let cookie = format!(
+        "{}={token}; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax",
+        shared.settings.session_cookie
+    );
+    shared.lock().sessions.insert(token);
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
 }
 
 /// `POST /authorize/decision`: the consent form's target, in both modes.
@@ -68,12 +120,17 @@ pub(super) async fn decision(State(shared): State<Arc<Shared>>, body: Bytes) -> 
         Err(message) => return bad_request(message),
     };
     if approved {
-        approve(&shared, &request)
+        let mut answer = approve(&shared, &request);
+        start_session(&shared, &mut answer);
+        answer
     } else {
-        let mut pairs = vec![
-            ("error", "access_denied"),
-            ("error_description", "The user denied access"),
-        ];
+        let mut pairs = match shared.settings.mode {
+            super::Mode::Preset(preset) => preset.denial(),
+            _ => vec![
+                ("error", "access_denied"),
+                ("error_description", "The user denied access"),
+            ],
+        };
         pairs.extend(request.state.as_deref().map(|s| ("state", s)));
         found(&with_query(request.redirect_url, &pairs))
     }
@@ -88,6 +145,11 @@ fn approve(shared: &Shared, request: &AuthorizeRequest) -> Response {
     );
     let mut pairs = vec![("code", code.as_str())];
     pairs.extend(request.state.as_deref().map(|s| ("state", s)));
+    let extra = match shared.settings.mode {
+        super::Mode::Preset(preset) => preset.approval_params(&code, request.state.as_deref()),
+        _ => Vec::new(),
+    };
+    pairs.extend(extra.iter().map(|(name, value)| (*name, value.as_str())));
     found(&with_query(request.redirect_url.clone(), &pairs))
 }
 
@@ -142,7 +204,7 @@ impl AuthorizeRequest {
         let code_challenge = owned("code_challenge");
         let code_challenge_method = owned("code_challenge_method");
         match (&code_challenge, code_challenge_method.as_deref()) {
-            (None, None) if settings.is_github() => {}
+            (None, None) if !settings.pkce_required() => {}
             (None, None) => return Err("PKCE is required: code_challenge is missing".into()),
             (None, Some(_)) => {
                 return Err("code_challenge_method was sent without code_challenge".into());

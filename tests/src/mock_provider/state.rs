@@ -1,6 +1,6 @@
 //! The mock's shared state: settings, issued codes and tokens, counters and recordings.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -20,11 +20,26 @@ pub(super) struct Settings {
     pub(super) client_auth: ClientAuth,
     pub(super) mode: Mode,
     pub(super) auto_approve: bool,
+    pub(super) honour_prompt_none: bool,
+    pub(super) deny_framing: bool,
+    pub(super) opener_policy_same_origin: bool,
+    /// The session cookie's name. Cookies ignore ports, so the port in the name keeps
+    /// several mocks on 127.0.0.1 (and the app) from reading each other's sessions.
+    pub(super) session_cookie: String,
 }
 
 impl Settings {
     pub(super) fn is_github(&self) -> bool {
         matches!(self.mode, Mode::GitHub { .. })
+    }
+
+    /// Whether an authorization request without a PKCE challenge is refused.
+    pub(super) fn pkce_required(&self) -> bool {
+        match self.mode {
+            Mode::Generic => true,
+            Mode::GitHub { .. } => false,
+            Mode::Preset(preset) => preset.pkce_required(),
+        }
     }
 }
 
@@ -45,6 +60,8 @@ pub(super) struct State {
     pub(super) access_tokens: HashMap<String, MockUser>,
     pub(super) last_token_request: Option<RecordedRequest>,
     pub(super) last_authorize_query: Option<Vec<(String, String)>>,
+    /// Session cookie values of browsers that approved on the consent page.
+    pub(super) sessions: HashSet<String>,
 }
 
 /// What an authorization code was issued for.
@@ -72,6 +89,7 @@ impl Shared {
                 access_tokens: HashMap::new(),
                 last_token_request: None,
                 last_authorize_query: None,
+                sessions: HashSet::new(),
             }),
         }
     }

@@ -1,5 +1,6 @@
 //! The mock exercised over real HTTP: shared helpers here, the cases in submodules.
 
+mod browser_modes;
 mod faults;
 mod generic;
 mod github;

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::params::{self, Params, form_decode, is_pkce_value};
 use super::respond;
 use super::state::{Shared, random_token};
-use super::{ClientAuth, Mode, RecordedRequest, fault};
+use super::{ClientAuth, MockUser, Mode, RecordedRequest, fault};
 
 /// The largest token request body read; a bigger one is answered `invalid_request`.
 const MAX_BODY: usize = 64 * 1024;
@@ -53,6 +53,7 @@ struct Issued {
     access_token: String,
     refresh_token: String,
     scope: Option<String>,
+    user: MockUser,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +112,11 @@ fn redeem(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Issued, T
     let code = params
         .get("code")
         .ok_or_else(|| TokenError::new(Kind::InvalidRequest, "code is required"))?;
+    if let Mode::Preset(preset) = settings.mode {
+        preset
+            .check_token_request(code, &params)
+            .map_err(|message| TokenError::new(Kind::InvalidGrant, message))?;
+    }
     // Removed before any further check: a code is consumed by its first redemption attempt.
     let grant = shared
         .lock()
@@ -178,6 +184,7 @@ fn redeem(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Issued, T
         access_token: random_token(),
         refresh_token: random_token(),
         scope: grant.scope,
+        user: grant.user.clone(),
     };
     shared
         .lock()
@@ -221,6 +228,26 @@ fn authenticate(
                 "more than one client authentication method (Basic and client_secret)",
             ));
         }
+        (None, None) if settings.client_auth == ClientAuth::Public => {
+            let id = params
+                .get("client_id")
+                .ok_or_else(|| invalid("client_id is required"))?;
+            if id != settings.client_id {
+                return Err(invalid("unknown client"));
+            }
+            return Ok(id.to_owned());
+        }
+        _ if settings.client_auth == ClientAuth::Public => {
+            return Err(invalid("a public client has no secret to send"));
+        }
+        (Some((id, _)), None)
+            if settings.client_auth == ClientAuth::BasicWithClientId
+                && params.get("client_id") != Some(id.as_str()) =>
+        {
+            return Err(invalid(
+                "client_id is required in the form as well as in HTTP Basic",
+            ));
+        }
         (Some(_), None) if settings.client_auth == ClientAuth::Post => {
             return Err(invalid(
                 "HTTP Basic is not accepted: send client_id and client_secret as form fields",
@@ -232,7 +259,12 @@ fn authenticate(
             }
             (id, secret)
         }
-        (None, Some(_)) if settings.client_auth == ClientAuth::Basic => {
+        (None, Some(_))
+            if matches!(
+                settings.client_auth,
+                ClientAuth::Basic | ClientAuth::BasicWithClientId
+            ) =>
+        {
             return Err(invalid(
                 "client_secret in the form is not accepted: use HTTP Basic",
             ));
@@ -275,6 +307,12 @@ fn github_json(form_token: bool, headers: &HeaderMap) -> bool {
 
 fn success(mode: Mode, headers: &HeaderMap, issued: &Issued) -> Response {
     match mode {
+        Mode::Preset(preset) => preset.token_answer(&super::presets::Issued {
+            access_token: &issued.access_token,
+            refresh_token: &issued.refresh_token,
+            scope: issued.scope.as_deref(),
+            user: &issued.user,
+        }),
         Mode::Generic => {
             let mut body = json!({
                 "access_token": issued.access_token,
@@ -309,17 +347,24 @@ fn success(mode: Mode, headers: &HeaderMap, issued: &Issued) -> Response {
     }
 }
 
+/// The RFC 6749 §5.2 error code and status for a refusal.
+fn standard_error(kind: Kind) -> (&'static str, StatusCode) {
+    match kind {
+        Kind::InvalidRequest => ("invalid_request", StatusCode::BAD_REQUEST),
+        Kind::InvalidClient => ("invalid_client", StatusCode::UNAUTHORIZED),
+        Kind::InvalidGrant | Kind::RedirectMismatch => ("invalid_grant", StatusCode::BAD_REQUEST),
+        Kind::UnsupportedGrantType => ("unsupported_grant_type", StatusCode::BAD_REQUEST),
+    }
+}
+
 fn failure(mode: Mode, headers: &HeaderMap, error: &TokenError) -> Response {
     match mode {
+        Mode::Preset(preset) => {
+            let (code, status) = standard_error(error.kind);
+            preset.token_error(code, status, &error.description)
+        }
         Mode::Generic => {
-            let (code, status) = match error.kind {
-                Kind::InvalidRequest => ("invalid_request", StatusCode::BAD_REQUEST),
-                Kind::InvalidClient => ("invalid_client", StatusCode::UNAUTHORIZED),
-                Kind::InvalidGrant | Kind::RedirectMismatch => {
-                    ("invalid_grant", StatusCode::BAD_REQUEST)
-                }
-                Kind::UnsupportedGrantType => ("unsupported_grant_type", StatusCode::BAD_REQUEST),
-            };
+            let (code, status) = standard_error(error.kind);
             let mut answer = respond::json(
                 status,
                 &json!({ "error": code, "error_description": error.description }),

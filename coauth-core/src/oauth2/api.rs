@@ -1,0 +1,243 @@
+//! Calls to a provider's API on the user's behalf, as profile fetchers make them.
+//!
+//! Providers disagree on everything around such a call: the method (Dropbox and VK ID want
+//! `POST`), where the access token goes (a `Bearer` header, Yandex's `OAuth` scheme, or an
+//! `access_token` query or form parameter for VK, Mail.ru and Odnoklassniki), extra headers
+//! (Twitch's `Client-Id`), and how errors come back (HTTP 200 with `{"error": {...}}` from VK,
+//! `{"error_code": ..., "error_msg": ...}` from Odnoklassniki). [`ApiRequest`] covers them
+//! all, so a preset only says what its provider wants.
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use url::Url;
+
+use super::{provider_error_code, safe_code, value_as_text};
+use crate::Error;
+use crate::http_client::HttpClient;
+use crate::provider::Credentials;
+
+/// One call to a provider API that answers JSON.
+///
+/// ```
+/// # use coauth_core::oauth2::ApiRequest;
+/// # fn example(credentials: &coauth_core::Credentials) -> Result<(), coauth_core::Error> {
+/// let url = url::Url::parse("https://api.example/me").unwrap();
+/// let request = ApiRequest::get(&url)
+///     .bearer(credentials)
+///     .query("fields", "id,name")
+///     .header("client-id", "my-client")?;
+/// # let _ = request; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    method: Method,
+    url: Url,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    form: Option<Vec<(String, String)>>,
+}
+
+impl ApiRequest {
+    /// A `GET` of `url`.
+    pub fn get(url: &Url) -> Self {
+        ApiRequest::new(Method::GET, url)
+    }
+
+    /// A `POST` to `url`, with an empty body unless [`ApiRequest::form`] adds fields.
+    pub fn post(url: &Url) -> Self {
+        ApiRequest::new(Method::POST, url)
+    }
+
+    fn new(method: Method, url: &Url) -> Self {
+        ApiRequest {
+            method,
+            url: url.clone(),
+            headers: Vec::new(),
+            form: None,
+        }
+    }
+
+    /// Sends the access token as `Authorization: Bearer <token>`.
+    pub fn bearer(self, credentials: &Credentials) -> Self {
+        self.authorization("Bearer", credentials)
+    }
+
+    /// Sends the access token as `Authorization: <scheme> <token>` (Yandex: `OAuth`).
+    pub fn authorization(mut self, scheme: &str, credentials: &Credentials) -> Self {
+        let value = format!("{scheme} {}", credentials.access_token.expose());
+        // A token with characters a header cannot carry is sent as a broken header, which
+        // the provider refuses; the value is never echoed in a message.
+        if let Ok(mut value) = HeaderValue::from_str(&value) {
+            value.set_sensitive(true);
+            self.headers.push((header::AUTHORIZATION, value));
+        }
+        self
+    }
+
+    /// Adds a query parameter to the URL.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.url.query_pairs_mut().append_pair(name, value);
+        self
+    }
+
+    /// Adds a field to an `application/x-www-form-urlencoded` body.
+    pub fn form(mut self, name: &str, value: &str) -> Self {
+        self.form
+            .get_or_insert_with(Vec::new)
+            .push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a header. Fails when `name` or `value` is not a valid header.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Provider(format!("{name:?} is not a valid header name")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::Provider(format!("the value of header {name} is not a valid header"))
+        })?;
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// Sends the request and returns the JSON answer, refusing HTTP errors and the error
+    /// bodies providers send with HTTP 200.
+    pub async fn send(self, http: &dyn HttpClient) -> Result<serde_json::Value, Error> {
+        let mut builder = Request::builder()
+            .method(self.method)
+            .uri(self.url.as_str());
+        let has_accept = self.headers.iter().any(|(name, _)| name == header::ACCEPT);
+        for (name, value) in self.headers {
+            builder = builder.header(name, value);
+        }
+        if !has_accept {
+            builder = builder.header(header::ACCEPT, "application/json");
+        }
+        let body = match self.form {
+            Some(form) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(form)
+                    .finish()
+                    .into()
+            }
+            None => Bytes::new(),
+        };
+        let request = builder
+            .body(body)
+            .map_err(|_| Error::Provider("the profile URL is not a valid URI".into()))?;
+        let response = http.execute(request).await?;
+        read_answer(response.status(), response.body())
+    }
+}
+
+/// Checks an API answer: 5xx is a technical failure, anything but 200 or a body that is not
+/// JSON is refused, and so is a 200 carrying an error object.
+fn read_answer(status: StatusCode, body: &[u8]) -> Result<serde_json::Value, Error> {
+    if status.is_server_error() {
+        return Err(Error::ProviderTechnical(format!(
+            "the provider's profile endpoint failed with HTTP {}",
+            status.as_u16()
+        )));
+    }
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
+        Error::Provider(format!(
+            "the provider's profile answer is malformed (HTTP {})",
+            status.as_u16()
+        ))
+    })?;
+    if status != StatusCode::OK {
+        let detail = json
+            .get("message")
+            .and_then(value_as_text)
+            .map(|message| format!(" ({})", safe_code(&message)))
+            .unwrap_or_default();
+        return Err(Error::Provider(format!(
+            "the provider's profile endpoint refused the request with HTTP {}{detail}",
+            status.as_u16()
+        )));
+    }
+    if let Some(error) = json.get("error") {
+        return Err(provider_error_code("profile request", error));
+    }
+    // Odnoklassniki: `{"error_code": 102, "error_msg": "PARAM_SESSION_EXPIRED : ..."}`.
+    if json.get("error_code").is_some() {
+        return Err(provider_error_code("profile request", &json));
+    }
+    Ok(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(status: u16, body: &str) -> &'static str {
+        read_answer(StatusCode::from_u16(status).unwrap(), body.as_bytes())
+            .unwrap_err()
+            .code()
+    }
+
+    #[test]
+    fn error_shapes() {
+        assert_eq!(code(502, "Bad Gateway"), "ProviderTechnicalError");
+        assert_eq!(code(200, "<html>"), "ProviderError");
+        assert_eq!(
+            code(401, r#"{"status":401,"message":"Invalid OAuth token"}"#),
+            "ProviderError"
+        );
+        // VK: HTTP 200 with an error object.
+        assert_eq!(
+            code(
+                200,
+                r#"{"error":{"error_code":5,"error_msg":"User authorization failed"}}"#
+            ),
+            "ProviderError"
+        );
+        assert_eq!(
+            code(
+                200,
+                r#"{"error":{"error_code":10,"error_msg":"Internal server error"}}"#
+            ),
+            "ProviderTechnicalError"
+        );
+        // Odnoklassniki: HTTP 200 with top-level error fields.
+        let error = read_answer(
+            StatusCode::OK,
+            br#"{"error_code":102,"error_msg":"PARAM_SESSION_EXPIRED : Session expired"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), "ProviderError");
+        assert!(error.to_string().contains("PARAM_SESSION_EXPIRED"));
+        assert_eq!(
+            code(
+                200,
+                r#"{"error_code":1,"error_msg":"UNKNOWN : Unknown error"}"#
+            ),
+            "ProviderTechnicalError"
+        );
+        let twitch = read_answer(
+            StatusCode::UNAUTHORIZED,
+            br#"{"error":"Unauthorized","status":401,"message":"Invalid <b>token"}"#,
+        )
+        .unwrap_err();
+        assert!(twitch.to_string().ends_with("HTTP 401 (Invalid btoken)"));
+    }
+
+    #[test]
+    fn good_answers_pass() {
+        let json = read_answer(StatusCode::OK, br#"{"response":[{"id":1}]}"#).unwrap();
+        assert_eq!(json["response"][0]["id"], 1);
+    }
+
+    #[test]
+    fn request_shapes() {
+        let url = Url::parse("https://api.example/me?v=1").unwrap();
+        let request = ApiRequest::post(&url)
+            .query("a", "b c")
+            .form("client_id", "x&y")
+            .header("client-id", "abc")
+            .unwrap();
+        assert_eq!(request.url.as_str(), "https://api.example/me?v=1&a=b+c");
+        assert_eq!(request.form.as_deref().unwrap()[0].1, "x&y");
+        assert!(ApiRequest::get(&url).header("client-id", "a\nb").is_err());
+        assert!(ApiRequest::get(&url).header("bad name", "a").is_err());
+    }
+}
