@@ -50,9 +50,21 @@ impl ResourceCreator {
         self.resource(Kind::Result)
     }
 
+    /// `POST /result_frame`: finishes a sign-in like `/result`, for a form posted into a
+    /// hidden iframe (the client's `authResultFrameRequest`); answers with a page that posts
+    /// the result to its parent window.
+    pub fn create_auth_result_frame_resource(&self) -> Resource {
+        self.resource(Kind::ResultFrame)
+    }
+
     /// `GET /coauth.js`: the browser client.
     pub fn create_js_resource(&self) -> Resource {
         self.resource(Kind::Js)
+    }
+
+    /// `GET /coauth.mjs`: the browser client as an ES module.
+    pub fn create_module_resource(&self) -> Resource {
+        self.resource(Kind::Module)
     }
 
     /// `GET /auth_page`: the default stub page the popup opens on.
@@ -65,12 +77,14 @@ impl ResourceCreator {
         self.resource(Kind::ResultPage)
     }
 
-    /// All five resources.
+    /// All the resources.
     pub fn resources(&self) -> Vec<Resource> {
         [
             Kind::AuthUrl,
             Kind::Result,
+            Kind::ResultFrame,
             Kind::Js,
+            Kind::Module,
             Kind::AuthPage,
             Kind::ResultPage,
         ]
@@ -84,7 +98,9 @@ impl ResourceCreator {
 enum Kind {
     AuthUrl,
     Result,
+    ResultFrame,
     Js,
+    Module,
     AuthPage,
     ResultPage,
 }
@@ -102,7 +118,9 @@ impl Resource {
         match self.kind {
             Kind::AuthUrl => "/auth_url",
             Kind::Result => "/result",
+            Kind::ResultFrame => "/result_frame",
             Kind::Js => "/coauth.js",
+            Kind::Module => "/coauth.mjs",
             Kind::AuthPage => "/auth_page",
             Kind::ResultPage => "/result_page",
         }
@@ -127,10 +145,13 @@ impl Resource {
         if request.body().len() > self.body_limit() {
             return self.body_too_large();
         }
+        let head = request.method() == Method::HEAD;
         let mut response = match self.kind {
             Kind::AuthUrl => self.auth_url(request).await,
             Kind::Result => self.result(request).await,
-            Kind::Js => serve_script(&request),
+            Kind::ResultFrame => self.result_frame(request).await,
+            Kind::Js => serve_script(&request, coauth_js::COAUTH_JS, &SCRIPT_ETAG),
+            Kind::Module => serve_script(&request, coauth_js::COAUTH_MJS, &MODULE_ETAG),
             Kind::AuthPage => serve_page(&request, "GET, HEAD", coauth_js::AUTH_PAGE.into()),
             Kind::ResultPage => result_page(&request),
         }
@@ -143,6 +164,10 @@ impl Resource {
         headers
             .entry(header::CACHE_CONTROL)
             .or_insert(HeaderValue::from_static("no-store"));
+        // An answer to HEAD never has a body, errors included (RFC 9110 §9.3.2).
+        if head {
+            response = head_answer(response);
+        }
         response
     }
 
@@ -162,16 +187,186 @@ impl Resource {
     async fn result(&self, request: Request<Bytes>) -> Result<Response<Bytes>, Error> {
         let (parts, body) = json_post(request)?;
         let body: ResultRequest = parse_json(&body)?;
+        self.finish(body, &parts).await
+    }
+
+    /// The result step proper, shared by `/result` and `/result_frame`: the app's hook
+    /// answers when there is one, otherwise the result as JSON.
+    async fn finish(
+        &self,
+        body: ResultRequest,
+        parts: &http::request::Parts,
+    ) -> Result<Response<Bytes>, Error> {
         let ctx = RequestContext::from_headers(&parts.headers);
         let result = self.coauth.result(body, &ctx).await?;
         match &self.coauth.inner.result_hook {
-            Some(hook) => hook.respond(result, &parts).await,
+            Some(hook) => hook.respond(result, parts).await,
             None => Ok(json_response(
                 StatusCode::OK,
                 &result.to_json(self.coauth.exposes_credentials()),
             )),
         }
     }
+
+    /// The frame transport: the same checks and answer as `/result`, for a form posted
+    /// into a hidden iframe, answered with a page that hands the answer to its parent.
+    ///
+    /// A cross-site form must not finish someone else's sign-in in the victim's browser
+    /// (SECURITY.md item 2), so on top of `/result`'s checks (allowed `Origin`, binding
+    /// cookie, no cross-site `Sec-Fetch-Site`) a form is accepted only when
+    /// `Sec-Fetch-Site`, if sent, is `same-origin`.
+    async fn result_frame(&self, request: Request<Bytes>) -> Result<Response<Bytes>, Error> {
+        if request.method() != Method::POST {
+            return Err(Error::MethodNotAllowed { allow: "POST" });
+        }
+        if media_type(request.headers()) != FORM {
+            return Err(Error::UnsupportedMediaType { expected: FORM });
+        }
+        let (mut parts, body) = request.into_parts();
+        let form = FrameForm::parse(&body);
+        let answer = match self.finish_frame(&mut parts, &form).await {
+            Ok(answer) => answer,
+            Err(error) => error.to_response(),
+        };
+        Ok(frame_page(form.id(), answer))
+    }
+
+    async fn finish_frame(
+        &self,
+        parts: &mut http::request::Parts,
+        form: &FrameForm,
+    ) -> Result<Response<Bytes>, Error> {
+        let request = form.check()?;
+        let site = parts
+            .headers
+            .get("sec-fetch-site")
+            .map(|v| v.to_str().unwrap_or(""));
+        if site.is_some_and(|site| site != "same-origin") {
+            return Err(Error::Input(
+                "the result frame accepts same-origin requests only".into(),
+            ));
+        }
+        let body: ResultRequest = parse_json(request.as_bytes())?;
+        parts.extensions.insert(FrameFields(form.extra.clone()));
+        self.finish(body, parts).await
+    }
+}
+
+/// The extra fields of a `POST /result_frame` form (every field but `request` and `id`,
+/// in order): the data the client's `authResultFrameRequest` was given in `extra.fields`.
+/// The result hook finds them in the request's extensions:
+/// `request.extensions.get::<FrameFields>()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameFields(pub Vec<(String, String)>);
+
+/// Most extra fields a frame form may carry.
+const MAX_FRAME_FIELDS: usize = 32;
+
+/// A `/result_frame` form: `request` (the JSON body `/result` takes), `id` (the client's
+/// message id, echoed in the answer) and the app's extra fields.
+#[derive(Debug, Default)]
+struct FrameForm {
+    request: Vec<String>,
+    id: Vec<String>,
+    extra: Vec<(String, String)>,
+}
+
+impl FrameForm {
+    fn parse(body: &[u8]) -> FrameForm {
+        let mut form = FrameForm::default();
+        for (name, value) in url::form_urlencoded::parse(body) {
+            match name.as_ref() {
+                "request" => form.request.push(value.into_owned()),
+                "id" => form.id.push(value.into_owned()),
+                _ => form.extra.push((name.into_owned(), value.into_owned())),
+            }
+        }
+        form
+    }
+
+    /// The message id when it is one the client makes: 1 to 64 characters of
+    /// `[A-Za-z0-9_-]`, sent once. It is echoed into the page, so nothing else passes.
+    fn id(&self) -> Option<&str> {
+        match self.id.as_slice() {
+            [id] if (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON request, once the form's shape is right.
+    fn check(&self) -> Result<&str, Error> {
+        if self.id().is_none() {
+            return Err(Error::Validation(
+                "the frame request needs one id of 1-64 letters, digits, '-' or '_'".into(),
+            ));
+        }
+        if self.extra.len() > MAX_FRAME_FIELDS {
+            return Err(Error::Validation(format!(
+                "the frame request carries more than {MAX_FRAME_FIELDS} extra fields"
+            )));
+        }
+        match self.request.as_slice() {
+            [request] => Ok(request),
+            [] => Err(Error::Validation(
+                "the frame request has no request field".into(),
+            )),
+            _ => Err(Error::Validation(
+                "the frame request has more than one request field".into(),
+            )),
+        }
+    }
+}
+
+/// The page that carries `answer` (a JSON answer of the result step, the app hook's answer,
+/// or an error) to the parent window: `{id, status, data}` as inert JSON. The status is the
+/// answer's, and so are its headers (the hook's `Set-Cookie` above all) except those that
+/// describe the body, which is now the page.
+fn frame_page(id: Option<&str>, answer: Response<Bytes>) -> Response<Bytes> {
+    let (parts, body) = answer.into_parts();
+    let is_json = media_type(&parts.headers) == JSON;
+    let data = if is_json {
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)
+    } else {
+        serde_json::Value::String(String::from_utf8_lossy(&body).into_owned())
+    };
+    let carried = serde_json::json!({
+        "id": id,
+        "status": parts.status.as_u16(),
+        "data": data,
+    });
+    let html = coauth_js::FRAME_RESULT_PAGE.replacen(
+        coauth_js::FRAME_RESULT_PLACEHOLDER,
+        &script_safe_json(&carried),
+        1,
+    );
+    let mut response = page_response(html);
+    *response.status_mut() = parts.status;
+    let headers = response.headers_mut();
+    for (name, value) in &parts.headers {
+        let describes_body = name.as_str().starts_with("content-")
+            || name == header::X_FRAME_OPTIONS
+            || name == header::ETAG
+            || name == header::LAST_MODIFIED;
+        if describes_body {
+            continue;
+        }
+        if name == header::CACHE_CONTROL {
+            headers.insert(header::CACHE_CONTROL, value.clone());
+        } else {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    let length = response.body().len();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    response
 }
 
 /// A JSON answer with the headers every coauth JSON answer carries.
@@ -229,14 +424,36 @@ fn finish_read(request: &Request<Bytes>, mut response: Response<Bytes>) -> Respo
     response
 }
 
-static SCRIPT_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| {
-    let hash = crate::crypto::sha256_b64(coauth_js::COAUTH_JS.as_bytes());
+/// A strong ETag for an embedded asset, computed once.
+fn asset_etag(asset: &str) -> HeaderValue {
+    let hash = crate::crypto::sha256_b64(asset.as_bytes());
     HeaderValue::from_str(&format!("\"{}\"", &hash[..27])).expect("base64url is a valid header")
-});
+}
 
-fn serve_script(request: &Request<Bytes>) -> Result<Response<Bytes>, Error> {
+/// Drops the body of an answer to `HEAD`, saying its length in `Content-Length` unless the
+/// answer already does.
+fn head_answer(mut response: Response<Bytes>) -> Response<Bytes> {
+    if !response.body().is_empty() {
+        let length = response.body().len();
+        response
+            .headers_mut()
+            .entry(header::CONTENT_LENGTH)
+            .or_insert(HeaderValue::from(length));
+        *response.body_mut() = Bytes::new();
+    }
+    response
+}
+
+static SCRIPT_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| asset_etag(coauth_js::COAUTH_JS));
+static MODULE_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| asset_etag(coauth_js::COAUTH_MJS));
+
+fn serve_script(
+    request: &Request<Bytes>,
+    script: &'static str,
+    etag: &HeaderValue,
+) -> Result<Response<Bytes>, Error> {
     check_read_method(request, "GET, HEAD")?;
-    let etag = SCRIPT_ETAG.clone();
+    let etag = etag.clone();
     let not_modified = request
         .headers()
         .get_all(header::IF_NONE_MATCH)
@@ -252,7 +469,7 @@ fn serve_script(request: &Request<Bytes>) -> Result<Response<Bytes>, Error> {
         *response.status_mut() = StatusCode::NOT_MODIFIED;
         response
     } else {
-        let mut response = Response::new(Bytes::from_static(coauth_js::COAUTH_JS.as_bytes()));
+        let mut response = Response::new(Bytes::from_static(script.as_bytes()));
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/javascript; charset=utf-8"),
@@ -276,6 +493,12 @@ fn serve_page(
     html: String,
 ) -> Result<Response<Bytes>, Error> {
     check_read_method(request, allow)?;
+    Ok(finish_read(request, page_response(html)))
+}
+
+/// An HTML page with the headers of every coauth page: no caching, no Referer, framing by
+/// the app's own origin only, scripts from the app only.
+fn page_response(html: String) -> Response<Bytes> {
     let mut response = Response::new(Bytes::from(html));
     let headers = response.headers_mut();
     headers.insert(
@@ -295,7 +518,7 @@ fn serve_page(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(PAGE_CSP),
     );
-    Ok(finish_read(request, response))
+    response
 }
 
 /// The result page. A `form_post` provider (Apple) POSTs its answer; the page then carries
@@ -342,6 +565,112 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn creator() -> ResourceCreator {
+        let coauth = Coauth::builder()
+            .secret("0123456789abcdef0123456789abcdef")
+            .provider(
+                "github",
+                crate::presets::GitHub::new("id", "secret").build(),
+            )
+            .redirect_uri("https://app.example/coauth/result_page")
+            .build()
+            .unwrap();
+        ResourceCreator::new(coauth)
+    }
+
+    fn get(path: &str, if_none_match: Option<&HeaderValue>) -> Request<Bytes> {
+        let mut request = Request::get(path);
+        if let Some(tag) = if_none_match {
+            request = request.header(header::IF_NONE_MATCH, tag);
+        }
+        request.body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_module_is_served_like_the_script_with_its_own_etag() {
+        let creator = creator();
+        let module = creator.create_module_resource();
+        let script = creator.create_js_resource();
+        assert_eq!(module.path(), "/coauth.mjs");
+
+        let answer = module.handle(get("/coauth.mjs", None)).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert_eq!(answer.body(), coauth_js::COAUTH_MJS.as_bytes());
+        let headers = answer.headers();
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let etag = headers[header::ETAG].clone();
+        let script_answer = script.handle(get("/coauth.js", None)).await;
+        assert_ne!(script_answer.headers()[header::ETAG], etag);
+
+        let again = module.handle(get("/coauth.mjs", Some(&etag))).await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert!(again.body().is_empty());
+        let post = module
+            .handle(Request::post("/coauth.mjs").body(Bytes::new()).unwrap())
+            .await;
+        assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    #[test]
+    fn a_frame_page_carries_status_data_and_cookies_but_not_body_headers() {
+        let mut answer = json_response(
+            StatusCode::CONFLICT,
+            &serde_json::json!({"code": "UserDenied"}),
+        );
+        let headers = answer.headers_mut();
+        headers.append(header::SET_COOKIE, HeaderValue::from_static("a=1"));
+        headers.append(header::SET_COOKIE, HeaderValue::from_static("b=2"));
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        headers.insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("ALLOWALL"),
+        );
+        let page = frame_page(Some("id-1"), answer);
+        assert_eq!(page.status(), StatusCode::CONFLICT);
+        let headers = page.headers();
+        assert_eq!(headers.get_all(header::SET_COOKIE).iter().count(), 2);
+        assert!(!headers.contains_key(header::CONTENT_ENCODING));
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "SAMEORIGIN");
+        assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], PAGE_CSP);
+        let html = std::str::from_utf8(page.body()).unwrap();
+        let open = r#"<script type="application/json" id="coauth-result">"#;
+        let start = html.find(open).unwrap() + open.len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let carried: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(
+            carried,
+            serde_json::json!({"id": "id-1", "status": 409, "data": {"code": "UserDenied"}})
+        );
+        assert!(!html.contains(coauth_js::FRAME_RESULT_PLACEHOLDER));
+    }
+
+    #[test]
+    fn frame_form_ids_are_checked_before_they_are_echoed() {
+        let form = FrameForm::parse(b"request=%7B%7D&id=ab-_09&x=1&x=2");
+        assert_eq!(form.id(), Some("ab-_09"));
+        assert_eq!(form.check().unwrap(), "{}");
+        assert_eq!(
+            form.extra,
+            [("x".into(), "1".into()), ("x".into(), "2".into())]
+        );
+        for body in [
+            &b"request=1"[..],
+            b"request=1&id=",
+            b"request=1&id=a%3Cb",
+            b"request=1&id=a&id=a",
+        ] {
+            let form = FrameForm::parse(body);
+            assert_eq!(form.id(), None);
+            assert_eq!(form.check().unwrap_err().code(), "ValidationError");
+        }
+    }
 
     #[test]
     fn script_safe_json_cannot_close_the_element() {

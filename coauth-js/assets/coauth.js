@@ -1,18 +1,27 @@
 /*! coauth.js — popup social sign-in client. No dependencies, no build step.
  *
- * One script, three roles:
- *  - on the app's page: the global `coauth` with `new coauth.Auth(base).auth(options, cb)`;
- *  - loaded with data-coauth-page="result": hands the provider's redirect parameters to
- *    the window that opened the popup (postMessage to this page's own origin only);
+ * One script, four roles:
+ *  - on the app's page: the global `coauth` with `new coauth.Auth(base)` (`auth`, `tryAuth`,
+ *    `authResultHttpRequest`, `authResultFrameRequest`); coauth.mjs re-exports it as an
+ *    ES module;
+ *  - loaded with data-coauth-page="result": hands the provider's redirect parameters to the
+ *    window that opened the popup or the frame (postMessage to this page's own origin; then
+ *    the opener's postMessageWorkaroundFuncName function, same origin only; then a
+ *    BroadcastChannel named after the flow when Cross-Origin-Opener-Policy cut the opener);
+ *  - loaded with data-coauth-page="frame-result": the answer of {base}/result_frame, which
+ *    posts the result it carries to its parent;
  *  - loaded with data-coauth-page="auth": the stub shown while the popup loads the provider.
  *
  * Written for a strict CSP (script-src 'self', Trusted Types): no eval, no string timers,
  * no inline handlers, no HTML-string sinks (text goes in with textContent).
  */
-(function () {
+(function (w, d) {
   'use strict';
 
-  var MESSAGE_TYPE = 'coauth:result';
+  var RESULT = 'coauth:result';
+  var FRAME_RESULT = 'coauth:frame-result';
+  var ACK = 'coauth:ack';
+  var loc = w.location;
 
   var DEFAULTS = {
     providerType: '',
@@ -21,18 +30,30 @@
     authPageUrl: '',
     resultPageUrl: '',
     customAuthResultRequest: false,
+    postMessageWorkaroundFuncName: '',
+    tryAuthTimeout: 5000,
     window: {
       // SEED's default is 'dialog=true'; a size keeps browsers from opening a full tab.
       features: 'dialog=true,width=600,height=700',
-      closeCheckInterval: 200
+      closeCheckInterval: 200,
+      // How long a popup that reads `closed` after leaving for the provider is still
+      // listened to: a provider page with Cross-Origin-Opener-Policy makes an open popup
+      // read closed.
+      closeGrace: 2000
     },
     auth: { scope: [] },
     result: { fields: [] }
   };
 
-  function isPlainObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-  }
+  var isObject = function (value) {
+    return value !== null && typeof value == 'object' && !Array.isArray(value);
+  };
+  var isText = function (value) {
+    return typeof value == 'string' && value !== '';
+  };
+  var isDuration = function (value) {
+    return typeof value == 'number' && value >= 0 && value < Infinity;
+  };
 
   // Options merged over defaults into a fresh object: the caller's object is never
   // mutated, and nested option groups (window, auth, result) merge key by key.
@@ -42,8 +63,8 @@
     Object.keys(over || {}).forEach(function (key) {
       var value = over[key];
       // undefined means "not given"; null cannot stand in for a whole option group.
-      if (value === undefined || (value === null && isPlainObject(base[key]))) return;
-      out[key] = isPlainObject(base[key]) && isPlainObject(value) ? merge(base[key], value) : value;
+      if (value === undefined || (value === null && isObject(base[key]))) return;
+      out[key] = isObject(base[key]) && isObject(value) ? merge(base[key], value) : value;
     });
     return out;
   }
@@ -56,29 +77,36 @@
     return err;
   }
 
+  // An error answer of the coauth server: its { code, message } when it sent one.
+  function answerError(response) {
+    var data = response.data;
+    var known = isObject(data) && isText(data.code);
+    return coauthError(
+      known ? data.code : 'ServerError',
+      known && typeof data.message == 'string' ? data.message : 'The coauth server answered HTTP ' + response.status,
+      response.status,
+      response
+    );
+  }
+
   // POSTs JSON to the coauth server and resolves with a response object
-  // { status, headers, data, transport }; rejects with a coauth error.
-  function postJson(url, body) {
+  // { status, headers, data, transport: 'http' }; rejects with a coauth error.
+  function postJson(url, body, extraHeaders, signal) {
+    var headers = new Headers(extraHeaders || {});
+    headers.set('Content-Type', 'application/json');
     return fetch(url, {
       method: 'POST',
       credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body)
+      headers: headers,
+      body: JSON.stringify(body),
+      signal: signal
     }).then(function (res) {
-      var headers = {};
-      res.headers.forEach(function (value, name) { headers[name] = value; });
+      var names = {};
+      res.headers.forEach(function (value, name) { names[name] = value; });
       return res.json().catch(function () { return null; }).then(function (data) {
-        var response = { status: res.status, headers: headers, data: data, transport: 'http' };
+        var response = { status: res.status, headers: names, data: data, transport: 'http' };
         if (res.ok) return response;
-        // Error bodies are { code, message }; anything else (a proxy's HTML page, a
-        // body-limit answer) still fails with the status kept.
-        var known = isPlainObject(data) && typeof data.code === 'string';
-        throw coauthError(
-          known ? data.code : 'ServerError',
-          known && typeof data.message === 'string' ? data.message : 'The coauth server answered HTTP ' + res.status,
-          res.status,
-          response
-        );
+        throw answerError(response);
       });
     }, function (e) {
       // Our own server could not be reached; not a provider problem.
@@ -86,180 +114,472 @@
     });
   }
 
+  // The callback, or a Promise when there is none: [handle, done]. The handle is what the
+  // API returns (the Promise, or a plain worker object). `done(err, value)` reports
+  // asynchronously: an exception thrown by the app's callback surfaces as an uncaught error
+  // instead of vanishing into a promise chain.
+  function outcome(cb) {
+    var resolve, reject;
+    if (cb != null && typeof cb != 'function') throw new TypeError('coauth: the callback must be a function');
+    var handle = cb ? {} : new Promise(function (yes, no) { resolve = yes; reject = no; });
+    return [handle, function (err, value) {
+      queueMicrotask(function () {
+        if (cb) err ? cb(err) : cb(null, value);
+        else err ? reject(err) : resolve(value);
+      });
+    }];
+  }
+
+  // The result resource's request body, from the data customAuthResultRequest hands out.
+  function resultRequest(data) {
+    return {
+      providerType: data.providerType,
+      flow: data.flow,
+      response: data.response,
+      result: data.options && data.options.result
+    };
+  }
+
+  // postMessageWorkaroundFuncName: one function per name on the app's window, shared by
+  // the flows that use the name, removed with the last of them.
+  var hubs = {};
+  // Flow id -> workaround function name, for the result page to look up (same origin).
+  var workaroundNames = {};
+
+  function hubAdd(name, handler) {
+    var list = hubs[name];
+    if (!list) {
+      list = hubs[name] = [];
+      w[name] = function (message) {
+        list.slice().forEach(function (each) { each(message); });
+      };
+    }
+    list.push(handler);
+  }
+
+  function hubRemove(name, handler) {
+    var list = hubs[name];
+    if (!list) return;
+    // An absent handler gives index -1, which >>> 0 turns into a no-op splice.
+    list.splice(list.indexOf(handler) >>> 0, 1);
+    if (!list.length) {
+      delete hubs[name];
+      delete w[name];
+    }
+  }
+
+  // Names of the invalid options, for one ValidationError.
+  function invalidOptions(o, silent) {
+    var bad = [];
+    var check = function (name, ok) {
+      if (!ok) bad.push(name);
+    };
+    var win = o.window;
+    var name = o.postMessageWorkaroundFuncName;
+    check('providerType', isText(o.providerType));
+    check('authPageUrl', silent || isText(o.authPageUrl));
+    try {
+      o.resultOrigin = isText(o.resultPageUrl) && new URL(o.resultPageUrl, loc.href).origin;
+    } catch (e) { /* reported below */ }
+    check('resultPageUrl', o.resultOrigin);
+    // Silent sign-in never links an identity (SECURITY.md item 20).
+    check('identity', !silent || o.identity == null);
+    check('tryAuthTimeout', isDuration(o.tryAuthTimeout));
+    check('window', isObject(win) && typeof win.features == 'string' &&
+      win.closeCheckInterval > 0 && isDuration(win.closeCheckInterval) && isDuration(win.closeGrace));
+    check('auth', isObject(o.auth));
+    check('result', isObject(o.result));
+    check('postMessageWorkaroundFuncName', name === '' ||
+      (/^[A-Za-z_$][\w$]*$/.test(name) && (hubs[name] || !(name in w))));
+    check('signal', o.signal == null || typeof o.signal.addEventListener == 'function');
+    return bad.join(', ');
+  }
+
+  // One sign-in: in a popup, or silently in a hidden iframe.
+  function start(base, userOptions, cb, silent) {
+    var o = merge(DEFAULTS, userOptions);
+    if (o.tryAuthTimeout === null) o.tryAuthTimeout = DEFAULTS.tryAuthTimeout;
+    silent = silent || o.hidden === true;
+    var [handle, done] = outcome(cb);
+    var signal = o.signal;
+    var name = o.postMessageWorkaroundFuncName;
+    var popup, frame, flow, key, flowId, channel, poll, grace, timer, settled, got, navigated;
+
+    // The window the provider's answer must come from.
+    var source = function () {
+      return frame ? frame.contentWindow : popup;
+    };
+
+    var closeWindow = handle.closeWindow = function () {
+      if (frame) frame.remove();
+      frame = null;
+      try {
+        if (popup && !popup.closed) popup.close();
+      } catch (e) { /* already gone */ }
+    };
+
+    function stopTimers() {
+      clearInterval(poll);
+      clearTimeout(grace);
+      clearTimeout(timer);
+    }
+
+    function settle(err, value, keepWindow) {
+      if (settled) return;
+      settled = true;
+      stopTimers();
+      w.removeEventListener('message', onMessage);
+      if (signal) signal.removeEventListener('abort', onAbort);
+      if (channel) channel.close();
+      if (name) hubRemove(name, onCall);
+      delete workaroundNames[flowId];
+      if (!keepWindow) closeWindow();
+      done(err, value);
+    }
+
+    function onAbort() {
+      settle(coauthError('Aborted', 'The sign-in was cancelled'));
+    }
+
+    // Whether `message` is the provider's answer for this flow.
+    function isAnswer(message) {
+      return !settled && !got && isObject(message) && message.type === RESULT &&
+        isObject(message.params) && (!key || message.params[key] === flowId);
+    }
+
+    function proceed(params) {
+      got = true;
+      // From now on neither a closed popup nor the silent timeout cancels the sign-in.
+      stopTimers();
+      var data = {
+        providerType: o.providerType,
+        identity: o.identity,
+        options: { result: o.result },
+        flow: flow,
+        response: params
+      };
+      if (o.customAuthResultRequest) return settle(null, data, true);
+      postJson(base + '/result', resultRequest(data), null, signal).then(function (res) {
+        settle(null, res);
+      }, settle);
+    }
+
+    // Only our own popup or frame, on the result page's origin, for this flow's id.
+    // Anything else (other windows, other origins, other flows, late messages) is ignored
+    // without a word.
+    function onMessage(event) {
+      if (event.origin === o.resultOrigin && event.source && event.source === source() && isAnswer(event.data)) {
+        proceed(event.data.params);
+      }
+    }
+
+    // The postMessageWorkaroundFuncName path: only same-origin code can call it.
+    function onCall(message) {
+      if (isAnswer(message)) proceed(message.params);
+    }
+
+    var invalid = invalidOptions(o, silent);
+    if (invalid) {
+      settle(coauthError('ValidationError', 'coauth: invalid or missing option(s): ' + invalid, 400));
+      return handle;
+    }
+    if (signal) {
+      if (signal.aborted) {
+        onAbort();
+        return handle;
+      }
+      signal.addEventListener('abort', onAbort);
+    }
+
+    if (silent) {
+      if (o.tryAuthTimeout) {
+        timer = setTimeout(function () {
+          settle(coauthError('Timeout', 'Silent sign-in did not finish in ' + o.tryAuthTimeout +
+            ' ms: the provider wants the user to act, refuses to be framed, or its cookies are blocked'));
+        }, o.tryAuthTimeout);
+      }
+    } else {
+      // Synchronously, inside the user's click: popup blockers allow it.
+      popup = w.open(o.authPageUrl, '', o.window.features);
+      if (!popup) {
+        settle(coauthError('PopupBlocked', 'The sign-in popup was blocked by the browser'));
+        return handle;
+      }
+      poll = setInterval(function () {
+        if (!popup.closed) return;
+        clearInterval(poll);
+        // Still on our stub page, `closed` is the truth. At the provider it may only mean
+        // that Cross-Origin-Opener-Policy cut the popup off: keep listening a little.
+        grace = setTimeout(function () {
+          settle(coauthError('WindowClosed', 'The sign-in window was closed'));
+        }, navigated ? o.window.closeGrace : 0);
+      }, o.window.closeCheckInterval);
+    }
+
+    postJson(base + '/auth_url', {
+      providerType: o.providerType,
+      redirectUri: o.resultPageUrl,
+      identity: o.identity,
+      mode: silent ? 'silent' : 'popup',
+      auth: o.auth
+    }, null, signal).then(function (started) {
+      if (settled) return;
+      var data = started.data || {};
+      var url;
+      try {
+        url = new URL(data.url);
+      } catch (e) { /* handled below */ }
+      // Never navigate to javascript: or similar, whatever the server says.
+      if (!url || !/^https?:$/.test(url.protocol) || typeof data.flow != 'string') {
+        throw coauthError('ServerError', 'The coauth server answered auth_url without a usable url and flow', started.status, started);
+      }
+      flow = data.flow;
+      // The flow id: OAuth 2.0's state, OAuth 1.0a's request token.
+      var query = url.searchParams;
+      key = query.get('state') ? 'state' : query.get('oauth_token') ? 'oauth_token' : null;
+      flowId = key && query.get(key);
+
+      w.addEventListener('message', onMessage);
+      if (name) {
+        hubAdd(name, onCall);
+        if (flowId) workaroundNames[flowId] = name;
+      }
+      if (flowId && w.BroadcastChannel) {
+        // Same origin by construction: where COOP cut window.opener.
+        channel = new BroadcastChannel('coauth:' + flowId);
+        channel.onmessage = function (event) {
+          if (!isAnswer(event.data)) return;
+          channel.postMessage({ type: ACK });
+          proceed(event.data.params);
+        };
+      }
+      navigated = true;
+      if (silent) {
+        frame = d.createElement('iframe');
+        frame.hidden = true;
+        frame.src = url.href;
+        (d.body || d.documentElement).appendChild(frame);
+      } else {
+        // The popup still shows the same-origin stub page, so its location is ours to set.
+        popup.location.replace(url.href);
+      }
+    }).catch(settle);
+
+    return handle;
+  }
+
   function Auth(baseUrl) {
     if (!(this instanceof Auth)) return new Auth(baseUrl);
     this.baseUrl = String(baseUrl || '').replace(/\/+$/, '');
   }
 
-  // Starts a popup sign-in. Must be called inside the user's click: the popup is opened
-  // synchronously so popup blockers allow it. `cb(err)` or `cb(null, result)` is called
-  // exactly once, always asynchronously.
-  Auth.prototype.auth = function (userOptions, cb) {
-    if (typeof cb !== 'function') throw new TypeError('coauth: auth() needs a callback');
-    var base = this.baseUrl;
-    var options = merge(DEFAULTS, userOptions);
-    var popup = null;
-    var pollTimer = 0;
-    var onMessage = null;
-    var settled = false;
-
-    function closePopup() {
-      try {
-        if (popup && !popup.closed) popup.close();
-      } catch (e) { /* already gone */ }
-    }
-
-    function stopWaiting() {
-      clearInterval(pollTimer);
-      if (onMessage) window.removeEventListener('message', onMessage);
-      onMessage = null;
-    }
-
-    function settle(err, result) {
-      if (settled) return;
-      settled = true;
-      stopWaiting();
-      closePopup();
-      // Queued, so an exception thrown by the app's callback surfaces as an uncaught
-      // error instead of vanishing into our promise chain.
-      queueMicrotask(function () {
-        if (err) cb(err); else cb(null, result);
-      });
-    }
-
-    var worker = { closeWindow: closePopup };
-
-    var missing = ['providerType', 'authPageUrl', 'resultPageUrl'].filter(function (name) {
-      return typeof options[name] !== 'string' || options[name] === '';
-    });
-    var resultOrigin = null;
-    if (!missing.length) {
-      try {
-        resultOrigin = new URL(options.resultPageUrl, location.href).origin;
-      } catch (e) {
-        missing.push('resultPageUrl');
-      }
-    }
-    if (missing.length) {
-      settle(coauthError('ValidationError', 'coauth: invalid or missing option(s): ' + missing.join(', '), 400));
-      return worker;
-    }
-
-    popup = window.open(options.authPageUrl, '', options.window.features);
-    if (!popup) {
-      settle(coauthError('PopupBlocked', 'The sign-in popup was blocked by the browser'));
-      return worker;
-    }
-
-    // The user may close the popup at any time before the provider answers.
-    pollTimer = setInterval(function () {
-      if (popup.closed) settle(coauthError('WindowClosed', 'The sign-in window was closed'));
-    }, options.window.closeCheckInterval);
-
-    postJson(base + '/auth_url', {
-      providerType: options.providerType,
-      redirectUri: options.resultPageUrl,
-      identity: options.identity,
-      mode: 'popup',
-      auth: options.auth
-    }).then(function (started) {
-      if (settled) return;
-      var data = started.data || {};
-      var url = null;
-      try {
-        url = new URL(data.url);
-      } catch (e) { /* handled below */ }
-      // Never navigate the popup to javascript: or similar, whatever the server says.
-      if (!url || !/^https?:$/.test(url.protocol) || typeof data.flow !== 'string') {
-        throw coauthError('ServerError', 'The coauth server answered auth_url without a usable url and flow', started.status, started);
-      }
-      var state = url.searchParams.get('state');
-
-      onMessage = function (event) {
-        var msg = event.data;
-        // Only our own popup, on the result page's origin, speaking our message type,
-        // for this flow's state. Anything else (other windows, other flows, late
-        // messages) is ignored without a word.
-        if (settled || event.origin !== resultOrigin || event.source !== popup ||
-            !isPlainObject(msg) || msg.type !== MESSAGE_TYPE || !isPlainObject(msg.params) ||
-            (state !== null && msg.params.state !== state)) {
-          return;
-        }
-        // Got the answer: from now on a closed popup is not a cancellation.
-        stopWaiting();
-        postJson(base + '/result', {
-          providerType: options.providerType,
-          flow: data.flow,
-          response: msg.params,
-          result: options.result
-        }).then(function (result) { settle(null, result); }, settle);
-      };
-      window.addEventListener('message', onMessage);
-      // The popup still shows the same-origin stub page, so its location is ours to set.
-      popup.location.replace(url.href);
-    }).catch(settle);
-
-    return worker;
+  // Starts a popup sign-in; call it inside the user's click. `cb(err)` or
+  // `cb(null, result)` is called exactly once, always asynchronously; without `cb`, a
+  // Promise is returned. The returned worker has `closeWindow()`.
+  Auth.prototype.auth = function (options, cb) {
+    return start(this.baseUrl, options, cb, false);
   };
 
-  window.coauth = { Auth: Auth };
+  // The same flow in a hidden iframe: the provider must answer without showing anything.
+  Auth.prototype.tryAuth = function (options, cb) {
+    return start(this.baseUrl, options, cb, true);
+  };
+
+  // Sends the data of a customAuthResultRequest callback to {base}/result with fetch,
+  // adding `extra.headers`.
+  Auth.prototype.authResultHttpRequest = function (data, extra, cb) {
+    if (typeof extra == 'function') {
+      cb = extra;
+      extra = null;
+    }
+    var [handle, done] = outcome(cb);
+    postJson(this.baseUrl + '/result', resultRequest(data || {}), extra && extra.headers)
+      .then(function (res) { done(null, res); }, done);
+    return handle;
+  };
+
+  // Sends the same data by posting a form into a hidden iframe; {base}/result_frame answers
+  // with a page that posts the result back. `extra.fields` become extra form fields.
+  Auth.prototype.authResultFrameRequest = function (data, extra, cb) {
+    if (typeof extra == 'function') {
+      cb = extra;
+      extra = null;
+    }
+    var [handle, done] = outcome(cb);
+    var id = Array.from(crypto.getRandomValues(new Uint8Array(12)), function (byte) {
+      return (byte + 256).toString(16).slice(1);
+    }).join('');
+    var action = this.baseUrl + '/result_frame';
+    var origin = new URL(action, loc.href).origin;
+    var fields = { ...(extra && extra.fields), request: JSON.stringify(resultRequest(data || {})), id: id };
+    var frame = d.createElement('iframe');
+    var timer, finished;
+
+    function finish(err, value) {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      w.removeEventListener('message', onMessage);
+      frame.removeEventListener('load', onLoad);
+      frame.remove();
+      done(err, value);
+    }
+
+    function onMessage(event) {
+      var m = event.data;
+      if (event.source !== frame.contentWindow || event.origin !== origin || !isObject(m) ||
+          m.type !== FRAME_RESULT || m.id !== id) {
+        return;
+      }
+      var response = { status: m.status, data: m.data, transport: 'frame' };
+      finish(m.status >= 200 && m.status < 300 ? null : answerError(response), response);
+    }
+
+    // A page without our answer (a proxy's error page, a body-limit answer) loaded: the
+    // answer page posts before its load event, so a short wait is enough.
+    function onLoad() {
+      try {
+        if (frame.contentWindow.location.href === 'about:blank') return;
+      } catch (e) { /* a foreign error page */ }
+      timer = setTimeout(function () {
+        finish(coauthError('ServerError', 'The coauth server answered the result frame without a result'));
+      }, 100);
+    }
+
+    frame.hidden = true;
+    (d.body || d.documentElement).appendChild(frame);
+    w.addEventListener('message', onMessage);
+    frame.addEventListener('load', onLoad);
+    // The form is posted from inside the frame's own about:blank document, whose referrer
+    // policy is set to same-origin: the server must see the page's Origin, which a page
+    // with `Referrer-Policy: no-referrer` would otherwise send as "null" on a form POST.
+    var doc = frame.contentDocument;
+    var form = doc.createElement('form');
+    var meta = doc.createElement('meta');
+    meta.name = 'referrer';
+    meta.content = 'same-origin';
+    doc.head.appendChild(meta);
+    form.method = 'post';
+    form.action = new URL(action, loc.href).href;
+    Object.keys(fields).forEach(function (field) {
+      var input = doc.createElement('input');
+      input.type = 'hidden';
+      input.name = field;
+      input.value = fields[field];
+      form.appendChild(input);
+    });
+    doc.body.appendChild(form);
+    form.submit();
+    return handle;
+  };
+
+  var api = { Auth: Auth };
+  // For the result page in the popup (same origin): which workaround function, if any,
+  // the flow with this id registered. Not part of the documented API.
+  Object.defineProperty(api, 'workaroundName', {
+    value: function (id) {
+      return workaroundNames[id];
+    }
+  });
+  w.coauth = api;
 
   // ---- Page roles -------------------------------------------------------------------
 
-  var script = document.currentScript;
-  var role = script && script.dataset && script.dataset.coauthPage;
+  var script = d.currentScript;
+  var role = script && script.dataset.coauthPage;
+
+  // The inert JSON the server embedded in the page, or null.
+  function embedded(id) {
+    try {
+      return JSON.parse(d.getElementById(id).textContent);
+    } catch (e) {
+      return null;
+    }
+  }
 
   // The redirect parameters: the JSON the server embedded for form_post POSTs, else the
   // query and the fragment (fragment wins on duplicate keys: response modes differ).
-  function readRedirectParams() {
-    var embedded = document.getElementById('coauth-params');
-    if (embedded) {
-      try {
-        var parsed = JSON.parse(embedded.textContent);
-        if (isPlainObject(parsed) && Object.keys(parsed).length) return parsed;
-      } catch (e) { /* empty for GET redirects */ }
-    }
+  function redirectParams() {
+    var posted = embedded('coauth-params');
+    if (isObject(posted) && Object.keys(posted).length) return posted;
     var params = {};
-    [location.search, location.hash].forEach(function (part) {
+    [loc.search, loc.hash].forEach(function (part) {
       new URLSearchParams(part.slice(1)).forEach(function (value, key) { params[key] = value; });
     });
     return params;
   }
 
-  function runResultPage() {
-    var params = readRedirectParams();
-    // Get the code out of the address bar, history and later Referers at once.
-    try {
-      history.replaceState(null, '', location.pathname);
-    } catch (e) { /* sandboxed or opaque origin */ }
-
-    var message = { type: MESSAGE_TYPE, params: params };
-    // The target origin is always this page's own origin, never the wildcard and never anything
-    // read from the URL: a result page opened by a foreign site delivers nothing.
-    // The window is left open: the opener closes it once it has the result (closing
-    // it here would race the opener's closed-poll and read as a cancellation).
+  // Hands the parameters over; true when some window took them.
+  function deliver(params) {
+    var origin = loc.origin;
+    var message = { type: RESULT, params: params };
+    var id = params.state || params.oauth_token;
     var opener = null;
     try {
-      opener = window.opener && !window.opener.closed ? window.opener : null;
+      opener = w.opener && !w.opener.closed ? w.opener : null;
     } catch (e) { /* severed */ }
+    // The target origin is always this page's own origin, never the wildcard and never
+    // anything read from the URL: a result page opened by a foreign site delivers nothing.
     if (opener) {
-      opener.postMessage(message, location.origin);
-    } else if (window.parent !== window) {
-      window.parent.postMessage(message, location.origin);
-    } else {
-      var status = document.getElementById('coauth-status');
-      if (!status) status = document.body.appendChild(document.createElement('p'));
+      try {
+        opener.postMessage(message, origin);
+        return true;
+      } catch (e) { /* postMessage unavailable */ }
+      try {
+        // Reading the opener's location throws unless it is on this origin.
+        var fn = opener.location.origin === origin &&
+          ((script && script.dataset.coauthWorkaround) || opener.coauth.workaroundName(id));
+        if (typeof opener[fn] == 'function') {
+          opener[fn](message);
+          return true;
+        }
+      } catch (e) { /* another origin, or no coauth there */ }
+    } else if (w.parent !== w) {
+      w.parent.postMessage(message, origin);
+      return true;
+    }
+    if (id && w.BroadcastChannel) {
+      // COOP cut the opener: the app's window listens on the flow's channel and
+      // acknowledges, and this window, which the opener can no longer close, closes itself.
+      var channel = new BroadcastChannel('coauth:' + id);
+      channel.onmessage = function (event) {
+        if (isObject(event.data) && event.data.type === ACK) {
+          channel.close();
+          w.close();
+        }
+      };
+      channel.postMessage(message);
+    }
+    return false;
+  }
+
+  function runResultPage() {
+    var params = redirectParams();
+    // Get the code out of the address bar, history and later Referers at once.
+    try {
+      history.replaceState(null, '', loc.pathname);
+    } catch (e) { /* sandboxed or opaque origin */ }
+    // The window is left open on success: the opener closes it once it has the result
+    // (closing it here would race the opener's closed-poll and read as a cancellation).
+    if (!deliver(params)) {
+      var status = d.getElementById('coauth-status') || d.body.appendChild(d.createElement('p'));
       status.textContent = 'Sign-in finished. You can close this window.';
     }
   }
 
-  if (role === 'result') {
-    // If the script sits before the params element, wait until the page is parsed.
-    if (document.readyState === 'loading' && !document.getElementById('coauth-params')) {
-      document.addEventListener('DOMContentLoaded', runResultPage);
-    } else {
-      runResultPage();
+  // The answer of {base}/result_frame: { id, status, data } to the parent, same origin.
+  function runFrameResultPage() {
+    var answer = embedded('coauth-result');
+    if (isObject(answer) && w.parent !== w) {
+      w.parent.postMessage({ type: FRAME_RESULT, id: answer.id, status: answer.status, data: answer.data }, loc.origin);
     }
   }
+
+  var run = role == 'result' ? runResultPage : role == 'frame-result' ? runFrameResultPage : null;
+  if (run) {
+    // If the script sits before the data element, wait until the page is parsed.
+    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', run);
+    else run();
+  }
   // role === 'auth': the stub page only needs the script present for now.
-})();
+})(window, document);

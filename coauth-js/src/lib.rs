@@ -6,12 +6,24 @@
 //! popup's stub page while the provider loads, and the result page that hands the
 //! provider's redirect parameters back to the opener.
 //!
-//! The adapters serve these strings at `{base}/coauth.js`, `{base}/auth_page` and
-//! `{base}/result_page`. The pages load the script by the relative URL `coauth.js`, so they
-//! must be served next to it. Apps that host their own pages start from `page_examples/`.
+//! The adapters serve these strings at `{base}/coauth.js`, `{base}/coauth.mjs` (the same
+//! client as an ES module), `{base}/auth_page`, `{base}/result_page` and, as the answer of
+//! `POST {base}/result_frame`, the frame result page. The pages load the script by the
+//! relative URL `coauth.js`, so they must be served next to it. Apps that host their own
+//! pages start from `page_examples/`. [`COAUTH_D_TS`] types the whole client API for
+//! TypeScript users.
 
 /// The browser client, `coauth.js` (served as `text/javascript` at `{base}/coauth.js`).
 pub const COAUTH_JS: &str = include_str!("../assets/coauth.js");
+
+/// The client as an ES module (served as `text/javascript` at `{base}/coauth.mjs`): it
+/// loads `coauth.js` next to it unless the page already has, and exports its `Auth` (and
+/// the whole `coauth` object as the default export).
+pub const COAUTH_MJS: &str = include_str!("../assets/coauth.mjs");
+
+/// TypeScript declarations for `coauth.js` and `coauth.mjs`: the options, the callback and
+/// Promise forms, the response and error objects, and the error codes.
+pub const COAUTH_D_TS: &str = include_str!("../assets/coauth.d.ts");
 
 /// The default auth page, the stub the popup shows while `auth_url` is fetched and the
 /// provider loads (served as `text/html` at `{base}/auth_page`).
@@ -30,6 +42,16 @@ pub const RESULT_PAGE: &str = include_str!("../assets/result_page.html");
 /// parameters the script reads from the URL.
 pub const RESULT_PARAMS_PLACEHOLDER: &str = "<!--coauth-params-->";
 
+/// The answer page of the frame transport (`POST {base}/result_frame`, the client's
+/// `authResultFrameRequest`). It contains [`FRAME_RESULT_PLACEHOLDER`] exactly once, inside a
+/// `<script type="application/json" id="coauth-result">` element, and loads `coauth.js`,
+/// which posts `{type, id, status, data}` to the parent window at the page's own origin.
+pub const FRAME_RESULT_PAGE: &str = include_str!("../assets/frame_result.html");
+
+/// The marker in [`FRAME_RESULT_PAGE`] that the server replaces with the answer as JSON
+/// (`{"id", "status", "data"}`, escaped like the result page's parameters).
+pub const FRAME_RESULT_PLACEHOLDER: &str = "<!--coauth-result-->";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,12 +65,27 @@ mod tests {
     }
 
     #[test]
+    fn frame_result_page_has_the_placeholder_once_inside_the_data_element() {
+        assert_eq!(
+            FRAME_RESULT_PAGE.matches(FRAME_RESULT_PLACEHOLDER).count(),
+            1
+        );
+        assert!(FRAME_RESULT_PAGE.contains(&format!(
+            r#"<script type="application/json" id="coauth-result">{FRAME_RESULT_PLACEHOLDER}</script>"#
+        )));
+    }
+
+    #[test]
     fn pages_load_the_script_by_role_and_carry_no_inline_code() {
         assert!(AUTH_PAGE.contains(r#"<script src="coauth.js" data-coauth-page="auth"></script>"#));
         assert!(
             RESULT_PAGE.contains(r#"<script src="coauth.js" data-coauth-page="result"></script>"#)
         );
-        for page in [AUTH_PAGE, RESULT_PAGE] {
+        assert!(
+            FRAME_RESULT_PAGE
+                .contains(r#"<script src="coauth.js" data-coauth-page="frame-result"></script>"#)
+        );
+        for page in [AUTH_PAGE, RESULT_PAGE, FRAME_RESULT_PAGE] {
             let handler = page
                 .split_whitespace()
                 .any(|word| word.starts_with("on") && word.contains('='));
@@ -69,6 +106,14 @@ mod tests {
             "'*'",
         ] {
             assert!(!COAUTH_JS.contains(banned), "coauth.js contains {banned}");
+            assert!(!COAUTH_MJS.contains(banned), "coauth.mjs contains {banned}");
         }
+    }
+
+    #[test]
+    fn module_loads_the_classic_script_next_to_it() {
+        assert!(COAUTH_MJS.contains("import('./coauth.js')"));
+        assert!(COAUTH_MJS.contains("export default coauth"));
+        assert!(COAUTH_D_TS.contains("export class Auth"));
     }
 }

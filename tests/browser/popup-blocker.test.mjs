@@ -64,3 +64,42 @@ test('without a user gesture: PopupBlocked, and no request is sent', async () =>
     await page.close();
   }
 });
+
+test('window.open after an await in the click handler: PopupBlocked, no request, one callback', async () => {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(`${demo.baseUrl}/`);
+    const requests = [];
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname.startsWith('/coauth/')) requests.push(req.url());
+    });
+    const popups = [];
+    page.on('popup', (p) => popups.push(p));
+    // The mistake of auth0 #726 / MSAL #2001: something is awaited before sign-in starts,
+    // and the click's user activation (5 s in Chromium) has expired by then.
+    await page.evaluate(() => {
+      window.__late = { calls: 0, code: null };
+      const button = document.body.appendChild(document.createElement('button'));
+      button.id = 'late';
+      button.textContent = 'late sign-in';
+      button.addEventListener('click', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 6000));
+        new coauth.Auth('/coauth').auth({
+          providerType: 'demo', authPageUrl: '/coauth/auth_page',
+          resultPageUrl: location.origin + '/coauth/result_page',
+        }, (err) => {
+          window.__late.calls += 1;
+          window.__late.code = err && err.code;
+        });
+      });
+    });
+    await page.click('#late');
+    await page.waitForFunction(() => window.__late.calls > 0, null, { timeout: 15_000 });
+    await sleep(SETTLE_MS);
+    assert.deepEqual(await page.evaluate(() => window.__late), { calls: 1, code: 'PopupBlocked' });
+    assert.deepEqual(requests, []);
+    assert.equal(popups.length, 0);
+  } finally {
+    await page.close();
+  }
+});

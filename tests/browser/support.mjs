@@ -18,9 +18,10 @@ export const TEST_SECRET = 'coauth-browser-tests-secret-not-for-production!!';
 /**
  * Starts the demo server (`cargo build -p coauth-axum --example demo` first, or set
  * COAUTH_DEMO_BIN) on a free port and resolves once it prints its `listening on` line.
+ * `demoBin` picks another demo binary (e.g. `target/debug/examples/demo_warp`).
  */
-export async function startDemo() {
-  const bin = process.env.COAUTH_DEMO_BIN || path.join(repoRoot, 'target', 'debug', 'examples', 'demo');
+export async function startDemo(demoBin) {
+  const bin = demoBin || process.env.COAUTH_DEMO_BIN || path.join(repoRoot, 'target', 'debug', 'examples', 'demo');
   if (!existsSync(bin)) {
     throw new Error(`demo server binary not found at ${bin}: run \`cargo build -p coauth-axum --example demo\` or set COAUTH_DEMO_BIN`);
   }
@@ -133,4 +134,146 @@ export function authIn(page, options) {
     });
     synchronous = false;
   }), options);
+}
+
+/**
+ * Test-side instrumentation, installed in every page and frame of `context` before any
+ * page script runs: counts the event listeners, timers and BroadcastChannels that coauth.js
+ * (the caller's stack names coauth.js) has alive, and the page's iframes and forms, so a
+ * test can show that coauth.js leaves nothing behind. coauth.js ships no debug hook; this
+ * wraps the platform functions it calls.
+ */
+export async function installProbe(context) {
+  await context.addInitScript(() => {
+    const fromCoauth = () => /\/coauth\.m?js/.test(new Error().stack);
+    const listeners = [];
+    const capture = (options) => (typeof options === 'boolean' ? options : !!(options && options.capture));
+    const find = (target, type, listener, options) => listeners.findIndex((l) =>
+      l.target === target && l.type === type && l.listener === listener && l.capture === capture(options));
+    const add = EventTarget.prototype.addEventListener;
+    const remove = EventTarget.prototype.removeEventListener;
+    EventTarget.prototype.addEventListener = function (type, listener, options) {
+      if (listener && fromCoauth() && find(this, type, listener, options) < 0) {
+        listeners.push({ target: this, type, listener, capture: capture(options) });
+      }
+      return add.call(this, type, listener, options);
+    };
+    EventTarget.prototype.removeEventListener = function (type, listener, options) {
+      const index = find(this, type, listener, options);
+      if (index >= 0) listeners.splice(index, 1);
+      return remove.call(this, type, listener, options);
+    };
+
+    const timers = new Set();
+    const wrapTimer = (set, clear, repeat) => {
+      window[set] = new Proxy(window[set], {
+        apply(target, self, [fn, ...rest]) {
+          let id;
+          const run = typeof fn === 'function'
+            ? function (...args) { if (!repeat) timers.delete(id); return fn.apply(this, args); }
+            : fn;
+          id = Reflect.apply(target, self, [run, ...rest]);
+          if (fromCoauth()) timers.add(id);
+          return id;
+        },
+      });
+      window[clear] = new Proxy(window[clear], {
+        apply(target, self, args) {
+          timers.delete(args[0]);
+          return Reflect.apply(target, self, args);
+        },
+      });
+    };
+    wrapTimer('setTimeout', 'clearTimeout', false);
+    wrapTimer('setInterval', 'clearInterval', true);
+
+    const channels = new Set();
+    const channelNames = [];
+    if (window.BroadcastChannel) {
+      const Native = window.BroadcastChannel;
+      window.BroadcastChannel = class extends Native {
+        constructor(name) {
+          super(name);
+          if (fromCoauth()) channels.add(this);
+          channelNames.push(String(name));
+        }
+        close() {
+          channels.delete(this);
+          return super.close();
+        }
+      };
+    }
+
+    Object.defineProperty(window, '__coauthProbe', {
+      value: {
+        snapshot: () => ({
+          listeners: listeners.map((l) => l.type).sort(),
+          timers: timers.size,
+          channels: channels.size,
+          frames: document.querySelectorAll('iframe').length,
+          forms: document.querySelectorAll('form').length,
+        }),
+        channelNames: () => channelNames.slice(),
+      },
+    });
+  });
+}
+
+/** What the probe counts in `page` now (see installProbe). */
+export function probe(page) {
+  return page.evaluate(() => window.__coauthProbe.snapshot());
+}
+
+/**
+ * Starts `new coauth.Auth('/coauth')[method](options, cb)` in `page` and records what the
+ * callback receives in `window.__coauthFlows[name]`. With `extra.signal`, the options get
+ * the signal of an AbortController the test can trigger with `abortFlow`.
+ */
+export function beginFlow(page, name, method, options, extra = {}) {
+  return page.evaluate(([name, method, options, extra]) => {
+    window.__coauthFlows = window.__coauthFlows || {};
+    const flow = { calls: 0, settled: false, error: null, result: null, startedAt: performance.now() };
+    window.__coauthFlows[name] = flow;
+    if (extra.signal) {
+      flow.controller = new AbortController();
+      options.signal = flow.controller.signal;
+    }
+    flow.worker = new window.coauth.Auth('/coauth')[method](options, (err, result) => {
+      flow.calls += 1;
+      flow.settled = true;
+      flow.elapsed = performance.now() - flow.startedAt;
+      flow.error = err ? {
+        isError: err instanceof Error,
+        code: err.code,
+        status: err.status,
+        message: err.message,
+        response: err.response && JSON.parse(JSON.stringify(err.response)),
+      } : null;
+      flow.result = result === undefined ? null : JSON.parse(JSON.stringify(result));
+      flow.raw = result;
+    });
+  }, [name, method, options, extra]);
+}
+
+/** Aborts the AbortController of a flow started with `beginFlow(..., { signal: true })`. */
+export function abortFlow(page, name) {
+  return page.evaluate((n) => window.__coauthFlows[n].controller.abort(), name);
+}
+
+/** Whether the callback of flow `name` was called yet. */
+export function flowSettled(page, name) {
+  return page.evaluate((n) => window.__coauthFlows[n].settled, name);
+}
+
+/**
+ * Waits until flow `name` settles, waits SETTLE_MS more for a second callback, and returns
+ * { calls, error, result, elapsed } (elapsed: ms from the call to the callback, in-page).
+ */
+export async function flowOutcome(page, name, timeout = 15_000) {
+  await page.waitForFunction((n) => window.__coauthFlows[n].settled, name, { timeout });
+  await sleep(SETTLE_MS);
+  return page.evaluate((n) => {
+    const { calls, error, result, elapsed } = window.__coauthFlows[n];
+    return { calls, error, result, elapsed };
+  }, name);
 }

@@ -20,10 +20,10 @@
     });
   }
 
-  function signIn(providerType) {
-    show({ status: 'Waiting for the popup…' });
+  function signIn(providerType, silent) {
+    show({ status: silent ? 'Trying silent sign-in…' : 'Waiting for the popup…' });
     // Called straight from the click handler: the popup must open inside the user gesture.
-    auth.auth({
+    auth[silent ? 'tryAuth' : 'auth']({
       providerType: providerType,
       authPageUrl: '/coauth/auth_page',
       resultPageUrl: location.origin + '/coauth/result_page',
@@ -43,4 +43,5 @@
 
   $('signin-demo').addEventListener('click', function () { signIn('demo'); });
   $('signin-github').addEventListener('click', function () { signIn('github'); });
+  $('silent-demo').addEventListener('click', function () { signIn('demo', true); });
 })();

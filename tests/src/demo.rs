@@ -1,6 +1,12 @@
 //! The demo app's configuration, shared by the demo of every adapter: a provider `demo`
 //! backed by an in-process [`MockProvider`], GitHub when credentials are in the
 //! environment (see [`crate::demo_env`]), and the demo page.
+//!
+//! The browser tests also sign in with [`test_providers`], each backed by its own mock:
+//! `demo-auto` approves at once (silent sign-in succeeds), `demo-noframe` ignores
+//! `prompt=none` and refuses to be framed (silent sign-in times out), `demo-coop` sends
+//! `Cross-Origin-Opener-Policy: same-origin` on its consent page (the popup loses its
+//! opener).
 
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::{Coauth, HyperClient};
@@ -11,10 +17,42 @@ use crate::mock_provider::{MockConfig, MockProvider};
 pub const INDEX_HTML: &str = include_str!("../demo/index.html");
 /// The demo page's script, served at `/demo.js`.
 pub const DEMO_JS: &str = include_str!("../demo/demo.js");
-/// The Content-Security-Policy of the demo page: external scripts from the app only.
+/// The Content-Security-Policy of the demo page: external scripts from the app only; frames
+/// from the app (the frame transport, whose form posts to the app) and from the loopback
+/// mock providers (silent sign-in).
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
                             img-src 'self' https:; base-uri 'none'; object-src 'none'; \
-                            form-action 'none'; frame-ancestors 'none'";
+                            frame-src 'self' http://127.0.0.1:*; form-action 'self'; \
+                            frame-ancestors 'none'";
+
+/// The extra mock-backed providers of the demo, for the browser tests, with the mock
+/// configuration behind each.
+pub fn test_providers() -> [(&'static str, MockConfig); 3] {
+    [
+        (
+            "demo-auto",
+            MockConfig {
+                auto_approve: true,
+                ..MockConfig::default()
+            },
+        ),
+        (
+            "demo-noframe",
+            MockConfig {
+                honour_prompt_none: false,
+                deny_framing: true,
+                ..MockConfig::default()
+            },
+        ),
+        (
+            "demo-coop",
+            MockConfig {
+                opener_policy_same_origin: true,
+                ..MockConfig::default()
+            },
+        ),
+    ]
+}
 
 /// A configured demo: the coauth service and the mock provider behind its `demo` provider.
 #[derive(Debug)]
@@ -23,6 +61,8 @@ pub struct Demo {
     pub coauth: Coauth,
     /// The mock identity provider the `demo` provider signs in with.
     pub mock: MockProvider,
+    /// The mocks behind [`test_providers`], by provider name.
+    pub test_mocks: Vec<(&'static str, MockProvider)>,
 }
 
 /// The port from `PORT` (default 8080; `0` picks a free one).
@@ -39,13 +79,43 @@ pub fn port_from_env() -> Result<u16, String> {
 /// `/coauth`. Reads `COAUTH_SECRET` (a random secret otherwise) and
 /// `COAUTH_GITHUB_CLIENT_ID` / `COAUTH_GITHUB_CLIENT_SECRET`.
 pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
-    let mock_config = MockConfig::default();
-    let (client_id, client_secret) = (
-        mock_config.client_id.clone(),
-        mock_config.client_secret.clone(),
-    );
-    let mock = MockProvider::start(mock_config).await;
-    let demo = OAuth2Provider::new(
+    let (mock, demo) = mock_backed(MockConfig::default()).await?;
+
+    let secret = std::env::var("COAUTH_SECRET").unwrap_or_else(|_| {
+        eprintln!("COAUTH_SECRET is not set: using a random secret for this run");
+        random_secret()
+    });
+    let mut builder = Coauth::builder()
+        .secret(secret)
+        .provider("demo", demo)
+        .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
+        .redirect_uri(format!("http://localhost:{port}/coauth/result_page"))
+        // The mock provider listens on loopback over plain http.
+        .http_client(HyperClient::builder().allow_loopback(true).build());
+    let mut test_mocks = Vec::new();
+    for (name, config) in test_providers() {
+        let (mock, provider) = mock_backed(config).await?;
+        builder = builder.provider(name, provider);
+        test_mocks.push((name, mock));
+    }
+    let (builder, enabled) = crate::demo_env::providers_from_env(builder);
+    if !enabled.is_empty() {
+        eprintln!("providers from the environment: {}", enabled.join(", "));
+    }
+    Ok(Demo {
+        coauth: builder.build()?,
+        mock,
+        test_mocks,
+    })
+}
+
+/// Starts a mock and configures the OAuth 2.0 engine for it.
+async fn mock_backed(
+    config: MockConfig,
+) -> Result<(MockProvider, OAuth2Provider), Box<dyn std::error::Error>> {
+    let (client_id, client_secret) = (config.client_id.clone(), config.client_secret.clone());
+    let mock = MockProvider::start(config).await;
+    let provider = OAuth2Provider::new(
         OAuth2Config::new(
             client_id,
             client_secret,
@@ -54,26 +124,7 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         )?,
         StandardUserinfo::new(&mock.userinfo_url())?,
     );
-
-    let secret = std::env::var("COAUTH_SECRET").unwrap_or_else(|_| {
-        eprintln!("COAUTH_SECRET is not set: using a random secret for this run");
-        random_secret()
-    });
-    let builder = Coauth::builder()
-        .secret(secret)
-        .provider("demo", demo)
-        .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
-        .redirect_uri(format!("http://localhost:{port}/coauth/result_page"))
-        // The mock provider listens on loopback over plain http.
-        .http_client(HyperClient::builder().allow_loopback(true).build());
-    let (builder, enabled) = crate::demo_env::providers_from_env(builder);
-    if !enabled.is_empty() {
-        eprintln!("providers from the environment: {}", enabled.join(", "));
-    }
-    Ok(Demo {
-        coauth: builder.build()?,
-        mock,
-    })
+    Ok((mock, provider))
 }
 
 fn random_secret() -> String {

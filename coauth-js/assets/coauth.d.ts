@@ -1,0 +1,205 @@
+// Type definitions for coauth.js (the global `coauth`) and coauth.mjs (the ES module).
+//
+//   <script src="/coauth/coauth.js"></script>            -> window.coauth
+//   import coauth, { Auth } from '/coauth/coauth.mjs';   -> the same object
+//
+// A page that uses the hidden iframe (tryAuth, hidden: true) or the frame transport
+// (authResultFrameRequest) under a Content-Security-Policy must allow it:
+// `frame-src 'self' <provider origins>` and `form-action 'self'`.
+
+/** Error codes: the server's (see its error table) and the client's own. */
+export type ErrorCode =
+  | 'ValidationError'
+  | 'InputError'
+  | 'UserDenied'
+  | 'ProviderConnectionError'
+  | 'ProviderTechnicalError'
+  | 'ProviderError'
+  /** The user closed the popup (after `window.closeGrace` once it left for the provider). */
+  | 'WindowClosed'
+  /** `tryAuth()` did not finish in `tryAuthTimeout` ms: the provider wants the user to act,
+   *  refuses to be framed, or its cookies are blocked in frames. */
+  | 'Timeout'
+  /** The browser refused to open the popup (`window.open` returned null). */
+  | 'PopupBlocked'
+  /** `options.signal` was aborted. */
+  | 'Aborted'
+  /** The coauth server could not be reached. */
+  | 'NetworkError'
+  /** The coauth server answered something that is not a coauth answer. */
+  | 'ServerError';
+
+/** What coauth hands to callbacks and rejects Promises with. */
+export interface CoauthError<Data = unknown> extends Error {
+  code: ErrorCode | (string & {});
+  /** The HTTP status, when the server answered (and 400 for the client's ValidationError). */
+  status?: number;
+  /** The server's answer, when there was one. */
+  response?: AuthResponse<Data>;
+}
+
+/** A user as coauth's default result describes it. */
+export interface User {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  emailVerified?: boolean | null;
+  avatarUrl?: string | null;
+  profileUrl?: string | null;
+  username?: string | null;
+  [key: string]: unknown;
+}
+
+/** The default `{base}/result` answer (an app's result hook may answer anything). */
+export interface AuthResult<Identity = unknown> {
+  providerType: string;
+  identity: Identity | null;
+  user: User;
+  /** The provider profile fields requested with `options.result.fields`. */
+  fields: Record<string, unknown>;
+  /** Provider tokens, only when the server exposes them. */
+  credentials?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** Every server response object. */
+export interface AuthResponse<Data = AuthResult> {
+  status: number;
+  /** Response headers, lower-case names (the `http` transport only). */
+  headers?: Record<string, string>;
+  data: Data;
+  /** How the answer came: `fetch` (`'http'`) or a form posted into an iframe (`'frame'`). */
+  transport: 'http' | 'frame';
+}
+
+/** `options.auth`: scopes and provider-specific options for the authorization step. */
+export interface AuthStepOptions {
+  scope?: string[];
+  [option: string]: unknown;
+}
+
+/** `options.result`: requested fields and provider-specific options for the result step. */
+export interface ResultStepOptions {
+  fields?: string[];
+  [option: string]: unknown;
+}
+
+/** Options of `auth()` and `tryAuth()`. */
+export interface AuthOptions<Identity = unknown> {
+  /** The provider's name on the server. Required. */
+  providerType: string;
+  /** The stub page the popup opens on. Required for popups; unused by the silent iframe. */
+  authPageUrl?: string;
+  /** The page the provider redirects to: a full URL, registered on the server. Required. */
+  resultPageUrl: string;
+  /** Sealed by the server and returned in the result. Not allowed with silent sign-in. */
+  identity?: Identity | null;
+  /** `true`: `auth()` behaves exactly as `tryAuth()`. No effect on `tryAuth()`. */
+  hidden?: boolean;
+  /** `true`: the callback gets {@link CustomResultData} instead of the server's result. */
+  customAuthResultRequest?: boolean;
+  /** A function name installed on this window while the flow runs; the result page calls
+   *  it (same origin only) when `postMessage` is unavailable. Must not name an existing
+   *  property of `window`. */
+  postMessageWorkaroundFuncName?: string;
+  /** Milliseconds `tryAuth()` may take. Default 5000; `null` means the default; `0` means
+   *  no timeout. */
+  tryAuthTimeout?: number | null;
+  window?: {
+    /** `window.open` features. Default `'dialog=true,width=600,height=700'`. */
+    features?: string;
+    /** How often to check whether the user closed the popup, ms. Default 200. */
+    closeCheckInterval?: number;
+    /** How long a popup that reads closed after leaving for the provider is still listened
+     *  to before WindowClosed, ms (a provider page with Cross-Origin-Opener-Policy makes an
+     *  open popup read closed). Default 2000. */
+    closeGrace?: number;
+  };
+  auth?: AuthStepOptions;
+  result?: ResultStepOptions;
+  /** Cancels the sign-in: the callback gets an `Aborted` error and every window, frame,
+   *  listener and timer is removed. */
+  signal?: AbortSignal;
+}
+
+/** What the callback gets with `customAuthResultRequest: true`: send it on with
+ *  `authResultHttpRequest` / `authResultFrameRequest` (changed as you like), or to your
+ *  own endpoint; then call `closeWindow()`. */
+export interface CustomResultData<Identity = unknown> {
+  providerType: string;
+  identity: Identity | null;
+  options: { result: ResultStepOptions };
+  /** The sealed flow from `{base}/auth_url`. */
+  flow: string;
+  /** The provider's redirect parameters. */
+  response: Record<string, string>;
+}
+
+export type Callback<T, Data = unknown> = (err: CoauthError<Data> | null, result?: T) => void;
+
+/** Returned by the callback form. */
+export interface AuthWorker {
+  /** Closes the popup or removes the iframe (for `customAuthResultRequest`). */
+  closeWindow(): void;
+}
+
+/** Returned by the Promise form: the Promise, with `closeWindow()`. */
+export type AuthPromise<T> = Promise<T> & AuthWorker;
+
+export interface HttpRequestExtra {
+  /** Extra request headers (`Content-Type` stays `application/json`). */
+  headers?: Record<string, string> | Headers;
+}
+
+export interface FrameRequestExtra {
+  /** Extra form fields; the server's result hook reads them as `FrameFields`. */
+  fields?: Record<string, string>;
+}
+
+export class Auth {
+  /** @param baseUrl where the coauth resources are mounted, e.g. `'/coauth'`. */
+  constructor(baseUrl: string);
+  readonly baseUrl: string;
+
+  /** Popup sign-in; call it inside the user's click. */
+  auth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }, cb: Callback<AuthResponse<Data>, Data>): AuthWorker;
+  auth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }, cb: Callback<CustomResultData<Identity>>): AuthWorker;
+  auth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }): AuthPromise<AuthResponse<Data>>;
+  auth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }): AuthPromise<CustomResultData<Identity>>;
+  auth<Identity = unknown>(options: AuthOptions<Identity>, cb: Callback<AuthResponse | CustomResultData<Identity>>): AuthWorker;
+  auth<Identity = unknown>(options: AuthOptions<Identity>): AuthPromise<AuthResponse | CustomResultData<Identity>>;
+
+  /** Silent sign-in in a hidden iframe (`prompt=none` where the provider supports it). */
+  tryAuth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }, cb: Callback<AuthResponse<Data>, Data>): AuthWorker;
+  tryAuth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }, cb: Callback<CustomResultData<Identity>>): AuthWorker;
+  tryAuth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }): AuthPromise<AuthResponse<Data>>;
+  tryAuth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }): AuthPromise<CustomResultData<Identity>>;
+  tryAuth<Identity = unknown>(options: AuthOptions<Identity>, cb: Callback<AuthResponse | CustomResultData<Identity>>): AuthWorker;
+  tryAuth<Identity = unknown>(options: AuthOptions<Identity>): AuthPromise<AuthResponse | CustomResultData<Identity>>;
+
+  /** Sends custom result data to `{base}/result` with fetch. */
+  authResultHttpRequest<Data = AuthResult>(data: CustomResultData, cb: Callback<AuthResponse<Data>, Data>): void;
+  authResultHttpRequest<Data = AuthResult>(data: CustomResultData, extra: HttpRequestExtra | null, cb: Callback<AuthResponse<Data>, Data>): void;
+  authResultHttpRequest<Data = AuthResult>(data: CustomResultData, extra?: HttpRequestExtra | null): Promise<AuthResponse<Data>>;
+
+  /** Sends custom result data to `{base}/result_frame` by a form posted into a hidden iframe. */
+  authResultFrameRequest<Data = AuthResult>(data: CustomResultData, cb: Callback<AuthResponse<Data>, Data>): void;
+  authResultFrameRequest<Data = AuthResult>(data: CustomResultData, extra: FrameRequestExtra | null, cb: Callback<AuthResponse<Data>, Data>): void;
+  authResultFrameRequest<Data = AuthResult>(data: CustomResultData, extra?: FrameRequestExtra | null): Promise<AuthResponse<Data>>;
+}
+
+/** The `coauth` global and the default export of coauth.mjs. */
+export interface Coauth {
+  Auth: typeof Auth;
+}
+
+declare const coauth: Coauth;
+export default coauth;
+
+declare global {
+  interface Window {
+    coauth: Coauth;
+  }
+  // The classic script's global.
+  var coauth: Coauth;
+}

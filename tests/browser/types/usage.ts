@@ -1,0 +1,83 @@
+// The whole coauth.js API as a TypeScript app uses it, checked against coauth.d.ts by
+// `tsc --noEmit` (types.test.mjs). Lines marked @ts-expect-error must be rejected: if the
+// typings were too loose, tsc would fail on the unused directive.
+import coauth, { Auth, type AuthResponse, type CoauthError, type CustomResultData } from '../../../coauth-js/assets/coauth';
+
+const auth = new coauth.Auth('/coauth');
+const same: typeof Auth = coauth.Auth;
+void same;
+
+const base = {
+  providerType: 'github',
+  authPageUrl: '/coauth/auth_page',
+  resultPageUrl: 'https://app.example/coauth/result_page',
+};
+
+// Callback form, every documented option.
+const worker = auth.auth({
+  ...base,
+  identity: { account: 1 },
+  hidden: false,
+  postMessageWorkaroundFuncName: 'coauthReceive',
+  tryAuthTimeout: null,
+  window: { features: 'dialog=true', closeCheckInterval: 200, closeGrace: 2000 },
+  auth: { scope: ['user:email'], prompt: 'login' },
+  result: { fields: ['email'], locale: 'en' },
+  signal: new AbortController().signal,
+}, (err, response) => {
+  if (err) {
+    const code: string = err.code;
+    const status: number | undefined = err.status;
+    const answer: AuthResponse<unknown> | undefined = err.response;
+    console.log(code, status, answer?.transport);
+    return;
+  }
+  if (response) {
+    const name: string | null | undefined = response.data.user.name;
+    const transport: 'http' | 'frame' = response.transport;
+    console.log(name, transport, response.status, response.headers?.['content-type'], response.data.fields);
+  }
+});
+worker.closeWindow();
+
+// Promise form, silent.
+async function silent(): Promise<string> {
+  const response = await auth.tryAuth({ providerType: 'google', resultPageUrl: 'https://app.example/r', tryAuthTimeout: 0 });
+  return response.data.user.id;
+}
+void silent;
+
+// customAuthResultRequest: the data, then either transport.
+async function custom(): Promise<void> {
+  const pending = auth.auth({ ...base, customAuthResultRequest: true });
+  const data: CustomResultData = await pending;
+  const flow: string = data.flow;
+  const code: string | undefined = data.response.code;
+  console.log(flow, code, data.options.result.fields, data.identity);
+  const viaHttp = await auth.authResultHttpRequest(data, { headers: { 'X-Csrf': 't' } });
+  const viaFrame = await auth.authResultFrameRequest<{ welcome: string }>(data, { fields: { csrf: 't' } });
+  console.log(viaHttp.data.user.email, viaFrame.data.welcome);
+  auth.authResultFrameRequest(data, (err: CoauthError | null, response?: AuthResponse) => console.log(err, response));
+  pending.closeWindow();
+}
+void custom;
+
+// Mistakes the typings catch.
+// @ts-expect-error providerType is required
+auth.auth({ authPageUrl: '/a', resultPageUrl: '/r' }, () => {});
+// @ts-expect-error resultPageUrl is required
+auth.tryAuth({ providerType: 'x' });
+// @ts-expect-error tryAuthTimeout is a number
+auth.tryAuth({ ...base, tryAuthTimeout: '5000' });
+// @ts-expect-error scope is a list
+auth.auth({ ...base, auth: { scope: 'email' } });
+// @ts-expect-error no such window option
+auth.auth({ ...base, window: { width: 3 } });
+// @ts-expect-error the signal is an AbortSignal
+auth.auth({ ...base, signal: true });
+// @ts-expect-error the custom data is not a server response
+auth.auth({ ...base, customAuthResultRequest: true }).then((r) => r.data);
+// @ts-expect-error frame requests take fields, not headers
+auth.authResultFrameRequest({} as CustomResultData, { headers: {} });
+// @ts-expect-error the Auth constructor needs the base URL
+new Auth();
