@@ -18,7 +18,9 @@ mod flow;
 mod http_client;
 #[cfg(feature = "hyper-client")]
 mod hyper_client;
+pub mod oauth1;
 pub mod oauth2;
+pub mod oidc;
 pub mod presets;
 mod protocol;
 mod provider;
@@ -40,7 +42,8 @@ pub use protocol::{
     AuthOptions, AuthUrlRequest, AuthUrlResponse, Mode, ResultOptions, ResultRequest, parse_json,
 };
 pub use provider::{
-    AuthResult, Credentials, FinishContext, Finished, Provider, StartContext, Started, User,
+    AuthResult, Credentials, FinishContext, Finished, OAUTH1_SEALED_TOKEN, Provider,
+    RedirectBinding, StartContext, Started, User,
 };
 pub use resources::{Resource, ResourceCreator};
 pub use secret::Secret;
@@ -48,3 +51,5 @@ pub use secret::Secret;
 pub use async_trait::async_trait;
 pub use bytes;
 pub use http;
+/// The `url` crate, whose `Url` appears in [`Started`] and the engines' configurations.
+pub use url;

@@ -1,8 +1,11 @@
 //! coauth's test support: a mock identity provider on loopback, shared by the integration
 //! tests, the browser tests and the demo.
 
+pub mod conformance;
 pub mod demo;
 pub mod demo_env;
+pub mod mock_oauth1;
+pub mod mock_oidc;
 pub mod mock_provider;
 
 /// The README's Rust examples, compiled and run as doc tests.
