@@ -117,6 +117,7 @@ impl Provider for CustomProvider {
                 refresh_token: token["refresh_token"].as_str().map(Secret::new),
                 scope: token["scope"].as_str().map(str::to_owned),
                 id_token: None,
+                token_secret: None,
                 extra: serde_json::Map::new(),
             },
         })

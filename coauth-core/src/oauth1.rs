@@ -345,6 +345,7 @@ impl Provider for OAuth1Provider {
                 refresh_token: None,
                 scope: None,
                 id_token: None,
+                token_secret: Some(token.secret),
                 // Same rule as OAuth 2.0: nothing named like a token or secret.
                 extra: crate::oauth2::token_answer_extra(
                     &token

@@ -369,6 +369,7 @@ pub fn parse_token_response(response: &Response<Bytes>) -> Result<Credentials, E
             other => value_as_text(other),
         }),
         id_token: text("id_token").map(Secret::new),
+        token_secret: None,
         extra: token_answer_extra(&fields),
     })
 }

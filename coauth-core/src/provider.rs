@@ -164,6 +164,8 @@ pub struct Credentials {
     pub scope: Option<String>,
     /// The OpenID Connect ID token, when issued.
     pub id_token: Option<Secret>,
+    /// The OAuth 1.0a token secret: with `access_token`, what signs API calls for the user.
+    pub token_secret: Option<Secret>,
     /// The token answer's other fields, e.g. VK's `user_id` and `email` or Dropbox's
     /// `account_id`: for profile fetchers and the app's result hook, never sent to the
     /// browser. The OAuth 2.0 engine leaves out every field whose name contains `token` or
@@ -181,6 +183,7 @@ impl Credentials {
             "refreshToken": self.refresh_token.as_ref().map(Secret::expose),
             "scope": self.scope,
             "idToken": self.id_token.as_ref().map(Secret::expose),
+            "tokenSecret": self.token_secret.as_ref().map(Secret::expose),
         })
     }
 }

@@ -275,6 +275,7 @@ async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_tok
             "extra": result.credentials.extra,
             "tokenType": result.credentials.token_type,
             "tokenLength": result.credentials.access_token.expose().len(),
+            "secretLength": result.credentials.token_secret.as_ref().map(|s| s.expose().len()),
         });
         Ok(coauth_core::resources::json_response(
             http::StatusCode::OK,
@@ -291,6 +292,8 @@ async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_tok
     let body = json(&response);
     assert_eq!(body["tokenType"], "oauth1");
     assert_eq!(body["tokenLength"], 40);
+    // The token secret signs the app's own API calls for the user: the hook gets it.
+    assert!(body["secretLength"].as_u64().unwrap() >= 20);
     assert_eq!(body["extra"]["user_id"], "1234567890123456789");
     assert_eq!(body["extra"]["screen_name"], "grace_h");
     assert!(body["extra"].get("oauth_token_secret").is_none());

@@ -240,6 +240,7 @@ pub(crate) fn test_credentials(access_token: &str, extra: serde_json::Value) -> 
         refresh_token: None,
         scope: None,
         id_token: None,
+        token_secret: None,
         extra: match extra {
             serde_json::Value::Object(map) => map,
             _ => serde_json::Map::new(),
