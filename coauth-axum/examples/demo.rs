@@ -23,11 +23,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", demo::port_from_env()?)).await?;
     let port = listener.local_addr()?.port();
     let demo = demo::demo(port).await?;
+    let index = demo.index_html;
 
     let app = Router::new()
         .route(
             "/",
-            get(|| async { page(demo::INDEX_HTML, "text/html; charset=utf-8") }),
+            get(move || async move { page(index, "text/html; charset=utf-8") }),
         )
         .route(
             "/demo.js",

@@ -19,7 +19,7 @@ use coauth_tests::demo;
 use rocket::fairing::AdHoc;
 use rocket::http::Header;
 use rocket::response::{self, Responder};
-use rocket::{Request, Response, get, routes};
+use rocket::{Request, Response, State, get, routes};
 
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,6 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .merge(("address", Ipv4Addr::LOCALHOST))
         .merge(("port", port));
     rocket::custom(figment)
+        .manage(IndexPage(demo.index_html))
         .mount("/", routes![index, script])
         .mount(
             "/coauth",
@@ -52,9 +53,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 #[get("/")]
-fn index() -> Page {
-    Page(demo::INDEX_HTML, "text/html; charset=utf-8")
+fn index(page: &State<IndexPage>) -> Page {
+    Page(page.0, "text/html; charset=utf-8")
 }
+
+/// The demo page, made at start-up with a button per provider from the environment.
+struct IndexPage(&'static str);
 
 #[get("/demo.js")]
 fn script() -> Page {

@@ -23,9 +23,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = listener.local_addr()?.port();
     let demo = demo::demo(port).await?;
 
+    let index_html = demo.index_html;
     let index = warp::path::end()
         .and(warp::get())
-        .map(|| page(demo::INDEX_HTML, "text/html; charset=utf-8"));
+        .map(move || page(index_html, "text/html; charset=utf-8"));
     let script = warp::path!("demo.js")
         .and(warp::get())
         .map(|| page(demo::DEMO_JS, "text/javascript; charset=utf-8"));

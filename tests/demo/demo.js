@@ -44,4 +44,8 @@
   $('signin-demo').addEventListener('click', function () { signIn('demo'); });
   $('signin-github').addEventListener('click', function () { signIn('github'); });
   $('silent-demo').addEventListener('click', function () { signIn('demo', true); });
+  // Providers turned on from the server's environment: one button each, rendered by the server.
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-provider]'), function (button) {
+    button.addEventListener('click', function () { signIn(button.getAttribute('data-provider')); });
+  });
 })();

@@ -13,7 +13,8 @@ use coauth_core::{Coauth, HyperClient};
 
 use crate::mock_provider::{MockConfig, MockProvider};
 
-/// The demo page, served at `/`.
+/// The demo page without the buttons of providers from the environment; a demo serves
+/// [`Demo::index_html`].
 pub const INDEX_HTML: &str = include_str!("../demo/index.html");
 /// The demo page's script, served at `/demo.js`.
 pub const DEMO_JS: &str = include_str!("../demo/demo.js");
@@ -63,6 +64,27 @@ pub struct Demo {
     pub mock: MockProvider,
     /// The mocks behind [`test_providers`], by provider name.
     pub test_mocks: Vec<(&'static str, MockProvider)>,
+    /// The demo page, served at `/`, with a button for each provider turned on from the
+    /// environment. Made once at start-up and kept for the life of the process.
+    pub index_html: &'static str,
+}
+
+/// The demo page with a sign-in button for each of `providers` (GitHub has its own button).
+pub fn index_html(providers: &[&str]) -> String {
+    let buttons: String = providers
+        .iter()
+        .filter(|name| **name != "github")
+        .map(|name| {
+            // Provider names come from coauth's own preset table: [a-z0-9_-] only, so they
+            // need no HTML escaping.
+            debug_assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            );
+            format!(r#"<button type="button" data-provider="{name}">Sign in with {name}</button> "#)
+        })
+        .collect();
+    INDEX_HTML.replacen("<!--env-providers-->", buttons.trim_end(), 1)
 }
 
 /// The port from `PORT` (default 8080; `0` picks a free one).
@@ -106,6 +128,7 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         coauth: builder.build()?,
         mock,
         test_mocks,
+        index_html: Box::leak(index_html(&enabled).into_boxed_str()),
     })
 }
 
@@ -135,4 +158,20 @@ fn random_secret() -> String {
         let _ = write!(hex, "{byte:02x}");
         hex
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_gets_a_button_per_provider_from_the_environment() {
+        let page = index_html(&["google", "github", "vk_id"]);
+        assert!(page.contains(r#"<button type="button" data-provider="google">"#));
+        assert!(page.contains(r#"<button type="button" data-provider="vk_id">"#));
+        // GitHub keeps its own fixed button.
+        assert!(!page.contains(r#"data-provider="github""#));
+        assert!(page.contains(r#"id="signin-github""#));
+        assert!(!index_html(&[]).contains("data-provider"));
+    }
 }
