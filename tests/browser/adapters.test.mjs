@@ -7,7 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, popupClosed, SETTLE_MS, sleep, startDemo } from './support.mjs';
+import {
+  clickClosing, launchBrowser, popupClosed, SETTLE_MS, sleep, startDemo,
+} from './support.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = path.join(process.env.CARGO_TARGET_DIR || path.join(repoRoot, 'target'), 'debug', 'examples');
@@ -28,15 +30,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Clicks in a popup that the click itself may close (the opener closes it on success). */
-async function clickClosing(popup, selector) {
-  try {
-    await popup.click(selector);
-  } catch (e) {
-    if (!popup.isClosed()) throw e;
-  }
-}
 
 for (const { adapter, bin } of DEMOS) {
   test(`${adapter}: sign-in with the demo provider in a popup shows the user`, async () => {

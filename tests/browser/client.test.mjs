@@ -2,48 +2,24 @@
 // Playwright routes: what it sends, which messages it accepts, how it reports failures.
 // The demo server only provides the origin and the pages.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { authIn, launchBrowser, popupClosed, SETTLE_MS, sleep, startDemo } from './support.mjs';
+import { authIn, popupClosed, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
 
-let demo;
-let browser;
-let page;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-beforeEach(async () => {
-  page = await browser.context.newPage();
-  await page.goto(`${demo.baseUrl}/`);
-});
-
-afterEach(async () => {
-  for (const p of browser.context.pages()) {
-    if (p !== page && !p.isClosed()) await p.close();
-  }
-  await page.close();
-});
+const ctx = useDemoPage();
 
 const options = (extra = {}) => ({
   providerType: 'demo',
   authPageUrl: '/coauth/auth_page',
-  resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
   ...extra,
 });
 
 /** Answers `pattern` with JSON and records the parsed request bodies. */
 async function stub(pattern, status, body) {
   const seen = [];
-  await page.route(pattern, (route) => {
+  await ctx.page.route(pattern, (route) => {
     const req = route.request();
     seen.push({ body: req.postDataJSON(), contentType: req.headers()['content-type'] });
     return route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -53,7 +29,7 @@ async function stub(pattern, status, body) {
 
 /** Stubs auth_url so the popup is sent to a same-origin page carrying `state`. */
 function stubAuthUrl(state = 'S1') {
-  const url = `${demo.baseUrl}/coauth/auth_page?state=${state}`;
+  const url = `${ctx.demo.baseUrl}/coauth/auth_page?state=${state}`;
   return stub('**/coauth/auth_url', 200, { url, flow: 'sealed-flow' });
 }
 
@@ -67,8 +43,8 @@ test('sends the documented requests and accepts only its popup\'s message with t
   const user = { id: '1', name: 'Route User', email: 'route@example.test' };
   const resultCalls = await stub('**/coauth/result', 200, { providerType: 'demo', identity: null, user });
 
-  const popupOpened = page.waitForEvent('popup');
-  const pending = authIn(page, options({ auth: { scope: ['email'], prompt: 'login' }, result: { fields: ['x'] } }));
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const pending = authIn(ctx.page, options({ auth: { scope: ['email'], prompt: 'login' }, result: { fields: ['x'] } }));
   const popup = await popupOpened;
   await popup.waitForURL(/state=S1/);
 
@@ -76,7 +52,7 @@ test('sends the documented requests and accepts only its popup\'s message with t
     contentType: 'application/json',
     body: {
       providerType: 'demo',
-      redirectUri: `${demo.baseUrl}/coauth/result_page`,
+      redirectUri: `${ctx.demo.baseUrl}/coauth/result_page`,
       identity: null,
       mode: 'popup',
       auth: { scope: ['email'], prompt: 'login' },
@@ -87,7 +63,7 @@ test('sends the documented requests and accepts only its popup\'s message with t
   await postFromPopup(popup, { type: 'coauth:result', params: { code: 'c', state: 'OTHER' } });
   await postFromPopup(popup, { type: 'coauth:other', params: { code: 'c', state: 'S1' } });
   await postFromPopup(popup, { type: 'coauth:result' });
-  await page.evaluate(() => window.postMessage({ type: 'coauth:result', params: { code: 'c', state: 'S1' } }, location.origin));
+  await ctx.page.evaluate(() => window.postMessage({ type: 'coauth:result', params: { code: 'c', state: 'S1' } }, location.origin));
   await sleep(SETTLE_MS);
   assert.equal(resultCalls.length, 0);
 
@@ -114,9 +90,9 @@ test('a message from the wrong origin is ignored', async () => {
   const resultCalls = await stub('**/coauth/result', 200, {});
   // The result page is declared on localhost, but the popup (and so the sender) sits on
   // 127.0.0.1: a different origin.
-  const port = new URL(demo.baseUrl).port;
-  const popupOpened = page.waitForEvent('popup');
-  const pending = authIn(page, options({ resultPageUrl: `http://localhost:${port}/coauth/result_page` }));
+  const port = new URL(ctx.demo.baseUrl).port;
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const pending = authIn(ctx.page, options({ resultPageUrl: `http://localhost:${port}/coauth/result_page` }));
   const popup = await popupOpened;
   await popup.waitForURL(/state=S2/);
   await postFromPopup(popup, { type: 'coauth:result', params: { code: 'c', state: 'S2' } });
@@ -131,12 +107,12 @@ test('a message from the wrong origin is ignored', async () => {
 test('the result page posts the redirect parameters to the opener, fragment over query', async () => {
   await stubAuthUrl('S3');
   const resultCalls = await stub('**/coauth/result', 200, { user: {} });
-  const popupOpened = page.waitForEvent('popup');
-  const pending = authIn(page, options());
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const pending = authIn(ctx.page, options());
   const popup = await popupOpened;
   await popup.waitForURL(/state=S3/);
   // What a provider redirect would do: land on the real result page.
-  await popup.goto(`${demo.baseUrl}/coauth/result_page?code=q&state=S3&iss=https%3A%2F%2Fidp#code=f`);
+  await popup.goto(`${ctx.demo.baseUrl}/coauth/result_page?code=q&state=S3&iss=https%3A%2F%2Fidp#code=f`);
   const got = await pending;
 
   assert.equal(got.error, null);
@@ -145,7 +121,7 @@ test('the result page posts the redirect parameters to the opener, fragment over
 
 test('a server error carries code, status, message and response', async () => {
   await stub('**/coauth/auth_url', 400, { code: 'InputError', message: 'unknown provider' });
-  const got = await authIn(page, options());
+  const got = await authIn(ctx.page, options());
   assert.equal(got.error.isError, true);
   assert.equal(got.error.code, 'InputError');
   assert.equal(got.error.status, 400);
@@ -156,17 +132,17 @@ test('a server error carries code, status, message and response', async () => {
 });
 
 test('a non-JSON error answer keeps its status', async () => {
-  await page.route('**/coauth/auth_url', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }));
-  const got = await authIn(page, options());
+  await ctx.page.route('**/coauth/auth_url', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }));
+  const got = await authIn(ctx.page, options());
   assert.equal(got.error.code, 'ServerError');
   assert.equal(got.error.status, 502);
   assert.equal(got.error.response.data, null);
 });
 
 test('an unreachable server is a NetworkError, and the popup is closed', async () => {
-  await page.route('**/coauth/auth_url', (route) => route.abort('connectionrefused'));
-  const popupOpened = page.waitForEvent('popup');
-  const got = await authIn(page, options());
+  await ctx.page.route('**/coauth/auth_url', (route) => route.abort('connectionrefused'));
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const got = await authIn(ctx.page, options());
   await popupClosed(await popupOpened);
   assert.equal(got.error.code, 'NetworkError');
   assert.equal(got.error.status, undefined);
@@ -174,16 +150,16 @@ test('an unreachable server is a NetworkError, and the popup is closed', async (
 
 test('a non-http provider URL is refused, never navigated to', async () => {
   await stub('**/coauth/auth_url', 200, { url: 'javascript:alert(1)', flow: 'f' });
-  const popupOpened = page.waitForEvent('popup');
-  const got = await authIn(page, options());
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const got = await authIn(ctx.page, options());
   await popupClosed(await popupOpened);
   assert.equal(got.error.code, 'ServerError');
 });
 
 test('a user-supplied window.features string is used verbatim, closeCheckInterval honoured', async () => {
-  await page.route('**/coauth/auth_url', () => { /* never answered: the popup stays on the stub */ });
-  const popupOpened = page.waitForEvent('popup');
-  const pending = authIn(page, options({ window: { features: 'popup,width=320,height=240', closeCheckInterval: 50 } }));
+  await ctx.page.route('**/coauth/auth_url', () => { /* never answered: the popup stays on the stub */ });
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const pending = authIn(ctx.page, options({ window: { features: 'popup,width=320,height=240', closeCheckInterval: 50 } }));
   const popup = await popupOpened;
   await popup.waitForLoadState();
   const size = await popup.evaluate(() => ({ w: window.innerWidth, h: window.innerHeight }));
@@ -200,8 +176,8 @@ test('the result page prefers the parameters the server embedded for a form_post
   // What the server makes of a form_post POST: the placeholder filled with escaped JSON.
   const template = await readFile(new URL('../../coauth-js/assets/result_page.html', import.meta.url), 'utf8');
   const posted = JSON.stringify({ code: 'posted', state: 'S4', user: '{"name":"A"}' }).replace(/</g, '\\u003c');
-  const popupOpened = page.waitForEvent('popup');
-  const pending = authIn(page, options());
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const pending = authIn(ctx.page, options());
   const popup = await popupOpened;
   await popup.waitForURL(/state=S4/);
   await popup.route('**/coauth/result_page?from=post', (route) => route.fulfill({
@@ -210,7 +186,7 @@ test('the result page prefers the parameters the server embedded for a form_post
     headers: { 'content-security-policy': "script-src 'self'; object-src 'none'; base-uri 'none'" },
     body: template.replace('<!--coauth-params-->', posted),
   }));
-  await popup.goto(`${demo.baseUrl}/coauth/result_page?from=post`);
+  await popup.goto(`${ctx.demo.baseUrl}/coauth/result_page?from=post`);
   const got = await pending;
 
   assert.equal(got.error, null);

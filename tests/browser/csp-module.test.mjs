@@ -3,60 +3,44 @@
 // with zero `securitypolicyviolation` events in any document, popups and frames included.
 // The app pages are served on the demo's origin by Playwright routes.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CHROMIUM_ARGS, installProbe, launchBrowser, popupClosed, probe, SETTLE_MS, sleep, startDemo,
-} from './support.mjs';
+import { CHROMIUM_ARGS, popupClosed, probe, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
 
 /** The CSP of issue 3, exactly. */
 const STRICT_CSP = "script-src 'self'; object-src 'none'; base-uri 'none'";
 
-let demo;
-let browser;
-let page;
 let violations;
 
-before(async () => {
-  demo = await startDemo();
+const ctx = useDemoPage({
   // The app pages here are fulfilled by Playwright, so Chromium knows no IP address for
   // them and its Local Network Access check treats them as public pages, which may not
   // frame the loopback mock provider. Served by the demo itself (127.0.0.1) they may; the
   // flag restores that, and nothing else changes.
-  browser = await launchBrowser({ args: [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks'] });
-  await installProbe(browser.context);
-  // Every document of the context reports its violations here.
-  await browser.context.exposeBinding('__reportCsp', (source, what) => violations.push(`${source.frame.url()}: ${what}`));
-  await browser.context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI}`);
+  launch: { args: [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks'] },
+  probe: true,
+  // Each test opens the page it needs.
+  home: false,
+  async setup({ browser }) {
+    // Every document of the context reports its violations here.
+    await browser.context.exposeBinding('__reportCsp', (source, what) => violations.push(`${source.frame.url()}: ${what}`));
+    await browser.context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI}`);
+      });
     });
-  });
-  browser.context.on('console', (msg) => {
-    if (/Content.Security.Policy|Trusted ?(Type|HTML|Script)/i.test(msg.text())) violations.push(`console: ${msg.text()}`);
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-beforeEach(async () => {
-  violations = [];
-  page = await browser.context.newPage();
-});
-
-afterEach(async () => {
-  for (const p of browser.context.pages()) {
-    if (p !== page && !p.isClosed()) await p.close();
-  }
-  await page.close();
+    browser.context.on('console', (msg) => {
+      if (/Content.Security.Policy|Trusted ?(Type|HTML|Script)/i.test(msg.text())) violations.push(`console: ${msg.text()}`);
+    });
+  },
+  beforePage() {
+    violations = [];
+  },
 });
 
 /** Serves `path` on the demo's origin with `body`, a content type and (for pages) a CSP. */
 async function serve(path, contentType, body, csp) {
-  await page.route(`${demo.baseUrl}${path}`, (route) => route.fulfill({
+  await ctx.page.route(`${ctx.demo.baseUrl}${path}`, (route) => route.fulfill({
     status: 200,
     contentType,
     headers: csp ? { 'content-security-policy': csp } : {},
@@ -94,28 +78,28 @@ ${scriptTags}</body></html>`;
 
 /** Clicks the three buttons in turn and returns what the app recorded. */
 async function signInThreeWays() {
-  const opened = page.waitForEvent('popup');
-  await page.click('#popup');
+  const opened = ctx.page.waitForEvent('popup');
+  await ctx.page.click('#popup');
   const popup = await opened;
   await popup.waitForSelector('#approve');
   const closed = popupClosed(popup);
   await popup.click('#approve').catch(() => {});
   await closed;
-  await page.waitForFunction(() => window.__out.calls === 1);
+  await ctx.page.waitForFunction(() => window.__out.calls === 1);
 
-  await page.click('#frame');
-  await page.waitForFunction(() => window.__out.calls === 2);
-  await page.click('#silent');
-  await page.waitForFunction(() => window.__out.calls === 3);
+  await ctx.page.click('#frame');
+  await ctx.page.waitForFunction(() => window.__out.calls === 2);
+  await ctx.page.click('#silent');
+  await ctx.page.waitForFunction(() => window.__out.calls === 3);
   await sleep(SETTLE_MS);
-  return page.evaluate(() => window.__out);
+  return ctx.page.evaluate(() => window.__out);
 }
 
 test('a classic script under script-src \'self\'; object-src \'none\'; base-uri \'none\': popup, frame transport, silent', async () => {
   await serve('/strict/', 'text/html', PAGE('<script src="/coauth/coauth.js"></script><script src="/strict/app.js"></script>'), STRICT_CSP);
   await serve('/strict/app.js', 'text/javascript', APP_SCRIPT('', "new coauth.Auth('/coauth')"));
-  await page.goto(`${demo.baseUrl}/strict/`);
-  const baseline = await probe(page);
+  await ctx.page.goto(`${ctx.demo.baseUrl}/strict/`);
+  const baseline = await probe(ctx.page);
 
   const out = await signInThreeWays();
   assert.deepEqual(out.results, [
@@ -125,7 +109,7 @@ test('a classic script under script-src \'self\'; object-src \'none\'; base-uri 
   ]);
   assert.equal(out.calls, 3);
   assert.deepEqual(violations, []);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), baseline);
 });
 
 test('as an ES module (coauth.mjs) under the same CSP plus Trusted Types', async () => {
@@ -134,10 +118,10 @@ test('as an ES module (coauth.mjs) under the same CSP plus Trusted Types', async
   await serve('/esm/app.mjs', 'text/javascript', `${APP_SCRIPT("import coauth, { Auth } from '/coauth/coauth.mjs';", "new Auth('/coauth')")}
 window.__shape = { sameAuth: Auth === coauth.Auth, global: window.coauth === coauth, keys: Object.keys(coauth) };
 `);
-  await page.goto(`${demo.baseUrl}/esm/`);
-  await page.waitForFunction(() => window.__shape);
-  assert.deepEqual(await page.evaluate(() => window.__shape), { sameAuth: true, global: true, keys: ['Auth'] });
-  const baseline = await probe(page);
+  await ctx.page.goto(`${ctx.demo.baseUrl}/esm/`);
+  await ctx.page.waitForFunction(() => window.__shape);
+  assert.deepEqual(await ctx.page.evaluate(() => window.__shape), { sameAuth: true, global: true, keys: ['Auth'] });
+  const baseline = await probe(ctx.page);
 
   const out = await signInThreeWays();
   assert.deepEqual(out.results.map((r) => [r.what, r.code, r.transport]), [
@@ -146,12 +130,12 @@ window.__shape = { sameAuth: Auth === coauth.Auth, global: window.coauth === coa
     ['silent', null, 'http'],
   ]);
   assert.deepEqual(violations, []);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), baseline);
 });
 
 test('importing coauth.mjs on a page that has the classic script reuses its global', async () => {
-  await page.goto(`${demo.baseUrl}/`);
-  const same = await page.evaluate(async () => {
+  await ctx.page.goto(`${ctx.demo.baseUrl}/`);
+  const same = await ctx.page.evaluate(async () => {
     const before = window.coauth;
     const module = await import('/coauth/coauth.mjs');
     return module.default === before && module.Auth === before.Auth && window.coauth === before;

@@ -3,45 +3,18 @@
 // into a hidden iframe, answered by {base}/result_frame's page). Also: identity,
 // options.auth and options.result travel where SEED.md says.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  beginFlow, flowOutcome, installProbe, launchBrowser, popupClosed, probe, SETTLE_MS, sleep, startDemo,
+  beginFlow, flowOutcome, popupClosed, probe, SETTLE_MS, sleep, useDemoPage,
 } from './support.mjs';
 
-let demo;
-let browser;
-let page;
-let baseline;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-  await installProbe(browser.context);
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-beforeEach(async () => {
-  page = await browser.context.newPage();
-  await page.goto(`${demo.baseUrl}/`);
-  baseline = await probe(page);
-});
-
-afterEach(async () => {
-  for (const p of browser.context.pages()) {
-    if (p !== page && !p.isClosed()) await p.close();
-  }
-  await page.close();
-});
+const ctx = useDemoPage({ probe: true });
 
 const customOptions = (extra = {}) => ({
   providerType: 'demo',
   authPageUrl: '/coauth/auth_page',
-  resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
   customAuthResultRequest: true,
   identity: { account: 'acct-7' },
   auth: { scope: ['email', 'profile'] },
@@ -52,7 +25,7 @@ const customOptions = (extra = {}) => ({
 /** Requests to the coauth resources, with what a test needs of them. */
 function coauthRequests() {
   const seen = [];
-  page.on('request', (req) => {
+  ctx.page.on('request', (req) => {
     const url = new URL(req.url());
     if (url.pathname.startsWith('/coauth/') && req.method() === 'POST') {
       seen.push({ path: url.pathname, headers: req.headers(), body: req.postData() });
@@ -63,14 +36,14 @@ function coauthRequests() {
 
 /** Runs a custom popup flow up to the callback; returns the popup, still open. */
 async function customFlowAtResult(name) {
-  const opened = page.waitForEvent('popup');
-  await beginFlow(page, name, 'auth', customOptions());
+  const opened = ctx.page.waitForEvent('popup');
+  await beginFlow(ctx.page, name, 'auth', customOptions());
   const popup = await opened;
   await popup.waitForSelector('#approve');
   // options.auth reached the provider through the server.
   assert.equal(await popup.textContent('#scope'), 'email profile');
   await popup.click('#approve');
-  const got = await flowOutcome(page, name);
+  const got = await flowOutcome(ctx.page, name);
   assert.equal(got.calls, 1);
   return { popup, got };
 }
@@ -91,15 +64,15 @@ test('the callback gets the data for the result step, and the popup stays open f
   assert.equal(popup.isClosed(), false);
 
   const closed = popupClosed(popup);
-  await page.evaluate(() => window.__coauthFlows.custom.worker.closeWindow());
+  await ctx.page.evaluate(() => window.__coauthFlows.custom.worker.closeWindow());
   await closed;
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('authResultHttpRequest: the standard result resource over fetch, with extra headers', async () => {
   const requests = coauthRequests();
   const { popup } = await customFlowAtResult('http');
-  const response = await page.evaluate(async () => {
+  const response = await ctx.page.evaluate(async () => {
     const flow = window.__coauthFlows.http;
     const auth = new coauth.Auth('/coauth');
     const answer = await auth.authResultHttpRequest(flow.raw, { headers: { 'X-App-Csrf': 'token-1', 'content-type': 'text/plain' } });
@@ -119,13 +92,13 @@ test('authResultHttpRequest: the standard result resource over fetch, with extra
   assert.equal(sent.headers['x-app-csrf'], 'token-1');
   assert.equal(sent.headers['content-type'], 'application/json', 'the caller cannot change the body type');
   assert.deepEqual(JSON.parse(sent.body).result, { fields: ['email', 'preferred_username'], locale: 'en' });
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('authResultFrameRequest: a form into a hidden iframe, the answer by postMessage, the frame removed', async () => {
   const requests = coauthRequests();
   const { popup } = await customFlowAtResult('frame');
-  const outcome = await page.evaluate(() => new Promise((resolve) => {
+  const outcome = await ctx.page.evaluate(() => new Promise((resolve) => {
     const flow = window.__coauthFlows.frame;
     const auth = new coauth.Auth('/coauth');
     let calls = 0;
@@ -154,12 +127,12 @@ test('authResultFrameRequest: a form into a hidden iframe, the answer by postMes
   assert.match(form.get('id'), /^[0-9a-f]{24}$/);
   assert.equal(JSON.parse(form.get('request')).providerType, 'demo');
   assert.equal(requests.filter((r) => r.path === '/coauth/result').length, 0);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('authResultFrameRequest errors carry code, status and the frame response', async () => {
   const { popup } = await customFlowAtResult('frame-error');
-  const outcome = await page.evaluate(async () => {
+  const outcome = await ctx.page.evaluate(async () => {
     const flow = window.__coauthFlows['frame-error'];
     const auth = new coauth.Auth('/coauth');
     const tampered = { ...flow.raw, flow: flow.raw.flow.slice(0, -4) + 'AAAA' };
@@ -179,11 +152,11 @@ test('authResultFrameRequest errors carry code, status and the frame response', 
   assert.equal(outcome.response.transport, 'frame');
   assert.equal(outcome.response.data.code, 'InputError');
   assert.equal(outcome.message, outcome.response.data.message);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('a frame answer without a result (the body limit) fails instead of hanging', async () => {
-  const outcome = await page.evaluate(async () => {
+  const outcome = await ctx.page.evaluate(async () => {
     const auth = new coauth.Auth('/coauth');
     try {
       await auth.authResultFrameRequest({ providerType: 'demo', flow: 'x', response: {} }, { fields: { big: 'x'.repeat(70 * 1024) } });
@@ -193,20 +166,20 @@ test('a frame answer without a result (the body limit) fails instead of hanging'
     }
   });
   assert.deepEqual(outcome, { code: 'ServerError' });
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('silent custom flow: the data in the callback, the iframe kept until closeWindow()', async () => {
-  await beginFlow(page, 'silent-custom', 'tryAuth', {
+  await beginFlow(ctx.page, 'silent-custom', 'tryAuth', {
     providerType: 'demo-auto',
-    resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+    resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
     customAuthResultRequest: true,
   });
-  const got = await flowOutcome(page, 'silent-custom');
+  const got = await flowOutcome(ctx.page, 'silent-custom');
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.result.providerType, 'demo-auto');
-  assert.equal((await probe(page)).frames, baseline.frames + 1);
-  const response = await page.evaluate(async () => {
+  assert.equal((await probe(ctx.page)).frames, ctx.baseline.frames + 1);
+  const response = await ctx.page.evaluate(async () => {
     const flow = window.__coauthFlows['silent-custom'];
     const answer = await new coauth.Auth('/coauth').authResultHttpRequest(flow.raw);
     flow.worker.closeWindow();
@@ -214,5 +187,5 @@ test('silent custom flow: the data in the callback, the iframe kept until closeW
   });
   assert.equal(response.data.user.name, 'Ada Lovelace');
   await sleep(SETTLE_MS);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });

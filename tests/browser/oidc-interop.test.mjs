@@ -3,68 +3,54 @@
 // server runs with COAUTH_OIDC_ISSUER pointing at it (COAUTH_OIDC_ALLOW_LOOPBACK=1, since it
 // is plain http on 127.0.0.1), and the user allows or denies on the provider's own page.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   INTEROP_CLIENT_ID, INTEROP_CLIENT_SECRET, INTEROP_USER, startOidcProvider,
 } from './interop/oidc-provider.mjs';
-import { authIn, launchBrowser, popupClosed, startDemo } from './support.mjs';
+import { authIn, popupClosed, useDemoPage } from './support.mjs';
 
 let idp;
-let demo;
-let browser;
-let page;
 
-before(async () => {
-  idp = await startOidcProvider();
-  // The demo reads its providers from the environment it inherits.
-  process.env.COAUTH_OIDC_ISSUER = idp.issuer;
-  process.env.COAUTH_OIDC_CLIENT_ID = INTEROP_CLIENT_ID;
-  process.env.COAUTH_OIDC_CLIENT_SECRET = INTEROP_CLIENT_SECRET;
-  process.env.COAUTH_OIDC_ALLOW_LOOPBACK = '1';
-  demo = await startDemo();
-  idp.configure(`${demo.baseUrl}/coauth/result_page`);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-  await idp?.close();
-});
-
-beforeEach(async () => {
+const ctx = useDemoPage({
+  async beforeStart() {
+    idp = await startOidcProvider();
+    // The demo reads its providers from the environment it inherits.
+    process.env.COAUTH_OIDC_ISSUER = idp.issuer;
+    process.env.COAUTH_OIDC_CLIENT_ID = INTEROP_CLIENT_ID;
+    process.env.COAUTH_OIDC_CLIENT_SECRET = INTEROP_CLIENT_SECRET;
+    process.env.COAUTH_OIDC_ALLOW_LOOPBACK = '1';
+  },
+  setup({ demo }) {
+    idp.configure(`${demo.baseUrl}/coauth/result_page`);
+  },
   // A fresh user each time: no provider session, so the provider shows its page.
-  await browser.context.clearCookies();
-  page = await browser.context.newPage();
-  await page.goto(`${demo.baseUrl}/`);
-});
-
-afterEach(async () => {
-  for (const p of browser.context.pages()) {
-    if (p !== page && !p.isClosed()) await p.close();
-  }
-  await page.close();
+  beforePage({ browser }) {
+    return browser.context.clearCookies();
+  },
+  async afterStop() {
+    await idp?.close();
+  },
 });
 
 const options = () => ({
   providerType: 'oidc',
   authPageUrl: '/coauth/auth_page',
-  resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
   auth: { scope: [] },
 });
 
 /** Starts a sign-in, presses `button` on the provider's page, returns the callback's view. */
 async function signIn(button) {
-  const popupOpened = browser.context.waitForEvent('page');
-  const outcome = authIn(page, options());
+  const popupOpened = ctx.browser.context.waitForEvent('page');
+  const outcome = authIn(ctx.page, options());
   const popup = await popupOpened;
   try {
     await popup.waitForSelector(button, { timeout: 15_000 });
   } catch (e) {
     const got = await Promise.race([outcome, new Promise((r) => setTimeout(r, 1000, null))]);
     throw new Error(`the provider's page did not show ${button}: ${e.message}; `
-      + `the client got ${JSON.stringify(got?.error)}\n${demo.output()}`);
+      + `the client got ${JSON.stringify(got?.error)}\n${ctx.demo.output()}`);
   }
   assert.ok(popup.url().startsWith(`${idp.issuer}/interaction/`), popup.url());
   const closed = popupClosed(popup, 15_000);
@@ -80,7 +66,7 @@ async function signIn(button) {
 
 test('allow at oidc-provider: discovery, PKCE, client_secret_basic, RFC 9207 iss, ID token', async () => {
   const got = await signIn('#approve');
-  assert.equal(got.error, null, `error: ${JSON.stringify(got.error)}\n${demo.output()}`);
+  assert.equal(got.error, null, `error: ${JSON.stringify(got.error)}\n${ctx.demo.output()}`);
   const user = got.result.data.user;
   assert.equal(user.id, INTEROP_USER.sub);
   assert.equal(user.name, INTEROP_USER.name);

@@ -2,71 +2,38 @@
 // Cross-Origin-Opener-Policy, the closed-popup grace period, forged messages, several flows
 // at once, the Promise form and AbortSignal, and postMessageWorkaroundFuncName.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abortFlow, beginFlow, flowOutcome, flowSettled, installProbe, launchBrowser, popupClosed, probe,
-  SETTLE_MS, sleep, startDemo,
+  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, popupClosed, probe, SETTLE_MS, sleep,
+  useDemoPage,
 } from './support.mjs';
 
-let demo;
-let browser;
-let page;
-let baseline;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-  await installProbe(browser.context);
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-beforeEach(async () => {
-  page = await browser.context.newPage();
-  await page.goto(`${demo.baseUrl}/`);
-  baseline = await probe(page);
-});
-
-afterEach(async () => {
-  for (const p of browser.context.pages()) {
-    if (p !== page && !p.isClosed()) await p.close();
-  }
-  await page.close();
-});
+const ctx = useDemoPage({ probe: true });
 
 const options = (providerType, extra = {}) => ({
   providerType,
   authPageUrl: '/coauth/auth_page',
-  resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
   ...extra,
 });
 
 /** Starts a popup flow and returns its popup once the provider's consent page shows. */
 async function beginAtProvider(name, providerType, extra = {}, flowExtra = {}) {
-  const opened = page.waitForEvent('popup');
-  await beginFlow(page, name, 'auth', options(providerType, extra), flowExtra);
+  const opened = ctx.page.waitForEvent('popup');
+  await beginFlow(ctx.page, name, 'auth', options(providerType, extra), flowExtra);
   const popup = await opened;
   await popup.waitForSelector('#approve', { timeout: 15_000 });
   return popup;
 }
 
 /** Clicks Approve; the popup may close under the click. */
-async function approve(popup) {
-  try {
-    await popup.click('#approve');
-  } catch (e) {
-    if (!popup.isClosed()) throw e;
-  }
-}
+const approve = (popup) => clickClosing(popup, '#approve');
 
 /** The /coauth/result requests the page sends from now on. */
 function resultRequests() {
   const seen = [];
-  page.on('request', (req) => {
+  ctx.page.on('request', (req) => {
     if (new URL(req.url()).pathname === '/coauth/result') seen.push(req.postDataJSON());
   });
   return seen;
@@ -78,52 +45,52 @@ test('a provider page with COOP same-origin cuts the opener; the result still ar
   assert.equal(await popup.evaluate(() => window.opener), null);
   const state = new URL(popup.url()).searchParams.get('state');
   await sleep(300);
-  assert.equal(await flowSettled(page, 'coop'), false, 'a popup that reads closed is not a WindowClosed yet');
+  assert.equal(await flowSettled(ctx.page, 'coop'), false, 'a popup that reads closed is not a WindowClosed yet');
 
   const closed = popupClosed(popup);
   await approve(popup);
-  const got = await flowOutcome(page, 'coop');
+  const got = await flowOutcome(ctx.page, 'coop');
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.calls, 1);
   assert.equal(got.result.data.user.name, 'Ada Lovelace');
   // The opener cannot close a severed popup: the result page closed itself on the ack.
   await closed;
-  const channels = await page.evaluate(() => window.__coauthProbe.channelNames());
+  const channels = await ctx.page.evaluate(() => window.__coauthProbe.channelNames());
   assert.ok(channels.includes(`coauth:${state}`), channels.join());
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('closing the popup at the provider: WindowClosed only after the grace period', async () => {
   const popup = await beginAtProvider('closed', 'demo', { window: { closeGrace: 1500 } });
   await popup.close();
-  const closedAt = await page.evaluate(() => performance.now());
+  const closedAt = await ctx.page.evaluate(() => performance.now());
   await sleep(1000);
-  assert.equal(await flowSettled(page, 'closed'), false, 'still within the grace period');
-  const got = await flowOutcome(page, 'closed');
-  const settledAt = await page.evaluate(() => window.__coauthFlows.closed.startedAt + window.__coauthFlows.closed.elapsed);
+  assert.equal(await flowSettled(ctx.page, 'closed'), false, 'still within the grace period');
+  const got = await flowOutcome(ctx.page, 'closed');
+  const settledAt = await ctx.page.evaluate(() => window.__coauthFlows.closed.startedAt + window.__coauthFlows.closed.elapsed);
   assert.equal(got.calls, 1);
   assert.equal(got.error.code, 'WindowClosed');
   assert.ok(settledAt - closedAt >= 1400, `WindowClosed ${settledAt - closedAt} ms after the close`);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('the default grace period is 2 s; closing on the stub page needs none', async () => {
   const popup = await beginAtProvider('default-grace', 'demo');
   await popup.close();
-  const closedAt = await page.evaluate(() => performance.now());
-  const got = await flowOutcome(page, 'default-grace');
+  const closedAt = await ctx.page.evaluate(() => performance.now());
+  const got = await flowOutcome(ctx.page, 'default-grace');
   assert.equal(got.calls, 1);
-  const settledAt = await page.evaluate(() => window.__coauthFlows['default-grace'].startedAt + window.__coauthFlows['default-grace'].elapsed);
+  const settledAt = await ctx.page.evaluate(() => window.__coauthFlows['default-grace'].startedAt + window.__coauthFlows['default-grace'].elapsed);
   assert.equal(got.error.code, 'WindowClosed');
   assert.ok(settledAt - closedAt >= 1900 && settledAt - closedAt < 3000, `${settledAt - closedAt} ms`);
 
   // auth_url held back: the popup is still on our own stub page, so `closed` is the truth.
-  await page.route('**/coauth/auth_url', () => {});
-  const opened = page.waitForEvent('popup');
-  await beginFlow(page, 'stub', 'auth', options('demo'));
+  await ctx.page.route('**/coauth/auth_url', () => {});
+  const opened = ctx.page.waitForEvent('popup');
+  await beginFlow(ctx.page, 'stub', 'auth', options('demo'));
   const stub = await opened;
   await stub.close();
-  const onStub = await flowOutcome(page, 'stub');
+  const onStub = await flowOutcome(ctx.page, 'stub');
   assert.equal(onStub.error.code, 'WindowClosed');
   assert.ok(onStub.elapsed < 1500, `${onStub.elapsed} ms`);
   assert.equal(onStub.calls, 1);
@@ -137,7 +104,7 @@ test('messages from another origin, by postMessage or BroadcastChannel, are igno
   const forged = { type: 'coauth:result', params: { code: 'forged', state } };
 
   // The popup itself (the right window) on a second origin: localhost instead of 127.0.0.1.
-  const port = new URL(demo.baseUrl).port;
+  const port = new URL(ctx.demo.baseUrl).port;
   // A navigation the page makes itself keeps the opener (Playwright's goto would not).
   const secondOrigin = `http://localhost:${port}/coauth/auth_page`;
   await Promise.all([
@@ -151,12 +118,12 @@ test('messages from another origin, by postMessage or BroadcastChannel, are igno
     channel.close();
   }, forged);
   // An unrelated page of that second origin tries the flow's channel too.
-  const other = await browser.context.newPage();
+  const other = await ctx.browser.context.newPage();
   await other.goto(`http://localhost:${port}/`);
   await other.evaluate((m) => new BroadcastChannel(`coauth:${m.params.state}`).postMessage(m), forged);
   await other.close();
   await sleep(SETTLE_MS);
-  assert.equal(await flowSettled(page, 'forged'), false);
+  assert.equal(await flowSettled(ctx.page, 'forged'), false);
   assert.deepEqual(results, []);
 
   // Back at the provider, the real answer still completes the flow.
@@ -167,7 +134,7 @@ test('messages from another origin, by postMessage or BroadcastChannel, are igno
   const closed = popupClosed(popup);
   await approve(popup);
   await closed;
-  const got = await flowOutcome(page, 'forged');
+  const got = await flowOutcome(ctx.page, 'forged');
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.calls, 1);
   assert.equal(results.length, 1);
@@ -183,7 +150,7 @@ test('several flows at once stay independent; another flow\'s answer and late me
 
   // Popup A lands on our result page with flow B's state: A's flow sees a foreign flow id,
   // B's flow sees the wrong window. Nobody calls the result resource.
-  await popupA.goto(`${demo.baseUrl}/coauth/result_page?code=cross&state=${stateB}`);
+  await popupA.goto(`${ctx.demo.baseUrl}/coauth/result_page?code=cross&state=${stateB}`);
   await sleep(SETTLE_MS);
   assert.deepEqual(results, []);
 
@@ -191,12 +158,12 @@ test('several flows at once stay independent; another flow\'s answer and late me
   const closedB = popupClosed(popupB);
   await approve(popupB);
   await closedB;
-  const b = await flowOutcome(page, 'b');
-  assert.equal(await flowSettled(page, 'a'), false);
+  const b = await flowOutcome(ctx.page, 'b');
+  assert.equal(await flowSettled(ctx.page, 'a'), false);
   const closedA = popupClosed(popupA);
   await approve(popupA);
   await closedA;
-  const a = await flowOutcome(page, 'a');
+  const a = await flowOutcome(ctx.page, 'a');
 
   assert.equal(a.error, null, JSON.stringify(a.error));
   assert.equal(b.error, null, JSON.stringify(b.error));
@@ -207,14 +174,14 @@ test('several flows at once stay independent; another flow\'s answer and late me
   assert.equal(results.length, 2);
 
   // A late copy of B's answer, from a window of our origin, changes nothing.
-  await page.evaluate((state) => window.postMessage({ type: 'coauth:result', params: { code: 'late', state } }, location.origin), stateB);
+  await ctx.page.evaluate((state) => window.postMessage({ type: 'coauth:result', params: { code: 'late', state } }, location.origin), stateB);
   await sleep(SETTLE_MS);
   assert.equal(results.length, 2);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('Promise form: resolves with the response, rejects with the error, and has closeWindow', async () => {
-  const outcome = await page.evaluate(async (opts) => {
+  const outcome = await ctx.page.evaluate(async (opts) => {
     const auth = new coauth.Auth('/coauth');
     const promise = auth.auth(opts);
     const shape = { isPromise: promise instanceof Promise, closeWindow: typeof promise.closeWindow };
@@ -231,26 +198,26 @@ test('Promise form: resolves with the response, rejects with the error, and has 
   assert.equal(outcome.response.status, 200);
   assert.equal(outcome.response.data.user.name, 'Ada Lovelace');
   assert.deepEqual(outcome.rejected, { isError: true, code: 'InputError', status: 400 });
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('AbortSignal: cancels a flow at the provider and closes its popup; an aborted signal opens nothing', async () => {
   const popup = await beginAtProvider('abort', 'demo', {}, { signal: true });
   const closed = popupClosed(popup);
-  await abortFlow(page, 'abort');
+  await abortFlow(ctx.page, 'abort');
   await closed;
-  const got = await flowOutcome(page, 'abort');
+  const got = await flowOutcome(ctx.page, 'abort');
   assert.equal(got.calls, 1);
   assert.equal(got.error.code, 'Aborted');
   assert.equal(got.error.isError, true);
 
   const requests = [];
-  page.on('request', (req) => {
+  ctx.page.on('request', (req) => {
     if (new URL(req.url()).pathname.startsWith('/coauth/')) requests.push(req.url());
   });
   const popups = [];
-  page.on('popup', (p) => popups.push(p));
-  const early = await page.evaluate(async (opts) => {
+  ctx.page.on('popup', (p) => popups.push(p));
+  const early = await ctx.page.evaluate(async (opts) => {
     const controller = new AbortController();
     controller.abort();
     try {
@@ -264,17 +231,17 @@ test('AbortSignal: cancels a flow at the provider and closes its popup; an abort
   assert.equal(early, 'Aborted');
   assert.deepEqual(requests, []);
   assert.deepEqual(popups, []);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('postMessageWorkaroundFuncName: without postMessage the result page calls the named function, same origin', async () => {
   // postMessage is unavailable on the app's window (as in old IE for popups).
-  await page.evaluate(() => {
+  await ctx.page.evaluate(() => {
     window.postMessage = undefined;
   });
   const popup = await beginAtProvider('workaround', 'demo', { postMessageWorkaroundFuncName: 'coauthReceive' });
   // Count the calls: wrap the function coauth installed for this flow.
-  const installed = await page.evaluate(() => {
+  const installed = await ctx.page.evaluate(() => {
     const original = window.coauthReceive;
     window.__workaroundCalls = 0;
     window.coauthReceive = function (message) {
@@ -288,19 +255,19 @@ test('postMessageWorkaroundFuncName: without postMessage the result page calls t
   const closed = popupClosed(popup);
   await approve(popup);
   await closed;
-  const got = await flowOutcome(page, 'workaround');
+  const got = await flowOutcome(ctx.page, 'workaround');
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.calls, 1);
   assert.equal(got.result.data.user.name, 'Ada Lovelace');
-  assert.equal(await page.evaluate(() => window.__workaroundCalls), 1);
-  assert.equal(await page.evaluate(() => 'coauthReceive' in window), false, 'removed with the flow');
-  assert.deepEqual(await probe(page), baseline);
+  assert.equal(await ctx.page.evaluate(() => window.__workaroundCalls), 1);
+  assert.equal(await ctx.page.evaluate(() => 'coauthReceive' in window), false, 'removed with the flow');
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 
   // A name that is already taken on the window is refused, not overwritten.
-  await beginFlow(page, 'taken', 'auth', options('demo', { postMessageWorkaroundFuncName: 'alert' }));
-  const taken = await flowOutcome(page, 'taken');
+  await beginFlow(ctx.page, 'taken', 'auth', options('demo', { postMessageWorkaroundFuncName: 'alert' }));
+  const taken = await flowOutcome(ctx.page, 'taken');
   assert.equal(taken.calls, 1);
   assert.equal(taken.error.code, 'ValidationError');
   assert.match(taken.error.message, /postMessageWorkaroundFuncName/);
-  assert.equal(await page.evaluate(() => typeof window.alert), 'function');
+  assert.equal(await ctx.page.evaluate(() => typeof window.alert), 'function');
 });

@@ -1,65 +1,47 @@
 // coauth.js in real Chromium against the coauth-axum demo server and its mock provider.
 // Run: cargo build -p coauth-axum --example demo && (cd tests/browser && node --test)
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authIn, launchBrowser, popupClosed, SETTLE_MS, sleep, startDemo } from './support.mjs';
+import { authIn, clickClosing, popupClosed, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
 
-let demo;
-let browser;
-let page;
 /** CSP violations (securitypolicyviolation events and console reports) on the demo's origin, popups included. */
 let cspViolations;
 
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-  const report = (where, what) => {
-    if (where.startsWith(demo.baseUrl)) cspViolations.push(`${where}: ${what}`);
-  };
-  // Every page of the context, the popup's stub and result pages included, reports its
-  // violations to us; the demo page's own counter only sees the opener.
-  await browser.context.exposeBinding('__coauthTestCsp', (source, what) => report(source.frame.url(), what));
-  await browser.context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__coauthTestCsp(`${e.violatedDirective} blocked ${e.blockedURI}`);
+const ctx = useDemoPage({
+  async setup({ demo, browser }) {
+    const report = (where, what) => {
+      if (where.startsWith(demo.baseUrl)) cspViolations.push(`${where}: ${what}`);
+    };
+    // Every page of the context, the popup's stub and result pages included, reports its
+    // violations to us; the demo page's own counter only sees the opener.
+    await browser.context.exposeBinding('__coauthTestCsp', (source, what) => report(source.frame.url(), what));
+    await browser.context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__coauthTestCsp(`${e.violatedDirective} blocked ${e.blockedURI}`);
+      });
     });
-  });
-  browser.context.on('console', (msg) => {
-    if (/Content.Security.Policy|Trusted ?(Type|HTML|Script)/i.test(msg.text())) {
-      report(msg.page()?.url() ?? '', msg.text());
-    }
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-beforeEach(async () => {
-  cspViolations = [];
-  page = await browser.context.newPage();
-  await page.goto(`${demo.baseUrl}/`);
-});
-
-afterEach(async () => {
-  for (const p of browser.context.pages()) {
-    if (p !== page && !p.isClosed()) await p.close();
-  }
-  await page.close();
+    browser.context.on('console', (msg) => {
+      if (/Content.Security.Policy|Trusted ?(Type|HTML|Script)/i.test(msg.text())) {
+        report(msg.page()?.url() ?? '', msg.text());
+      }
+    });
+  },
+  beforePage() {
+    cspViolations = [];
+  },
 });
 
 /** Waits until the demo page shows a final outcome, then reads everything it shows. */
 async function outcome() {
-  await page.waitForFunction(
+  await ctx.page.waitForFunction(
     () => ['Signed in', 'Sign-in failed'].includes(document.getElementById('status').textContent),
     null,
     { timeout: 15_000 },
   );
   // Give a second callback the chance to happen before we count them.
   await sleep(SETTLE_MS);
-  return page.evaluate(() => {
+  return ctx.page.evaluate(() => {
     const text = (id) => document.getElementById(id).textContent;
     return {
       status: text('status'),
@@ -76,26 +58,17 @@ async function outcome() {
 
 /** Clicks a sign-in button and returns the popup, once it shows the provider's page. */
 async function clickAndReachProvider(button) {
-  const popupOpened = page.waitForEvent('popup');
-  await page.click(button);
+  const popupOpened = ctx.page.waitForEvent('popup');
+  await ctx.page.click(button);
   const popup = await popupOpened;
   await popup.waitForSelector('#approve', { timeout: 15_000 });
   return popup;
 }
 
-/** Clicks in a popup that the click itself may close (the opener closes it on success). */
-async function clickClosing(popup, selector) {
-  try {
-    await popup.click(selector);
-  } catch (e) {
-    if (!popup.isClosed()) throw e;
-  }
-}
-
 const demoOptions = (extra = {}) => ({
   providerType: 'demo',
   authPageUrl: '/coauth/auth_page',
-  resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
   auth: { scope: [] },
   ...extra,
 });
@@ -107,7 +80,7 @@ test('approve at the provider: the page shows the user, the popup closes, one ca
   await closed;
 
   const shown = await outcome();
-  assert.equal(shown.status, 'Signed in', `error: ${shown.errorCode} ${shown.errorMessage}\n${demo.output()}`);
+  assert.equal(shown.status, 'Signed in', `error: ${shown.errorCode} ${shown.errorMessage}\n${ctx.demo.output()}`);
   assert.equal(shown.name, 'Ada Lovelace');
   assert.equal(shown.email, 'ada@example.test');
   assert.equal(shown.errorCode, '');
@@ -146,12 +119,12 @@ test('closing the popup on the stub page before the provider loads: WindowClosed
   // Hold auth_url back so the popup is still on the stub when the user closes it.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/coauth/auth_url', async (route) => {
+  await ctx.page.route('**/coauth/auth_url', async (route) => {
     await held;
     await route.continue();
   });
-  const popupOpened = page.waitForEvent('popup');
-  await page.click('#signin-demo');
+  const popupOpened = ctx.page.waitForEvent('popup');
+  await ctx.page.click('#signin-demo');
   const popup = await popupOpened;
   await popup.close();
 
@@ -162,8 +135,8 @@ test('closing the popup on the stub page before the provider loads: WindowClosed
 });
 
 test('unknown provider: InputError 400 from the server, popup closed', async () => {
-  const popupOpened = page.waitForEvent('popup');
-  const got = await authIn(page, demoOptions({ providerType: 'no-such-provider' }));
+  const popupOpened = ctx.page.waitForEvent('popup');
+  const got = await authIn(ctx.page, demoOptions({ providerType: 'no-such-provider' }));
   const popup = await popupOpened;
   await popupClosed(popup);
 
@@ -179,22 +152,22 @@ test('unknown provider: InputError 400 from the server, popup closed', async () 
 test('missing required option: ValidationError, asynchronously, no request and no popup', async () => {
   const requests = [];
   const popups = [];
-  page.on('request', (req) => {
+  ctx.page.on('request', (req) => {
     if (new URL(req.url()).pathname.startsWith('/coauth/')) requests.push(req.url());
   });
-  page.on('popup', (p) => popups.push(p.url()));
+  ctx.page.on('popup', (p) => popups.push(p.url()));
 
   for (const missing of ['providerType', 'authPageUrl', 'resultPageUrl']) {
     const options = demoOptions();
     delete options[missing];
-    const got = await authIn(page, options);
+    const got = await authIn(ctx.page, options);
     assert.equal(got.synchronous, false, missing);
     assert.equal(got.error.isError, true, missing);
     assert.equal(got.error.code, 'ValidationError', missing);
     assert.equal(got.error.status, 400, missing);
     assert.match(got.error.message, new RegExp(missing));
   }
-  const empty = await authIn(page, demoOptions({ providerType: '' }));
+  const empty = await authIn(ctx.page, demoOptions({ providerType: '' }));
   assert.equal(empty.error.code, 'ValidationError');
 
   await sleep(SETTLE_MS);
@@ -203,9 +176,9 @@ test('missing required option: ValidationError, asynchronously, no request and n
 });
 
 test('result page opened directly: clears the code from the URL and says so', async () => {
-  const resultPage = await browser.context.newPage();
+  const resultPage = await ctx.browser.context.newPage();
   try {
-    await resultPage.goto(`${demo.baseUrl}/coauth/result_page?code=secret-code&state=s1#id_token=x`);
+    await resultPage.goto(`${ctx.demo.baseUrl}/coauth/result_page?code=secret-code&state=s1#id_token=x`);
     await resultPage.waitForFunction(
       () => document.getElementById('coauth-status').textContent.startsWith('Sign-in finished'),
     );
@@ -220,13 +193,13 @@ test('messages from other windows, wrong types or other states are ignored', asy
   // An unrelated window on the same origin posts look-alike results to the opener; the
   // flow must go on and finish with the real result only.
   const popup = await clickAndReachProvider('#signin-demo');
-  await page.evaluate(() => {
+  await ctx.page.evaluate(() => {
     const forged = { type: 'coauth:result', params: { code: 'forged', state: 'forged' } };
     window.postMessage(forged, location.origin); // source is the page itself, not the popup
     window.postMessage({ type: 'other', params: {} }, location.origin);
   });
   await sleep(SETTLE_MS);
-  assert.equal(await page.evaluate(() => window.__coauthCallbacks), 0);
+  assert.equal(await ctx.page.evaluate(() => window.__coauthCallbacks), 0);
 
   const closed = popupClosed(popup);
   await clickClosing(popup, '#approve');
@@ -239,7 +212,7 @@ test('messages from other windows, wrong types or other states are ignored', asy
 test('the full sign-in works under Trusted Types with zero CSP violations', async () => {
   // The demo's CSP plus require-trusted-types-for, on every document of the demo's origin
   // (SECURITY.md item 32): any HTML-string sink in coauth.js would throw here.
-  const pattern = `${demo.baseUrl}/**`;
+  const pattern = `${ctx.demo.baseUrl}/**`;
   const addTrustedTypes = async (route) => {
     if (route.request().resourceType() !== 'document') return route.continue();
     const response = await route.fetch();
@@ -248,9 +221,9 @@ test('the full sign-in works under Trusted Types with zero CSP violations', asyn
     headers['content-security-policy'] = `${csp}; require-trusted-types-for 'script'`;
     return route.fulfill({ response, headers });
   };
-  await browser.context.route(pattern, addTrustedTypes);
+  await ctx.browser.context.route(pattern, addTrustedTypes);
   try {
-    await page.reload();
+    await ctx.page.reload();
     const popup = await clickAndReachProvider('#signin-demo');
     const closed = popupClosed(popup);
     await clickClosing(popup, '#approve');
@@ -262,6 +235,6 @@ test('the full sign-in works under Trusted Types with zero CSP violations', asyn
     assert.deepEqual(shown.cspViolations, []);
     assert.deepEqual(cspViolations, []);
   } finally {
-    await browser.context.unroute(pattern, addTrustedTypes);
+    await ctx.browser.context.unroute(pattern, addTrustedTypes);
   }
 });

@@ -2,48 +2,17 @@
 // demo's mock providers: `demo-auto` approves at once, `demo-noframe` ignores prompt=none
 // and refuses to be framed, `demo` honours prompt=none with a session cookie.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abortFlow, beginFlow, flowOutcome, flowSettled, installProbe, launchBrowser, popupClosed, probe,
-  SETTLE_MS, sleep, startDemo,
+  abortFlow, beginFlow, flowOutcome, flowSettled, popupClosed, probe, SETTLE_MS, sleep, useDemoPage,
 } from './support.mjs';
 
-let demo;
-let browser;
-let page;
-let popups;
-let baseline;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-  await installProbe(browser.context);
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-beforeEach(async () => {
-  page = await browser.context.newPage();
-  popups = [];
-  page.on('popup', (p) => popups.push(p));
-  await page.goto(`${demo.baseUrl}/`);
-  baseline = await probe(page);
-});
-
-afterEach(async () => {
-  for (const p of browser.context.pages()) {
-    if (p !== page && !p.isClosed()) await p.close();
-  }
-  await page.close();
-});
+const ctx = useDemoPage({ probe: true, popups: true });
 
 const options = (providerType, extra = {}) => ({
   providerType,
-  resultPageUrl: `${demo.baseUrl}/coauth/result_page`,
+  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
   ...extra,
 });
 
@@ -58,13 +27,13 @@ function authorizeRequests(target) {
 }
 
 test('tryAuth succeeds when the provider approves at once: prompt=none, one callback, no frame left', async () => {
-  const authorize = authorizeRequests(page);
+  const authorize = authorizeRequests(ctx.page);
   const authUrlBodies = [];
-  page.on('request', (req) => {
+  ctx.page.on('request', (req) => {
     if (req.url().endsWith('/coauth/auth_url')) authUrlBodies.push(req.postDataJSON());
   });
-  await beginFlow(page, 'silent', 'tryAuth', options('demo-auto', { auth: { scope: ['email'] } }));
-  const got = await flowOutcome(page, 'silent');
+  await beginFlow(ctx.page, 'silent', 'tryAuth', options('demo-auto', { auth: { scope: ['email'] } }));
+  const got = await flowOutcome(ctx.page, 'silent');
 
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.calls, 1);
@@ -75,69 +44,69 @@ test('tryAuth succeeds when the provider approves at once: prompt=none, one call
   assert.equal(authorize.length, 1);
   assert.equal(authorize[0].url.searchParams.get('prompt'), 'none');
   assert.equal(authorize[0].url.searchParams.get('scope'), 'email');
-  assert.notEqual(authorize[0].frame, page.mainFrame(), 'the provider loads in a frame');
-  assert.deepEqual(popups, []);
-  assert.deepEqual(await probe(page), baseline);
+  assert.notEqual(authorize[0].frame, ctx.page.mainFrame(), 'the provider loads in a frame');
+  assert.deepEqual(ctx.popups, []);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('hidden: true makes auth() exactly a silent attempt: no popup, mode silent', async () => {
   const authUrlBodies = [];
-  page.on('request', (req) => {
+  ctx.page.on('request', (req) => {
     if (req.url().endsWith('/coauth/auth_url')) authUrlBodies.push(req.postDataJSON());
   });
-  await beginFlow(page, 'hidden', 'auth', options('demo-auto', { hidden: true }));
-  const got = await flowOutcome(page, 'hidden');
+  await beginFlow(ctx.page, 'hidden', 'auth', options('demo-auto', { hidden: true }));
+  const got = await flowOutcome(ctx.page, 'hidden');
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.calls, 1);
   assert.equal(got.result.data.user.email, 'ada@example.test');
   assert.equal(authUrlBodies[0].mode, 'silent');
-  assert.deepEqual(popups, []);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(ctx.popups, []);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('a provider page that refuses framing: Timeout after tryAuthTimeout, the iframe removed', async () => {
-  const authorize = authorizeRequests(page);
-  await beginFlow(page, 'noframe', 'tryAuth', options('demo-noframe', { tryAuthTimeout: 1500 }));
+  const authorize = authorizeRequests(ctx.page);
+  await beginFlow(ctx.page, 'noframe', 'tryAuth', options('demo-noframe', { tryAuthTimeout: 1500 }));
   await sleep(700);
   // The attempt is under way: the frame exists and the provider was asked.
-  assert.equal((await probe(page)).frames, baseline.frames + 1);
+  assert.equal((await probe(ctx.page)).frames, ctx.baseline.frames + 1);
   assert.equal(authorize.length, 1);
-  assert.equal(await flowSettled(page, 'noframe'), false);
+  assert.equal(await flowSettled(ctx.page, 'noframe'), false);
 
-  const got = await flowOutcome(page, 'noframe');
+  const got = await flowOutcome(ctx.page, 'noframe');
   assert.equal(got.calls, 1);
   assert.equal(got.error.isError, true);
   assert.equal(got.error.code, 'Timeout');
   assert.equal(got.error.status, undefined);
   assert.ok(got.elapsed >= 1500 && got.elapsed < 3000, `elapsed ${got.elapsed}`);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('tryAuthTimeout: null means the default 5000 ms, 0 means none (then cancelled by its signal)', async () => {
-  await beginFlow(page, 'default', 'tryAuth', options('demo-noframe', { tryAuthTimeout: null }));
-  await beginFlow(page, 'unbounded', 'tryAuth', options('demo-noframe', { tryAuthTimeout: 0 }), { signal: true });
+  await beginFlow(ctx.page, 'default', 'tryAuth', options('demo-noframe', { tryAuthTimeout: null }));
+  await beginFlow(ctx.page, 'unbounded', 'tryAuth', options('demo-noframe', { tryAuthTimeout: 0 }), { signal: true });
   await sleep(4500);
-  assert.equal(await flowSettled(page, 'default'), false, 'not before 5 s');
-  assert.equal((await probe(page)).frames, baseline.frames + 2);
+  assert.equal(await flowSettled(ctx.page, 'default'), false, 'not before 5 s');
+  assert.equal((await probe(ctx.page)).frames, ctx.baseline.frames + 2);
 
-  const timedOut = await flowOutcome(page, 'default');
+  const timedOut = await flowOutcome(ctx.page, 'default');
   assert.equal(timedOut.error.code, 'Timeout');
   assert.ok(timedOut.elapsed >= 5000 && timedOut.elapsed < 6500, `elapsed ${timedOut.elapsed}`);
   assert.match(timedOut.error.message, /5000 ms/);
   await sleep(800);
-  assert.equal(await flowSettled(page, 'unbounded'), false, '0: no timeout');
-  assert.equal((await probe(page)).frames, baseline.frames + 1, 'only the unbounded frame is left');
+  assert.equal(await flowSettled(ctx.page, 'unbounded'), false, '0: no timeout');
+  assert.equal((await probe(ctx.page)).frames, ctx.baseline.frames + 1, 'only the unbounded frame is left');
 
-  await abortFlow(page, 'unbounded');
-  const aborted = await flowOutcome(page, 'unbounded');
+  await abortFlow(ctx.page, 'unbounded');
+  const aborted = await flowOutcome(ctx.page, 'unbounded');
   assert.equal(aborted.calls, 1);
   assert.equal(aborted.error.code, 'Aborted');
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('prompt=none: login_required without a provider session, success once the user approved in a popup', async () => {
-  await beginFlow(page, 'first', 'tryAuth', options('demo'));
-  const first = await flowOutcome(page, 'first');
+  await beginFlow(ctx.page, 'first', 'tryAuth', options('demo'));
+  const first = await flowOutcome(ctx.page, 'first');
   assert.equal(first.calls, 1);
   assert.equal(first.error.code, 'ProviderError');
   assert.equal(first.error.status, 500);
@@ -145,27 +114,27 @@ test('prompt=none: login_required without a provider session, success once the u
   assert.ok(first.elapsed < 3000, 'the provider answers at once, no timeout');
 
   // A popup sign-in: the mock remembers the browser with a SameSite=Lax session cookie.
-  const opened = page.waitForEvent('popup');
-  await beginFlow(page, 'popup', 'auth', options('demo', { authPageUrl: '/coauth/auth_page' }));
+  const opened = ctx.page.waitForEvent('popup');
+  await beginFlow(ctx.page, 'popup', 'auth', options('demo', { authPageUrl: '/coauth/auth_page' }));
   const popup = await opened;
   await popup.waitForSelector('#approve');
   const closed = popupClosed(popup);
   await popup.click('#approve').catch(() => {});
   await closed;
-  const popupSignIn = await flowOutcome(page, 'popup');
+  const popupSignIn = await flowOutcome(ctx.page, 'popup');
   assert.equal(popupSignIn.error, null);
   assert.equal(popupSignIn.calls, 1);
 
   // Same site (app and provider both on 127.0.0.1): the frame sends the cookie.
-  await beginFlow(page, 'again', 'tryAuth', options('demo'));
-  const again = await flowOutcome(page, 'again');
+  await beginFlow(ctx.page, 'again', 'tryAuth', options('demo'));
+  const again = await flowOutcome(ctx.page, 'again');
   assert.equal(again.error, null, JSON.stringify(again.error));
   assert.equal(again.calls, 1);
   assert.equal(again.result.data.user.name, 'Ada Lovelace');
 
   // Cross site (the app on localhost): SameSite=Lax keeps the cookie out of the frame.
-  const port = new URL(demo.baseUrl).port;
-  const crossSite = await browser.context.newPage();
+  const port = new URL(ctx.demo.baseUrl).port;
+  const crossSite = await ctx.browser.context.newPage();
   try {
     await crossSite.goto(`http://localhost:${port}/`);
     await beginFlow(crossSite, 'cross', 'tryAuth', {
@@ -179,45 +148,45 @@ test('prompt=none: login_required without a provider session, success once the u
   } finally {
     await crossSite.close();
   }
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('silent mode with an identity is refused by the client: ValidationError, no request, no frame', async () => {
   const requests = [];
-  page.on('request', (req) => {
+  ctx.page.on('request', (req) => {
     if (new URL(req.url()).pathname.startsWith('/coauth/')) requests.push(req.url());
   });
-  await beginFlow(page, 'identity', 'tryAuth', options('demo-auto', { identity: { user: 1 } }));
-  const got = await flowOutcome(page, 'identity');
+  await beginFlow(ctx.page, 'identity', 'tryAuth', options('demo-auto', { identity: { user: 1 } }));
+  const got = await flowOutcome(ctx.page, 'identity');
   assert.equal(got.calls, 1);
   assert.equal(got.error.code, 'ValidationError');
   assert.equal(got.error.status, 400);
   assert.match(got.error.message, /identity/);
-  await beginFlow(page, 'timeout', 'tryAuth', options('demo-auto', { tryAuthTimeout: -1 }));
-  const badTimeout = await flowOutcome(page, 'timeout');
+  await beginFlow(ctx.page, 'timeout', 'tryAuth', options('demo-auto', { tryAuthTimeout: -1 }));
+  const badTimeout = await flowOutcome(ctx.page, 'timeout');
   assert.equal(badTimeout.calls, 1);
   assert.match(badTimeout.error.message, /tryAuthTimeout/);
   await sleep(SETTLE_MS);
   assert.deepEqual(requests, []);
-  assert.deepEqual(await probe(page), baseline);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('the demo page\'s "Try silent sign-in" button, after a popup sign-in', async () => {
-  const opened = page.waitForEvent('popup');
-  await page.click('#signin-demo');
+  const opened = ctx.page.waitForEvent('popup');
+  await ctx.page.click('#signin-demo');
   const popup = await opened;
   await popup.waitForSelector('#approve');
   const closed = popupClosed(popup);
   await popup.click('#approve').catch(() => {});
   await closed;
-  await page.waitForFunction(() => window.__coauthCallbacks === 1);
+  await ctx.page.waitForFunction(() => window.__coauthCallbacks === 1);
 
-  await page.click('#silent-demo');
-  await page.waitForFunction(() => window.__coauthCallbacks === 2);
+  await ctx.page.click('#silent-demo');
+  await ctx.page.waitForFunction(() => window.__coauthCallbacks === 2);
   await sleep(SETTLE_MS);
-  assert.equal(await page.evaluate(() => window.__coauthCallbacks), 2);
-  assert.equal(await page.textContent('#status'), 'Signed in', await page.textContent('#error-message'));
-  assert.equal(await page.textContent('#user-name'), 'Ada Lovelace');
-  assert.equal(popups.length, 1, 'only the first sign-in opened a popup');
-  assert.deepEqual(await probe(page), baseline);
+  assert.equal(await ctx.page.evaluate(() => window.__coauthCallbacks), 2);
+  assert.equal(await ctx.page.textContent('#status'), 'Signed in', await ctx.page.textContent('#error-message'));
+  assert.equal(await ctx.page.textContent('#user-name'), 'Ada Lovelace');
+  assert.equal(ctx.popups.length, 1, 'only the first sign-in opened a popup');
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });

@@ -1,5 +1,6 @@
 // Shared fixtures for the browser tests: the coauth-axum demo server and a real Chromium.
-// One server and one browser per test file (a Chromium start costs about a second).
+// One server and one browser per test file (a Chromium start costs about a second);
+// useDemoPage sets both up with a fresh page per test.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -7,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -276,4 +278,71 @@ export async function flowOutcome(page, name, timeout = 15_000) {
     const { calls, error, result, elapsed } = window.__coauthFlows[n];
     return { calls, error, result, elapsed };
   }, name);
+}
+
+/**
+ * Registers the hooks most test files share, and returns their fixture, whose properties are
+ * always the current ones:
+ * - `demo` and `browser`: one demo server and one Chromium (`launchBrowser(options.launch)`)
+ *   for the whole file, both stopped after it; with `options.probe`, the probe
+ *   (installProbe) is in every page of the browser;
+ * - `page`: a fresh page for each test, on the demo's home page unless `options.home` is
+ *   false; after the test, every other page of the browser is closed, then this one;
+ * - `baseline`: with `options.probe`, what the probe counted on the home page before the test;
+ * - `popups`: with `options.popups`, the popups `page` opened during the test.
+ * Callbacks, in the order they run: `options.beforeStart()` before the server starts (e.g. to
+ * start another server that the demo's environment names), `options.setup(fixture)` once the
+ * server and the browser are up, `options.beforePage(fixture)` before each test's page
+ * opens, and `options.afterStop()` once the browser and the server are stopped. (Node 20 runs
+ * a file's top-level `before` hooks concurrently, so a file needs these to order its own
+ * steps around the fixture's.)
+ */
+export function useDemoPage(options = {}) {
+  const { probe: withProbe = false, popups: collectPopups = false, home = true } = options;
+  const fixture = { demo: null, browser: null, page: null, baseline: null, popups: [] };
+
+  before(async () => {
+    await options.beforeStart?.();
+    fixture.demo = await startDemo();
+    fixture.browser = await launchBrowser(options.launch);
+    if (withProbe) await installProbe(fixture.browser.context);
+    await options.setup?.(fixture);
+  });
+
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.demo?.stop();
+    await options.afterStop?.();
+  });
+
+  beforeEach(async () => {
+    await options.beforePage?.(fixture);
+    fixture.page = await fixture.browser.context.newPage();
+    if (collectPopups) {
+      fixture.popups = [];
+      fixture.page.on('popup', (p) => fixture.popups.push(p));
+    }
+    if (home) {
+      await fixture.page.goto(`${fixture.demo.baseUrl}/`);
+      if (withProbe) fixture.baseline = await probe(fixture.page);
+    }
+  });
+
+  afterEach(async () => {
+    for (const p of fixture.browser.context.pages()) {
+      if (p !== fixture.page && !p.isClosed()) await p.close();
+    }
+    await fixture.page.close();
+  });
+
+  return fixture;
+}
+
+/** Clicks in a popup that the click itself may close (the opener closes it on success). */
+export async function clickClosing(popup, selector) {
+  try {
+    await popup.click(selector);
+  } catch (e) {
+    if (!popup.isClosed()) throw e;
+  }
 }

@@ -4,6 +4,7 @@
 pub mod conformance;
 pub mod demo;
 pub mod demo_env;
+pub mod fixture;
 pub mod mock_oauth1;
 pub mod mock_oidc;
 pub mod mock_provider;

@@ -6,14 +6,12 @@
 //! everything `/result` refuses, and also any `Sec-Fetch-Site` other than `same-origin`,
 //! all before any call to the provider (SECURITY.md item 2).
 
-mod support;
-
 use bytes::Bytes;
 use coauth_core::resources::{FrameFields, json_response};
 use coauth_core::result_hook;
+use coauth_tests::fixture::*;
 use coauth_tests::mock_provider::{MockConfig, MockProvider};
 use http::{HeaderValue, Request, Response, StatusCode, header};
-use support::*;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -25,7 +23,7 @@ async fn fixture(transport: Transport) -> (MockProvider, App) {
     let mock = MockProvider::start(config.clone()).await;
     let clock = TestClock::starting_now();
     let coauth = builder(&mock, &config, &clock).build().unwrap();
-    (mock, App::new(coauth, transport).await)
+    (mock, App::axum(coauth, transport).await)
 }
 
 fn encode(pairs: &[(&str, &str)]) -> String {
@@ -119,8 +117,7 @@ async fn a_same_origin_form_finishes_the_sign_in_and_the_page_carries_the_result
     for transport in TRANSPORTS {
         let (mock, app) = fixture(transport).await;
         let started = app.start("demo").await;
-        let redirect = mock.decide(&started.url, true).await.unwrap();
-        let request = request_json(&started, redirect_params(&redirect));
+        let request = request_json(&started, mock.consent(&started.url, true).await);
         let response = post_frame(
             &app,
             &[("request", &request), ("id", "f00d-1_a"), ("csrf", "t")],
@@ -148,8 +145,7 @@ async fn sec_fetch_site_may_be_absent_but_an_allowed_origin_is_required() {
     for transport in TRANSPORTS {
         let (mock, app) = fixture(transport).await;
         let started = app.start("demo").await;
-        let redirect = mock.decide(&started.url, true).await.unwrap();
-        let request = request_json(&started, redirect_params(&redirect));
+        let request = request_json(&started, mock.consent(&started.url, true).await);
         let fields = [("request", request.as_str()), ("id", "x")];
         // A browser without Fetch Metadata: the Origin and the cookie decide.
         let response = post_frame(&app, &fields, &started.cookie, &[("sec-fetch-site", "")]).await;
@@ -164,8 +160,7 @@ async fn cross_site_foreign_or_unbound_forms_are_refused_before_any_provider_cal
         let (mock, app) = fixture(transport).await;
         let started = app.start("demo").await;
         let other_browser = app.start("demo").await;
-        let redirect = mock.decide(&started.url, true).await.unwrap();
-        let request = request_json(&started, redirect_params(&redirect));
+        let request = request_json(&started, mock.consent(&started.url, true).await);
         let fields = [("request", request.as_str()), ("id", "abc")];
 
         let cases: [(&str, &str, Pairs); 7] = [
@@ -331,9 +326,10 @@ async fn provider_errors_and_messages_reach_the_page_escaped() {
     for transport in TRANSPORTS {
         let (mock, app) = fixture(transport).await;
         let started = app.start("demo").await;
+        let state = query_param(&started.url, "state").unwrap();
         let denied = request_json(
             &started,
-            serde_json::json!({"error": "access_denied", "state": state_of(&started)}),
+            serde_json::json!({"error": "access_denied", "state": state}),
         );
         let response = post_frame(
             &app,
@@ -405,11 +401,10 @@ async fn the_result_hook_answers_through_the_frame_and_sees_the_extra_fields() {
             .result_hook(hook)
             .build()
             .unwrap();
-        let app = App::new(coauth, transport).await;
+        let app = App::axum(coauth, transport).await;
 
         let started = app.start("demo").await;
-        let redirect = mock.decide(&started.url, true).await.unwrap();
-        let request = request_json(&started, redirect_params(&redirect));
+        let request = request_json(&started, mock.consent(&started.url, true).await);
         let fields = [
             ("csrf", "t-1"),
             ("request", request.as_str()),
@@ -436,16 +431,15 @@ async fn the_result_hook_answers_through_the_frame_and_sees_the_extra_fields() {
         // Over /result the hook sees no frame fields.
         let started = app.start("demo").await;
         let redirect = mock.decide(&started.url, true).await.unwrap();
-        let json = app
+        let over_result = app
             .finish("demo", &started, redirect_params(&redirect))
             .await;
-        assert_eq!(json.status(), 201);
-        assert_eq!(support::json(&json)["viaFrame"], false);
+        assert_eq!(over_result.status(), 201);
+        assert_eq!(json(&over_result)["viaFrame"], false);
 
         // A hook answer that is not JSON arrives as text.
         let started = app.start("demo").await;
-        let redirect = mock.decide(&started.url, true).await.unwrap();
-        let request = request_json(&started, redirect_params(&redirect));
+        let request = request_json(&started, mock.consent(&started.url, true).await);
         let response = post_frame(
             &app,
             &[("request", &request), ("id", "t"), ("as_text", "1")],
@@ -475,14 +469,4 @@ async fn the_resource_list_names_the_frame_and_module_resources() {
         "/result_frame"
     );
     assert_eq!(creator.create_module_resource().path(), "/coauth.mjs");
-}
-
-/// The `state` the flow's authorization URL carries.
-fn state_of(started: &Started) -> String {
-    url::Url::parse(&started.url)
-        .unwrap()
-        .query_pairs()
-        .find(|(name, _)| name == "state")
-        .map(|(_, value)| value.into_owned())
-        .unwrap()
 }

@@ -1,13 +1,10 @@
 //! The GitHub preset against the mock provider in GitHub mode: form-encoded token answers,
 //! errors sent with HTTP 200, the User-Agent requirement, and the /user/emails fallback.
 
-mod support;
-
-use coauth_core::Coauth;
 use coauth_core::presets::GitHub;
+use coauth_tests::fixture::*;
 use coauth_tests::mock_provider::{MockConfig, MockProvider, Mode};
 use http::header;
-use support::*;
 
 async fn github_app(form_token: bool) -> (MockProvider, App) {
     let config = MockConfig {
@@ -20,14 +17,8 @@ async fn github_app(form_token: bool) -> (MockProvider, App) {
         .with_hosts(mock.base_url(), mock.base_url())
         .try_build()
         .unwrap();
-    let coauth = Coauth::builder()
-        .secret(SECRET)
-        .provider("github", github)
-        .redirect_uri(REDIRECT_URI)
-        .http_client(test_http_client())
-        .build()
-        .unwrap();
-    (mock, App::new(coauth, Transport::Socket).await)
+    let coauth = app_builder("github", github).build().unwrap();
+    (mock, App::axum(coauth, Transport::Socket).await)
 }
 
 #[tokio::test]
@@ -71,33 +62,19 @@ async fn form_encoded_token_answer_and_email_fallback() {
 async fn error_sent_with_http_200_is_a_provider_error() {
     let (mock, app) = github_app(true).await;
     let started = app.start("github").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let params = redirect_params(&redirect);
-    assert_eq!(
-        app.finish("github", &started, params.clone())
-            .await
-            .status(),
-        200
-    );
+    let params = mock.consent(&started.url, true).await;
+    assert_ok(&app.finish("github", &started, params.clone()).await);
     // The code is spent: GitHub answers HTTP 200 with error=bad_verification_code.
     let replay = app.finish("github", &started, params).await;
-    assert_error(&replay, 500, "ProviderError");
-    assert!(
-        json(&replay)["message"]
-            .as_str()
-            .unwrap()
-            .contains("bad_verification_code")
-    );
+    let message = assert_error(&replay, 500, "ProviderError");
+    assert!(message.contains("bad_verification_code"), "{message}");
 }
 
 #[tokio::test]
 async fn github_denial_is_user_denied() {
     let (mock, app) = github_app(false).await;
-    let started = app.start("github").await;
-    let redirect = mock.decide(&started.url, false).await.unwrap();
     assert_error(
-        &app.finish("github", &started, redirect_params(&redirect))
-            .await,
+        &app.sign_in("github", &mock, false).await,
         409,
         "UserDenied",
     );
@@ -107,12 +84,6 @@ async fn github_denial_is_user_denied() {
 #[tokio::test]
 async fn github_refuses_silent_mode() {
     let (_mock, app) = github_app(false).await;
-    let response = app
-        .post_json(
-            "/auth_url",
-            &serde_json::json!({"providerType": "github", "redirectUri": REDIRECT_URI, "mode": "silent"}),
-            None,
-        )
-        .await;
+    let response = app.auth_url_in_mode("github", "silent").await;
     assert_error(&response, 400, "InputError");
 }

@@ -4,6 +4,7 @@
 mod oauth1_support;
 
 use coauth_core::presets::Twitter;
+use coauth_tests::fixture::*;
 use coauth_tests::mock_oauth1::{Endpoint, Fault};
 use oauth1_support::*;
 
@@ -15,7 +16,7 @@ async fn request_token_faults() {
     ] {
         let (mock, app) = twitter_app().await;
         mock.set_fault(Endpoint::RequestToken, fault);
-        let response = app.auth_url("twitter", "popup").await;
+        let response = app.auth_url("twitter").await;
         assert_error(&response, 500, code);
         assert_eq!(mock.request_token_calls(), 1);
     }
@@ -48,8 +49,7 @@ async fn access_token_and_profile_faults() {
         let response = app
             .finish("twitter", &started, redirect_params(&redirect))
             .await;
-        assert_error(&response, 500, code);
-        let message = json(&response)["message"].as_str().unwrap().to_owned();
+        let message = assert_error(&response, 500, code);
         let verifier = redirect_params(&redirect)["oauth_verifier"]
             .as_str()
             .unwrap()
@@ -60,14 +60,14 @@ async fn access_token_and_profile_faults() {
 
 #[tokio::test]
 async fn an_unreachable_provider_is_a_connection_error() {
-    let refused = refused_url();
+    let refused = coauth_tests::mock_provider::refused_url();
     let provider = Twitter::new("k", "s")
         .with_hosts(refused.clone(), refused)
         .try_build()
         .unwrap();
-    let app = App::serve(builder(provider).build().unwrap()).await;
+    let app = serve(twitter_builder(provider)).await;
     assert_error(
-        &app.auth_url("twitter", "popup").await,
+        &app.auth_url("twitter").await,
         500,
         "ProviderConnectionError",
     );
@@ -80,17 +80,8 @@ async fn the_default_outbound_policy_refuses_plain_http_loopback() {
         .with_hosts(mock.base_url(), mock.base_url())
         .try_build()
         .unwrap();
-    let app = App::serve(
-        builder(provider)
-            .http_client(coauth_core::HyperClient::default())
-            .build()
-            .unwrap(),
-    )
-    .await;
-    assert_error(
-        &app.auth_url("twitter", "popup").await,
-        500,
-        "ProviderError",
-    );
+    let app =
+        serve(twitter_builder(provider).http_client(coauth_core::HyperClient::default())).await;
+    assert_error(&app.auth_url("twitter").await, 500, "ProviderError");
     assert_eq!(mock.request_token_calls(), 0);
 }

@@ -18,6 +18,7 @@ use coauth_core::async_trait;
 use coauth_core::oauth1::{OAuth1Config, OAuth1ProfileFetcher, OAuth1Provider, SignedClient};
 use coauth_core::presets::Twitter;
 use coauth_core::{Error, User};
+use coauth_tests::fixture::*;
 use http::{Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
@@ -169,7 +170,7 @@ async fn twitter_preset_signs_in_against_oauthlib() {
         .with_hosts(oauthlib.base_url.clone(), oauthlib.base_url.clone())
         .try_build()
         .unwrap();
-    let app = App::serve(builder(twitter).build().unwrap()).await;
+    let app = serve(twitter_builder(twitter)).await;
 
     let started = app.start("twitter").await;
     assert!(started.url.starts_with(&format!(
@@ -198,11 +199,11 @@ async fn twitter_preset_signs_in_against_oauthlib() {
 #[tokio::test]
 async fn generic_engine_signs_in_and_is_denied_against_oauthlib() {
     let oauthlib = start_oauthlib();
-    let coauth = builder(generic_engine(&oauthlib, "/oauth/authorize"))
-        .provider("oauthlib-deny", generic_engine(&oauthlib, "/oauth/deny"))
-        .build()
-        .unwrap();
-    let app = App::serve(coauth).await;
+    let app = serve(
+        twitter_builder(generic_engine(&oauthlib, "/oauth/authorize"))
+            .provider("oauthlib-deny", generic_engine(&oauthlib, "/oauth/deny")),
+    )
+    .await;
 
     let started = app.start("twitter").await;
     let redirect = visit(&started.url).await;

@@ -6,6 +6,7 @@
 mod oauth1_support;
 
 use coauth_core::{Clock, SystemClock, result_hook};
+use coauth_tests::fixture::*;
 use coauth_tests::mock_oauth1::{Endpoint, MockOAuth1, MockOAuth1Config};
 use oauth1_support::*;
 
@@ -21,17 +22,11 @@ async fn sign_in_yields_the_twitter_user() {
         Some(REDIRECT_URI)
     );
     assert!(request_token.oauth_param("oauth_token").is_none());
-    let url = url::Url::parse(&started.url).unwrap();
     assert_eq!(
         started.url.split('?').next().unwrap(),
         format!("{}/oauth/authenticate", mock.base_url())
     );
-    let token = url
-        .query_pairs()
-        .find(|(k, _)| k == "oauth_token")
-        .unwrap()
-        .1
-        .into_owned();
+    let token = query_param(&started.url, "oauth_token").unwrap();
 
     let redirect = mock.decide(&started.url, true).await.unwrap();
     assert!(redirect.as_str().starts_with(REDIRECT_URI));
@@ -40,8 +35,7 @@ async fn sign_in_yields_the_twitter_user() {
     let verifier = params["oauth_verifier"].as_str().unwrap().to_owned();
 
     let response = app.finish("twitter", &started, params).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let body = json(&response);
+    let body = assert_ok(&response);
     assert_eq!(body["providerType"], "twitter");
     let user = &body["user"];
     assert_eq!(user["id"], "1234567890123456789");
@@ -126,16 +120,9 @@ async fn foreign_or_missing_request_tokens_are_refused_before_any_call() {
     let (mock, app) = twitter_app().await;
     let ours = app.start("twitter").await;
     let theirs = app.start("twitter").await;
-    let approved = mock.decide(&theirs.url, true).await.unwrap();
-    let foreign = redirect_params(&approved);
+    let foreign = mock.consent(&theirs.url, true).await;
     let verifier = foreign["oauth_verifier"].clone();
-    let own_token = url::Url::parse(&ours.url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "oauth_token")
-        .unwrap()
-        .1
-        .into_owned();
+    let own_token = query_param(&ours.url, "oauth_token").unwrap();
     for response in [
         foreign,
         serde_json::json!({"oauth_verifier": verifier}),
@@ -146,12 +133,9 @@ async fn foreign_or_missing_request_tokens_are_refused_before_any_call() {
         serde_json::json!({"error": "access_denied"}),
     ] {
         let answer = app.finish("twitter", &ours, response.clone()).await;
-        assert_error(&answer, 400, "InputError");
+        let message = assert_error(&answer, 400, "InputError");
         assert!(
-            json(&answer)["message"]
-                .as_str()
-                .unwrap()
-                .contains("does not belong to this sign-in"),
+            message.contains("does not belong to this sign-in"),
             "{response}"
         );
     }
@@ -163,13 +147,8 @@ async fn foreign_or_missing_request_tokens_are_refused_before_any_call() {
             serde_json::json!({"oauth_token": own_token}),
         )
         .await;
-    assert_error(&answer, 400, "InputError");
-    assert!(
-        json(&answer)["message"]
-            .as_str()
-            .unwrap()
-            .contains("oauth_verifier")
-    );
+    let message = assert_error(&answer, 400, "InputError");
+    assert!(message.contains("oauth_verifier"), "{message}");
     assert_eq!(mock.access_token_calls(), 0);
     assert_eq!(mock.verify_credentials_calls(), 0);
 }
@@ -179,14 +158,9 @@ async fn callback_must_be_confirmed() {
     for confirmed in [None, Some("false"), Some("")] {
         let (mock, app) = twitter_app().await;
         mock.set_callback_confirmed(confirmed);
-        let response = app.auth_url("twitter", "popup").await;
-        assert_error(&response, 500, "ProviderError");
-        assert!(
-            json(&response)["message"]
-                .as_str()
-                .unwrap()
-                .contains("oauth_callback_confirmed")
-        );
+        let response = app.auth_url("twitter").await;
+        let message = assert_error(&response, 500, "ProviderError");
+        assert!(message.contains("oauth_callback_confirmed"), "{message}");
         assert_eq!(mock.request_token_calls(), 1);
         assert_eq!(mock.authorize_calls(), 0);
     }
@@ -196,14 +170,8 @@ async fn callback_must_be_confirmed() {
 async fn the_second_identical_submission_fails() {
     let (mock, app) = twitter_app().await;
     let started = app.start("twitter").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let params = redirect_params(&redirect);
-    assert_eq!(
-        app.finish("twitter", &started, params.clone())
-            .await
-            .status(),
-        200
-    );
+    let params = mock.consent(&started.url, true).await;
+    assert_ok(&app.finish("twitter", &started, params.clone()).await);
     let replay = app.finish("twitter", &started, params).await;
     assert_error(&replay, 500, "ProviderError");
     // The provider saw the replay and refused the spent request token.
@@ -216,7 +184,11 @@ async fn the_second_identical_submission_fails() {
 #[tokio::test]
 async fn silent_mode_is_refused_before_any_call() {
     let (mock, app) = twitter_app().await;
-    assert_error(&app.auth_url("twitter", "silent").await, 400, "InputError");
+    assert_error(
+        &app.auth_url_in_mode("twitter", "silent").await,
+        400,
+        "InputError",
+    );
     assert_eq!(mock.total_calls(), 0);
 }
 
@@ -229,10 +201,9 @@ async fn a_wrong_consumer_secret_is_caught_by_the_mock() {
         ..config
     };
     let provider = twitter_for(&mock, &wrong).try_build().unwrap();
-    let app = App::serve(builder(provider).build().unwrap()).await;
-    let response = app.auth_url("twitter", "popup").await;
-    assert_error(&response, 500, "ProviderError");
-    let message = json(&response)["message"].as_str().unwrap().to_owned();
+    let app = serve(twitter_builder(provider)).await;
+    let response = app.auth_url("twitter").await;
+    let message = assert_error(&response, 500, "ProviderError");
     assert!(message.contains("HTTP 401, error 32"), "{message}");
     assert!(!message.contains("not the secret"));
     assert_eq!(mock.rejected_calls(), 1);
@@ -256,12 +227,8 @@ async fn timestamps_come_from_the_configured_clock() {
         .clock(AnHourAhead)
         .try_build()
         .unwrap();
-    let app = App::serve(builder(provider).build().unwrap()).await;
-    assert_error(
-        &app.auth_url("twitter", "popup").await,
-        500,
-        "ProviderError",
-    );
+    let app = serve(twitter_builder(provider)).await;
+    assert_error(&app.auth_url("twitter").await, 500, "ProviderError");
     assert!(mock.last_rejection().unwrap().contains("oauth_timestamp"));
 }
 
@@ -282,14 +249,9 @@ async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_tok
             &body,
         ))
     });
-    let app = App::serve(builder(provider).result_hook(hook).build().unwrap()).await;
-    let started = app.start("twitter").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let response = app
-        .finish("twitter", &started, redirect_params(&redirect))
-        .await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let body = json(&response);
+    let app = serve(twitter_builder(provider).result_hook(hook)).await;
+    let response = app.sign_in("twitter", &mock, true).await;
+    let body = assert_ok(&response);
     assert_eq!(body["tokenType"], "oauth1");
     assert_eq!(body["tokenLength"], 40);
     // The token secret signs the app's own API calls for the user: the hook gets it.
@@ -299,19 +261,11 @@ async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_tok
     assert!(body["extra"].get("oauth_token_secret").is_none());
     assert!(body["extra"].get("oauth_token").is_none());
 
-    let app = App::serve(
-        builder(twitter_for(&mock, &config).try_build().unwrap())
-            .expose_credentials(true)
-            .build()
-            .unwrap(),
+    let app = serve(
+        twitter_builder(twitter_for(&mock, &config).try_build().unwrap()).expose_credentials(true),
     )
     .await;
-    let started = app.start("twitter").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let body = json(
-        &app.finish("twitter", &started, redirect_params(&redirect))
-            .await,
-    );
+    let body = json(&app.sign_in("twitter", &mock, true).await);
     assert_eq!(body["credentials"]["tokenType"], "oauth1");
     assert_eq!(
         body["credentials"]["accessToken"].as_str().unwrap().len(),

@@ -8,6 +8,7 @@ use coauth_core::Secret;
 use coauth_core::oauth2::ClientAuth;
 use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
 use coauth_core::presets::Oidc;
+use coauth_tests::fixture::*;
 use coauth_tests::mock_oidc::{ClientAuthMode, IssParam, MockOidc, MockOidcConfig, SigningAlg};
 use oidc_support::*;
 
@@ -25,7 +26,7 @@ fn generic(mock: &MockOidc) -> OidcProvider {
 #[tokio::test]
 async fn sign_in_through_discovery_yields_the_user() {
     let mock = mock(MockOidcConfig::default()).await;
-    let app = App::new("oidc", generic(&mock));
+    let app = oidc_app("oidc", generic(&mock)).await;
     let started = app.start("oidc").await;
     // The authorization URL carries everything the strict mock requires.
     assert!(
@@ -40,17 +41,14 @@ async fn sign_in_through_discovery_yields_the_user() {
         query_param(&started.url, "scope").as_deref(),
         Some("openid profile email")
     );
-    let params = mock.decide(&started.url, true).await.unwrap();
-    let response = app.finish("oidc", &started, &params).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let body = json(&response);
-    let user = &body["user"];
-    assert_eq!(user["id"], "248289761001");
-    assert_eq!(user["name"], "Grace Hopper");
-    assert_eq!(user["email"], "grace@example.test");
-    assert_eq!(user["emailVerified"], true);
-    assert_eq!(user["avatarUrl"], "https://pictures.example.test/grace.png");
-    assert_eq!(user["username"], "grace");
+    let params = mock.consent(&started.url, true).await;
+    let body = assert_ok(&app.finish("oidc", &started, params).await);
+    assert_fields(
+        &body["user"],
+        serde_json::json!({"id": "248289761001", "name": "Grace Hopper",
+            "email": "grace@example.test", "emailVerified": true,
+            "avatarUrl": "https://pictures.example.test/grace.png", "username": "grace"}),
+    );
     assert!(body["credentials"]["idToken"].is_string());
     assert_eq!(mock.discovery_calls(), 1);
     assert_eq!(mock.jwks_calls(), 1);
@@ -66,22 +64,22 @@ async fn sign_in_through_discovery_yields_the_user() {
     );
     assert!(token.field("client_secret").is_none());
     // A second sign-in reuses the cached metadata and keys.
-    assert_eq!(app.sign_in("oidc", &mock, true).await.status(), 200);
+    assert_ok(&app.sign_in("oidc", &mock, true).await);
     assert_eq!((mock.discovery_calls(), mock.jwks_calls()), (1, 1));
 }
 
 #[tokio::test]
 async fn denial_is_user_denied_without_a_token_call() {
     let mock = mock(MockOidcConfig::default()).await;
-    let app = App::new("oidc", generic(&mock));
-    assert_error(&app.sign_in("oidc", &mock, false).await, 409, "UserDenied");
+    let app = oidc_app("oidc", generic(&mock)).await;
+    sign_in_denied(&app, "oidc", &mock).await;
     assert_eq!(mock.token_calls(), 0);
 }
 
 #[tokio::test]
 async fn rfc9207_iss_mismatch_and_absence_are_refused_before_the_token_call() {
     let mock = mock(MockOidcConfig::default()).await;
-    let app = App::new("oidc", generic(&mock));
+    let app = oidc_app("oidc", generic(&mock)).await;
     mock.set_iss_param(IssParam::Wrong);
     let message = assert_error(&app.sign_in("oidc", &mock, true).await, 400, "InputError");
     assert!(message.contains("RFC 9207"), "{message}");
@@ -90,7 +88,7 @@ async fn rfc9207_iss_mismatch_and_absence_are_refused_before_the_token_call() {
     assert_error(&app.sign_in("oidc", &mock, true).await, 400, "InputError");
     assert_eq!(mock.token_calls(), 0);
     mock.set_iss_param(IssParam::Correct);
-    assert_eq!(app.sign_in("oidc", &mock, true).await.status(), 200);
+    assert_ok(&app.sign_in("oidc", &mock, true).await);
 }
 
 #[tokio::test]
@@ -100,13 +98,13 @@ async fn iss_is_optional_when_not_advertised_but_checked_when_present() {
         ..MockOidcConfig::default()
     })
     .await;
-    let app = App::new("oidc", generic(&mock));
-    assert_eq!(app.sign_in("oidc", &mock, true).await.status(), 200);
+    let app = oidc_app("oidc", generic(&mock)).await;
+    assert_ok(&app.sign_in("oidc", &mock, true).await);
     let started = app.start("oidc").await;
-    let params = mock.decide(&started.url, true).await.unwrap();
-    let forged = with_param(&params, "iss", Some("https://evil.example"));
+    let mut forged = mock.consent(&started.url, true).await;
+    forged["iss"] = "https://evil.example".into();
     assert_error(
-        &app.finish("oidc", &started, &forged).await,
+        &app.finish("oidc", &started, forged).await,
         400,
         "InputError",
     );
@@ -116,7 +114,7 @@ async fn iss_is_optional_when_not_advertised_but_checked_when_present() {
 async fn discovery_naming_another_issuer_is_refused() {
     let mock = mock(MockOidcConfig::default()).await;
     mock.set_discovery_issuer(Some("https://evil.example".into()));
-    let app = App::new("oidc", generic(&mock));
+    let app = oidc_app("oidc", generic(&mock)).await;
     let message = assert_error(&app.auth_url("oidc").await, 500, "ProviderError");
     assert!(message.contains("another issuer"), "{message}");
     assert_eq!(mock.jwks_calls(), 0);
@@ -129,7 +127,7 @@ async fn unreachable_discovery_is_a_connection_error() {
         .allow_http_loopback(true)
         .build()
         .unwrap();
-    let app = App::new("oidc", provider);
+    let app = oidc_app("oidc", provider).await;
     assert_error(&app.auth_url("oidc").await, 500, "ProviderConnectionError");
 }
 
@@ -137,12 +135,8 @@ async fn unreachable_discovery_is_a_connection_error() {
 async fn userinfo_about_another_subject_is_refused() {
     let mock = mock(MockOidcConfig::default()).await;
     mock.set_userinfo_sub(Some("someone-else".into()));
-    let app = App::new("oidc", generic(&mock));
-    let message = assert_error(
-        &app.sign_in("oidc", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let app = oidc_app("oidc", generic(&mock)).await;
+    let message = sign_in_refused(&app, "oidc", &mock).await;
     assert!(message.contains("sub"), "{message}");
 }
 
@@ -175,7 +169,7 @@ async fn every_default_algorithm_signs_in() {
             ..MockOidcConfig::default()
         })
         .await;
-        let app = App::new("oidc", generic(&mock));
+        let app = oidc_app("oidc", generic(&mock)).await;
         let response = app.sign_in("oidc", &mock, true).await;
         assert_eq!(response.status(), 200, "{alg:?}: {:?}", response.body());
     }
@@ -190,12 +184,8 @@ async fn every_default_algorithm_signs_in() {
         .algorithms([Algorithm::RS256])
         .build()
         .unwrap();
-    let app = App::new("oidc", provider);
-    let message = assert_error(
-        &app.sign_in("oidc", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let app = oidc_app("oidc", provider).await;
+    let message = sign_in_refused(&app, "oidc", &mock).await;
     assert!(message.contains("not allowed"), "{message}");
 }
 
@@ -203,8 +193,8 @@ async fn every_default_algorithm_signs_in() {
 async fn refresh_returns_fresh_credentials_with_a_validated_id_token() {
     let mock = mock(MockOidcConfig::default()).await;
     let provider = generic(&mock);
-    let app = App::new("oidc", provider.clone());
-    let body = json(&app.sign_in("oidc", &mock, true).await);
+    let app = oidc_app("oidc", provider.clone()).await;
+    let body = assert_ok(&app.sign_in("oidc", &mock, true).await);
     let refresh_token = Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());
     let http = http_client();
     let refreshed = provider.refresh(&http, &refresh_token).await.unwrap();
@@ -247,8 +237,8 @@ async fn private_key_jwt_signs_in_and_refreshes_without_a_secret() {
         .build()
         .unwrap();
     assert_eq!(provider.config().client_auth, ClientAuth::PrivateKeyJwt);
-    let app = App::new("oidc", provider.clone());
-    let body = json(&app.sign_in("oidc", &mock, true).await);
+    let app = oidc_app("oidc", provider.clone()).await;
+    let body = assert_ok(&app.sign_in("oidc", &mock, true).await);
     assert_eq!(body["user"]["id"], "248289761001", "{body}");
     let request = mock.last_token_request().unwrap();
     assert!(request.authorization.is_none());
@@ -280,11 +270,7 @@ async fn private_key_jwt_with_an_unregistered_key_is_refused() {
         .private_key_jwt(other)
         .build()
         .unwrap();
-    let app = App::new("oidc", provider);
-    let message = assert_error(
-        &app.sign_in("oidc", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let app = oidc_app("oidc", provider).await;
+    let message = sign_in_refused(&app, "oidc", &mock).await;
     assert!(message.contains("invalid_client"), "{message}");
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use coauth_core::oidc::OidcProvider;
 use coauth_core::presets::Oidc;
+use coauth_tests::fixture::*;
 use coauth_tests::mock_oidc::{Forge, MockOidc, MockOidcConfig};
 use oidc_support::*;
 
@@ -20,7 +21,7 @@ fn provider(mock: &MockOidc, refetch: Duration) -> OidcProvider {
 /// Signs in with the mock issuing `forge`; returns the error message.
 async fn refused(forge: Forge) -> (MockOidc, String) {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
-    let app = App::new("oidc", provider(&mock, Duration::from_secs(30)));
+    let app = oidc_app("oidc", provider(&mock, Duration::from_secs(30))).await;
     mock.set_forge(forge);
     let response = app.sign_in("oidc", &mock, true).await;
     let message = assert_error(&response, 500, "ProviderError");
@@ -36,8 +37,8 @@ async fn refused(forge: Forge) -> (MockOidc, String) {
 #[tokio::test]
 async fn a_good_token_passes_the_same_fixture() {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
-    let app = App::new("oidc", provider(&mock, Duration::from_secs(30)));
-    assert_eq!(app.sign_in("oidc", &mock, true).await.status(), 200);
+    let app = oidc_app("oidc", provider(&mock, Duration::from_secs(30))).await;
+    assert_ok(&app.sign_in("oidc", &mock, true).await);
 }
 
 #[tokio::test]
@@ -86,20 +87,12 @@ async fn several_trusted_audiences_need_azp_of_this_client() {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
     let mut oidc = Oidc::new(mock.issuer(), "oidc-client", "oidc-secret").allow_http_loopback(true);
     oidc.config_mut().additional_audiences = vec!["another-client".into()];
-    let app = App::new("oidc", oidc.build().unwrap());
+    let app = oidc_app("oidc", oidc.build().unwrap()).await;
     mock.set_forge(Forge::SeveralAudiencesNoAzp);
-    let message = assert_error(
-        &app.sign_in("oidc", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let message = sign_in_refused(&app, "oidc", &mock).await;
     assert!(message.contains("no azp"), "{message}");
     mock.set_forge(Forge::SeveralAudiencesWrongAzp);
-    let message = assert_error(
-        &app.sign_in("oidc", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let message = sign_in_refused(&app, "oidc", &mock).await;
     assert!(message.contains("azp"), "{message}");
 }
 
@@ -172,15 +165,14 @@ async fn jku_x5u_and_embedded_jwk_are_never_followed() {
 #[tokio::test]
 async fn key_rotation_is_picked_up_by_refetching_the_jwks() {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
-    let app = App::new("oidc", provider(&mock, Duration::from_millis(200)));
-    assert_eq!(app.sign_in("oidc", &mock, true).await.status(), 200);
+    let app = oidc_app("oidc", provider(&mock, Duration::from_millis(200))).await;
+    assert_ok(&app.sign_in("oidc", &mock, true).await);
     assert_eq!(mock.jwks_calls(), 1);
     let old_kid = mock.current_kid();
     mock.rotate_keys();
     assert_ne!(mock.current_kid(), old_kid);
     tokio::time::sleep(Duration::from_millis(250)).await;
-    let response = app.sign_in("oidc", &mock, true).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
+    assert_ok(&app.sign_in("oidc", &mock, true).await);
     assert_eq!(
         mock.jwks_calls(),
         2,
@@ -191,14 +183,10 @@ async fn key_rotation_is_picked_up_by_refetching_the_jwks() {
 #[tokio::test]
 async fn a_rotation_inside_the_refetch_interval_waits_for_it() {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
-    let app = App::new("oidc", provider(&mock, Duration::from_secs(3600)));
-    assert_eq!(app.sign_in("oidc", &mock, true).await.status(), 200);
+    let app = oidc_app("oidc", provider(&mock, Duration::from_secs(3600))).await;
+    assert_ok(&app.sign_in("oidc", &mock, true).await);
     mock.rotate_keys();
-    assert_error(
-        &app.sign_in("oidc", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    sign_in_refused(&app, "oidc", &mock).await;
     assert_eq!(mock.jwks_calls(), 1, "no refetch inside the interval");
 }
 

@@ -6,6 +6,7 @@ mod oidc_support;
 use coauth_core::Secret;
 use coauth_core::oauth2::{ClientAuth, OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::oidc::{Algorithm, SigningKey};
+use coauth_tests::fixture::*;
 use coauth_tests::mock_oidc::{ClientAuthMode, MockOidc, MockOidcConfig, Quirks};
 use oidc_support::*;
 
@@ -47,10 +48,8 @@ async fn private_key_jwt_authenticates_the_code_exchange_and_the_refresh() {
     let mock = mock(ClientAuthMode::PrivateKeyJwt(key.public_jwk())).await;
     let provider = engine(&mock, "", Some(key));
     assert_eq!(provider.config().client_auth, ClientAuth::PrivateKeyJwt);
-    let app = App::new("pkjwt", provider.clone());
-    let response = app.sign_in("pkjwt", &mock, true).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let body = json(&response);
+    let app = oidc_app("pkjwt", provider.clone()).await;
+    let body = assert_ok(&app.sign_in("pkjwt", &mock, true).await);
     assert_eq!(body["user"]["id"], "248289761001");
     let request = mock.last_token_request().unwrap();
     assert!(request.authorization.is_none());
@@ -89,12 +88,8 @@ async fn private_key_jwt_signed_by_another_key_is_refused() {
         include_str!("oidc_support/other_test_key.p8"),
     )
     .unwrap();
-    let app = App::new("pkjwt", engine(&mock, "", Some(other)));
-    let message = assert_error(
-        &app.sign_in("pkjwt", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let app = oidc_app("pkjwt", engine(&mock, "", Some(other))).await;
+    let message = sign_in_refused(&app, "pkjwt", &mock).await;
     assert!(message.contains("invalid_client"), "{message}");
 }
 
@@ -102,8 +97,8 @@ async fn private_key_jwt_signed_by_another_key_is_refused() {
 async fn refresh_with_a_client_secret_and_with_an_unknown_token() {
     let mock = mock(ClientAuthMode::Basic).await;
     let provider = engine(&mock, "oidc-secret", None);
-    let app = App::new("oauth2", provider.clone());
-    let body = json(&app.sign_in("oauth2", &mock, true).await);
+    let app = oidc_app("oauth2", provider.clone()).await;
+    let body = assert_ok(&app.sign_in("oauth2", &mock, true).await);
     let refresh_token = Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());
     let http = http_client();
     let refreshed = provider.refresh(&http, &refresh_token).await.unwrap();

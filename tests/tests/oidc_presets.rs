@@ -7,8 +7,10 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use coauth_core::oidc::{Algorithm, SigningKey};
 use coauth_core::presets::{Apple, Google, LinkedIn, Microsoft, Slack};
+use coauth_tests::fixture::*;
 use coauth_tests::mock_oidc::{ClientAuthMode, MockOidc, MockOidcConfig, Quirks};
 use oidc_support::*;
+use serde_json::json;
 
 async fn mock_with(quirks: Quirks, iss_parameter: bool) -> MockOidc {
     MockOidc::start(MockOidcConfig {
@@ -24,6 +26,12 @@ fn with_userinfo(mock: &MockOidc) -> coauth_core::oidc::ProviderMetadata {
     metadata(mock).with_userinfo(&mock.userinfo_url()).unwrap()
 }
 
+/// The mock's user, as her claims say.
+const GRACE_ID: &str = "248289761001";
+const GRACE_NAME: &str = "Grace Hopper";
+const GRACE_EMAIL: &str = "grace@example.test";
+const GRACE_PICTURE: &str = "https://pictures.example.test/grace.png";
+
 #[tokio::test]
 async fn google_signs_in_with_the_legacy_issuer_and_denies() {
     let mock = mock_with(Quirks::Google, true).await;
@@ -31,24 +39,18 @@ async fn google_signs_in_with_the_legacy_issuer_and_denies() {
         .with_metadata(metadata(&mock))
         .try_build()
         .unwrap();
-    let app = App::new("google", google);
-    let response = app.sign_in("google", &mock, true).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let user = &json(&response)["user"];
-    assert_eq!(user["id"], "248289761001");
-    assert_eq!(user["name"], "Grace Hopper");
-    assert_eq!(user["email"], "grace@example.test");
-    assert_eq!(user["emailVerified"], true);
-    assert_eq!(user["avatarUrl"], "https://pictures.example.test/grace.png");
+    let app = oidc_app("google", google).await;
+    let body = assert_ok(&app.sign_in("google", &mock, true).await);
+    assert_fields(
+        &body["user"],
+        json!({"id": GRACE_ID, "name": GRACE_NAME, "email": GRACE_EMAIL,
+            "emailVerified": true, "avatarUrl": GRACE_PICTURE}),
+    );
     // The ID token's `iss` was the scheme-less legacy form, and no userinfo call was needed.
     assert_eq!(mock.userinfo_calls(), 0);
     let token = mock.last_token_request().unwrap();
     assert_eq!(token.field("client_secret"), Some("oidc-secret"));
-    assert_error(
-        &app.sign_in("google", &mock, false).await,
-        409,
-        "UserDenied",
-    );
+    sign_in_denied(&app, "google", &mock).await;
 }
 
 #[tokio::test]
@@ -60,29 +62,21 @@ async fn google_hosted_domain_is_sent_and_enforced() {
         .offline_access()
         .try_build()
         .unwrap();
-    let app = App::new("google", same);
+    let app = oidc_app("google", same).await;
     let started = app.start("google").await;
-    assert_eq!(
-        query_param(&started.url, "hd").as_deref(),
-        Some("example.test")
+    assert_fields(
+        &query_json(&started.url),
+        json!({"hd": "example.test", "access_type": "offline"}),
     );
-    assert_eq!(
-        query_param(&started.url, "access_type").as_deref(),
-        Some("offline")
-    );
-    let params = mock.decide(&started.url, true).await.unwrap();
-    assert_eq!(app.finish("google", &started, &params).await.status(), 200);
+    let params = mock.consent(&started.url, true).await;
+    assert_ok(&app.finish("google", &started, params).await);
     let other = Google::new("oidc-client", "oidc-secret")
         .with_metadata(metadata(&mock))
         .hosted_domain("other.test")
         .try_build()
         .unwrap();
-    let app = App::new("google", other);
-    let message = assert_error(
-        &app.sign_in("google", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let app = oidc_app("google", other).await;
+    let message = sign_in_refused(&app, "google", &mock).await;
     assert!(message.contains("Workspace domain"), "{message}");
 }
 
@@ -92,62 +86,48 @@ async fn microsoft_mock() -> MockOidc {
     mock_with(Quirks::Microsoft { tid: TENANT.into() }, false).await
 }
 
+/// An app with the Microsoft preset against `mock`, for `tenant` (`common` without one).
+async fn microsoft_app(mock: &MockOidc, tenant: Option<&str>) -> App {
+    let mut microsoft = Microsoft::new("oidc-client", "oidc-secret").with_base_url(mock.base_url());
+    if let Some(tenant) = tenant {
+        microsoft = microsoft.tenant(tenant);
+    }
+    oidc_app("microsoft", microsoft.try_build().unwrap()).await
+}
+
 #[tokio::test]
 async fn microsoft_common_fills_the_issuer_template_from_tid() {
     let mock = microsoft_mock().await;
-    let microsoft = Microsoft::new("oidc-client", "oidc-secret")
-        .with_base_url(mock.base_url())
-        .try_build()
-        .unwrap();
-    let app = App::new("microsoft", microsoft);
+    let app = microsoft_app(&mock, None).await;
     let started = app.start("microsoft").await;
     assert!(started.url.starts_with(&format!(
         "{}/common/oauth2/v2.0/authorize?",
         mock.base_url()
     )));
-    let params = mock.decide(&started.url, true).await.unwrap();
-    let response = app.finish("microsoft", &started, &params).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let user = &json(&response)["user"];
-    assert_eq!(user["id"], "248289761001");
-    assert_eq!(user["name"], "Grace Hopper");
-    assert_eq!(user["username"], "grace");
+    let params = mock.consent(&started.url, true).await;
+    let body = assert_ok(&app.finish("microsoft", &started, params).await);
     // Entra's email is not proof of ownership without xms_edov (nOAuth).
-    assert_eq!(user["email"], "grace@example.test");
-    assert_eq!(user["emailVerified"], false);
+    assert_fields(
+        &body["user"],
+        json!({"id": GRACE_ID, "name": GRACE_NAME, "username": "grace",
+            "email": GRACE_EMAIL, "emailVerified": false}),
+    );
     assert_eq!(mock.jwks_calls(), 1);
 }
 
 #[tokio::test]
 async fn microsoft_single_tenant_accepts_only_its_tenant() {
     let mock = microsoft_mock().await;
-    let own = Microsoft::new("oidc-client", "oidc-secret")
-        .with_base_url(mock.base_url())
-        .tenant(TENANT)
-        .try_build()
-        .unwrap();
-    let app = App::new("microsoft", own);
+    let app = microsoft_app(&mock, Some(TENANT)).await;
     let started = app.start("microsoft").await;
     assert!(started.url.starts_with(&format!(
         "{}/{TENANT}/oauth2/v2.0/authorize?",
         mock.base_url()
     )));
-    let params = mock.decide(&started.url, true).await.unwrap();
-    assert_eq!(
-        app.finish("microsoft", &started, &params).await.status(),
-        200
-    );
-    let other = Microsoft::new("oidc-client", "oidc-secret")
-        .with_base_url(mock.base_url())
-        .tenant("00000000-0000-0000-0000-000000000001")
-        .try_build()
-        .unwrap();
-    let app = App::new("microsoft", other);
-    let message = assert_error(
-        &app.sign_in("microsoft", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let params = mock.consent(&started.url, true).await;
+    assert_ok(&app.finish("microsoft", &started, params).await);
+    let app = microsoft_app(&mock, Some("00000000-0000-0000-0000-000000000001")).await;
+    let message = sign_in_refused(&app, "microsoft", &mock).await;
     assert!(message.contains("another issuer"), "{message}");
     assert!(
         Microsoft::new("c", "s")
@@ -160,16 +140,8 @@ async fn microsoft_single_tenant_accepts_only_its_tenant() {
 #[tokio::test]
 async fn microsoft_denial_with_error_subcode_is_user_denied() {
     let mock = microsoft_mock().await;
-    let microsoft = Microsoft::new("oidc-client", "oidc-secret")
-        .with_base_url(mock.base_url())
-        .try_build()
-        .unwrap();
-    let app = App::new("microsoft", microsoft);
-    assert_error(
-        &app.sign_in("microsoft", &mock, false).await,
-        409,
-        "UserDenied",
-    );
+    let app = microsoft_app(&mock, None).await;
+    sign_in_denied(&app, "microsoft", &mock).await;
     assert_eq!(mock.token_calls(), 0);
 }
 
@@ -195,31 +167,27 @@ async fn apple() -> (MockOidc, App) {
         .with_metadata(metadata(&mock))
         .try_build()
         .unwrap();
-    (mock, App::new("apple", apple))
+    (mock, oidc_app("apple", apple).await)
 }
 
 #[tokio::test]
 async fn apple_form_post_minted_secret_and_first_consent_name() {
     let (mock, app) = apple().await;
     let started = app.start("apple").await;
-    assert_eq!(
-        query_param(&started.url, "response_mode").as_deref(),
-        Some("form_post")
-    );
-    assert_eq!(
-        query_param(&started.url, "scope").as_deref(),
-        Some("openid name email")
+    assert_fields(
+        &query_json(&started.url),
+        json!({"response_mode": "form_post", "scope": "openid name email"}),
     );
     // The mock answers with a form_post page; its fields are what the result page receives.
-    let params = mock.decide(&started.url, true).await.unwrap();
-    assert!(params.iter().any(|(k, _)| k == "user"));
-    let response = app.finish("apple", &started, &params).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let user = &json(&response)["user"];
-    assert_eq!(user["id"], "248289761001");
-    assert_eq!(user["name"], "Grace Hopper");
-    assert_eq!(user["email"], "grace@example.test");
-    assert_eq!(user["emailVerified"], true, "Apple's string \"true\"");
+    let params = mock.consent(&started.url, true).await;
+    assert!(params.get("user").is_some(), "{params}");
+    let body = assert_ok(&app.finish("apple", &started, params).await);
+    // Apple's `email_verified` is the string "true".
+    assert_fields(
+        &body["user"],
+        json!({"id": GRACE_ID, "name": GRACE_NAME, "email": GRACE_EMAIL,
+            "emailVerified": true}),
+    );
     // The client secret was an ES256 JWT from the team key (the mock verified it).
     let secret = mock
         .last_token_request()
@@ -238,27 +206,22 @@ async fn apple_form_post_minted_secret_and_first_consent_name() {
         (Some("ES256"), Some(KEY_ID))
     );
     // Apple sends the name only once: the next sign-in has none.
-    let response = app.sign_in("apple", &mock, true).await;
-    assert_eq!(response.status(), 200);
-    assert!(json(&response)["user"]["name"].is_null());
+    let body = assert_ok(&app.sign_in("apple", &mock, true).await);
+    assert!(body["user"]["name"].is_null(), "{body}");
 }
 
 #[tokio::test]
 async fn apple_cancel_is_user_denied_and_a_wrong_team_key_is_refused() {
     let (mock, app) = apple().await;
-    assert_error(&app.sign_in("apple", &mock, false).await, 409, "UserDenied");
+    sign_in_denied(&app, "apple", &mock).await;
     let other_key = include_str!("oidc_support/other_test_key.p8");
     let wrong = Apple::new("oidc-client", TEAM, KEY_ID, other_key)
         .unwrap()
         .with_metadata(metadata(&mock))
         .try_build()
         .unwrap();
-    let app = App::new("apple", wrong);
-    let message = assert_error(
-        &app.sign_in("apple", &mock, true).await,
-        500,
-        "ProviderError",
-    );
+    let app = oidc_app("apple", wrong).await;
+    let message = sign_in_refused(&app, "apple", &mock).await;
     assert!(message.contains("invalid_client"), "{message}");
 }
 
@@ -269,23 +232,20 @@ async fn linkedin_signs_in_without_nonce_or_pkce_and_denies() {
         .with_metadata(with_userinfo(&mock))
         .try_build()
         .unwrap();
-    let app = App::new("linkedin", linkedin);
+    let app = oidc_app("linkedin", linkedin).await;
     let started = app.start("linkedin").await;
-    assert_eq!(query_param(&started.url, "nonce"), None);
-    assert_eq!(query_param(&started.url, "code_challenge"), None);
-    let params = mock.decide(&started.url, true).await.unwrap();
-    let response = app.finish("linkedin", &started, &params).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let user = &json(&response)["user"];
-    assert_eq!(user["id"], "248289761001");
-    assert_eq!(user["name"], "Grace Hopper");
-    assert_eq!(user["avatarUrl"], "https://pictures.example.test/grace.png");
-    assert_eq!(mock.userinfo_calls(), 1);
-    assert_error(
-        &app.sign_in("linkedin", &mock, false).await,
-        409,
-        "UserDenied",
+    assert_fields(
+        &query_json(&started.url),
+        json!({"nonce": null, "code_challenge": null}),
     );
+    let params = mock.consent(&started.url, true).await;
+    let body = assert_ok(&app.finish("linkedin", &started, params).await);
+    assert_fields(
+        &body["user"],
+        json!({"id": GRACE_ID, "name": GRACE_NAME, "avatarUrl": GRACE_PICTURE}),
+    );
+    assert_eq!(mock.userinfo_calls(), 1);
+    sign_in_denied(&app, "linkedin", &mock).await;
 }
 
 #[tokio::test]
@@ -296,20 +256,17 @@ async fn slack_signs_in_maps_its_claims_and_reads_http_200_errors() {
         .with_metadata(with_userinfo(&mock))
         .try_build()
         .unwrap();
-    let app = App::new("slack", slack);
+    let app = oidc_app("slack", slack).await;
     let started = app.start("slack").await;
-    assert_eq!(query_param(&started.url, "team").as_deref(), Some("T0MOCK"));
-    let params = mock.decide(&started.url, true).await.unwrap();
-    let response = app.finish("slack", &started, &params).await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let body = json(&response);
-    assert_eq!(body["user"]["id"], "248289761001");
-    assert_eq!(body["user"]["email"], "grace@example.test");
+    assert_fields(&query_json(&started.url), json!({"team": "T0MOCK"}));
+    let params = mock.consent(&started.url, true).await;
+    let body = assert_ok(&app.finish("slack", &started, params.clone()).await);
+    assert_fields(&body["user"], json!({"id": GRACE_ID, "email": GRACE_EMAIL}));
     // The spent code: Slack answers HTTP 200 with ok:false.
-    let replay = app.finish("slack", &started, &params).await;
+    let replay = app.finish("slack", &started, params).await;
     let message = assert_error(&replay, 500, "ProviderError");
     assert!(message.contains("invalid_grant"), "{message}");
-    assert_error(&app.sign_in("slack", &mock, false).await, 409, "UserDenied");
+    sign_in_denied(&app, "slack", &mock).await;
 }
 
 #[tokio::test]
@@ -320,7 +277,7 @@ async fn google_refresh_keeps_the_refresh_token_google_does_not_rotate() {
         .offline_access()
         .try_build()
         .unwrap();
-    let app = App::new("google", google.clone());
+    let app = oidc_app("google", google.clone()).await;
     let body = json(&app.sign_in("google", &mock, true).await);
     let refresh_token =
         coauth_core::Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());

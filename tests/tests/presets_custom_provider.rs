@@ -8,6 +8,7 @@ mod presets_support;
 #[path = "../../coauth-axum/examples/custom_provider.rs"]
 mod example;
 
+use coauth_tests::fixture::REDIRECT_URI;
 use coauth_tests::mock_provider::{MockConfig, MockProvider, MockUser};
 use presets_support::*;
 
@@ -17,15 +18,9 @@ async fn the_example_provider_signs_in_and_maps_denials() {
     let mock = MockProvider::start(config.clone()).await;
     let provider = example::custom_provider(&mock, &config);
     let user = MockUser::default();
-    let expected = user_json(
-        &user.id,
-        Some(&user.name),
-        user.email.as_deref(),
-        Some(true),
-        Some(&user.avatar_url),
-        Some(&user.profile_url),
-        Some(&user.login),
-    );
+    let expected = serde_json::json!({"id": user.id, "name": user.name, "email": user.email,
+        "emailVerified": true, "avatarUrl": user.avatar_url, "profileUrl": user.profile_url,
+        "username": user.login});
     assert_preset(&mock, provider, expected).await;
     // The generic mock requires PKCE and the exact redirect URI: the example sent both.
     assert!(token_field(&mock, "code_verifier").is_some());

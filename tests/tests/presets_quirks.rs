@@ -6,6 +6,7 @@ mod presets_support;
 
 use coauth_core::oauth2::{ClientAuth, OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::presets::{Odnoklassniki, Reddit, Twitch, Vk, VkId, X};
+use coauth_tests::fixture::assert_error;
 use coauth_tests::mock_provider::{MockProvider, Preset};
 use presets_support::*;
 
@@ -14,25 +15,20 @@ fn engine(mock: &MockProvider, config: OAuth2Config) -> OAuth2Provider {
     OAuth2Provider::new(config, StandardUserinfo::new(&mock.userinfo_url()).unwrap())
 }
 
+/// Signs in with `provider` at `mock` and asserts `500 ProviderError`; returns its message.
 async fn refused(mock: &MockProvider, provider: OAuth2Provider) -> String {
-    let router = app("quirk", provider);
-    let response = journey(mock, &router, "quirk", true).await;
-    assert_eq!(response.status(), 500, "{:?}", response.body());
-    let body = json_body(&response);
-    assert_eq!(body["code"], "ProviderError", "{body}");
-    body["message"].as_str().unwrap().to_owned()
+    let app = preset_app("quirk", provider).await;
+    let response = journey(mock, &app, "quirk", true).await;
+    assert_error(&response, 500, "ProviderError")
 }
 
 #[tokio::test]
 async fn x_needs_the_client_id_in_the_body_too() {
-    let mock = mock(Preset::X).await;
-    let (id, secret) = client();
-    let base = mock.base_url();
-    let mut config = X::new(id, secret)
-        .with_hosts(&base, &base)
-        .build()
-        .config()
-        .clone();
+    let (mock, x) = preset_against(Preset::X, |id, secret, base| {
+        X::new(id, secret).with_hosts(base, base).build()
+    })
+    .await;
+    let mut config = x.config().clone();
     config.client_id_in_body = false;
     let message = refused(&mock, engine(&mock, config)).await;
     assert!(message.contains("invalid_client"), "{message}");
@@ -40,14 +36,11 @@ async fn x_needs_the_client_id_in_the_body_too() {
 
 #[tokio::test]
 async fn reddit_takes_basic_only_and_answers_errors_with_200() {
-    let mock = mock(Preset::Reddit).await;
-    let (id, secret) = client();
-    let base = mock.base_url();
-    let mut config = Reddit::new(id, secret)
-        .with_hosts(&base, &base)
-        .build()
-        .config()
-        .clone();
+    let (mock, reddit) = preset_against(Preset::Reddit, |id, secret, base| {
+        Reddit::new(id, secret).with_hosts(base, base).build()
+    })
+    .await;
+    let mut config = reddit.config().clone();
     config.client_auth = ClientAuth::Post;
     let message = refused(&mock, engine(&mock, config)).await;
     assert!(message.contains("invalid_client"), "{message}");
@@ -64,14 +57,11 @@ async fn reddit_takes_basic_only_and_answers_errors_with_200() {
 
 #[tokio::test]
 async fn vk_id_needs_the_device_id_of_the_redirect() {
-    let mock = mock(Preset::VkId).await;
-    let (id, _) = client();
-    let base = mock.base_url();
-    let mut config = VkId::new(id)
-        .with_hosts(&base, &base)
-        .build()
-        .config()
-        .clone();
+    let (mock, vk_id) = preset_against(Preset::VkId, |id, _, base| {
+        VkId::new(id).with_hosts(base, base).build()
+    })
+    .await;
+    let mut config = vk_id.config().clone();
     config.redirect_params_to_token = &["state"];
     let message = refused(&mock, engine(&mock, config)).await;
     assert!(message.contains("invalid_grant"), "{message}");
@@ -79,14 +69,11 @@ async fn vk_id_needs_the_device_id_of_the_redirect() {
 
 #[tokio::test]
 async fn twitch_status_message_errors_are_reported() {
-    let mock = mock(Preset::Twitch).await;
-    let (id, secret) = client();
-    let base = mock.base_url();
-    let mut config = Twitch::new(id, secret)
-        .with_hosts(&base, &base)
-        .build()
-        .config()
-        .clone();
+    let (mock, twitch) = preset_against(Preset::Twitch, |id, secret, base| {
+        Twitch::new(id, secret).with_hosts(base, base).build()
+    })
+    .await;
+    let mut config = twitch.config().clone();
     config.client_secret = "wrong".into();
     let message = refused(&mock, engine(&mock, config)).await;
     // {"status": 401, "message": "unknown client or wrong secret"}
@@ -98,25 +85,25 @@ async fn twitch_status_message_errors_are_reported() {
 
 #[tokio::test]
 async fn odnoklassniki_api_errors_come_with_http_200() {
-    let mock = mock(Preset::Odnoklassniki).await;
-    let (id, secret) = client();
-    let base = mock.base_url();
-    let ok = Odnoklassniki::new(id, secret, "NOT-THE-KEY")
-        .with_hosts(&base, &base)
-        .build();
+    let (mock, ok) = preset_against(Preset::Odnoklassniki, |id, secret, base| {
+        Odnoklassniki::new(id, secret, "NOT-THE-KEY")
+            .with_hosts(base, base)
+            .build()
+    })
+    .await;
     let message = refused(&mock, ok).await;
     assert!(message.contains("PARAM_API_KEY"), "{message}");
 }
 
 #[tokio::test]
 async fn vk_api_errors_come_with_http_200() {
-    let mock = mock(Preset::Vk).await;
-    let (id, secret) = client();
-    let base = mock.base_url();
-    let vk = Vk::new(id, secret)
-        .with_hosts(&base, &base)
-        .with_api_version("")
-        .build();
+    let (mock, vk) = preset_against(Preset::Vk, |id, secret, base| {
+        Vk::new(id, secret)
+            .with_hosts(base, base)
+            .with_api_version("")
+            .build()
+    })
+    .await;
     let message = refused(&mock, vk).await;
     assert!(message.contains("v version is required"), "{message}");
 }

@@ -4,8 +4,8 @@ use bytes::Bytes;
 use http::{Request, header};
 
 use super::Adapter;
-use super::fixture::*;
 use super::flow::fixture;
+use crate::fixture::*;
 use crate::mock_provider::{MockConfig, MockProvider};
 
 pub(super) async fn binding_cookie_has_safe_attributes_and_is_reused(adapter: Adapter) {

@@ -3,11 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use coauth_core::Coauth;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 
 use super::Adapter;
-use super::fixture::*;
+use crate::fixture::*;
 use crate::mock_provider::{Fault, MockConfig, MockProvider, hanging_url, refused_url};
 
 /// An app whose provider fails with `fault` (or whose token endpoint is `token_url`), with
@@ -31,13 +30,7 @@ async fn provider_failure(
         provider_config,
         StandardUserinfo::new(&mock.userinfo_url()).unwrap(),
     );
-    let coauth = Coauth::builder()
-        .secret(SECRET)
-        .provider("demo", provider)
-        .redirect_uri(REDIRECT_URI)
-        .http_client(test_http_client())
-        .build()
-        .unwrap();
+    let coauth = app_builder("demo", provider).build().unwrap();
     let app = adapter.app(coauth).await;
     let started = app.start("demo").await;
     let redirect = mock.decide(&started.url, true).await.unwrap();

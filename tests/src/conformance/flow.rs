@@ -7,7 +7,7 @@ use coauth_core::result_hook;
 use http::{StatusCode, header};
 
 use super::Adapter;
-use super::fixture::*;
+use crate::fixture::*;
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// The usual app and its mock provider.
@@ -161,11 +161,7 @@ pub(super) async fn result_hook_sees_credentials_and_builds_the_answer(adapter: 
         .build()
         .unwrap();
     let app = adapter.app(coauth).await;
-    let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let response = app
-        .finish("demo", &started, redirect_params(&redirect))
-        .await;
+    let response = app.sign_in("demo", &mock, true).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()[header::SET_COOKIE],
@@ -201,11 +197,7 @@ pub(super) async fn every_set_cookie_of_the_answer_arrives(adapter: Adapter) {
         .build()
         .unwrap();
     let app = adapter.app(coauth).await;
-    let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let response = app
-        .finish("demo", &started, redirect_params(&redirect))
-        .await;
+    let response = app.sign_in("demo", &mock, true).await;
     assert_eq!(response.status(), 200, "{:?}", response.body());
     let cookies: Vec<_> = response
         .headers()
@@ -233,11 +225,7 @@ pub(super) async fn every_set_cookie_of_the_answer_arrives(adapter: Adapter) {
 
 pub(super) async fn denial_is_user_denied_without_a_token_call(adapter: Adapter) {
     let (mock, _config, app, _) = fixture(&adapter).await;
-    let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, false).await.unwrap();
-    let response = app
-        .finish("demo", &started, redirect_params(&redirect))
-        .await;
+    let response = app.sign_in("demo", &mock, false).await;
     assert_error(&response, 409, "UserDenied");
     assert_eq!(mock.token_calls(), 0);
 }

@@ -8,52 +8,12 @@
 //! `{adapter}::{transport}::{area}::{case}`, for example
 //! `rocket::socket::script::served_with_etag_and_revalidation`.
 //!
-//! The axum glue, whole (tests/tests/conformance_axum.rs):
-//!
-//! ```no_run
-//! use std::net::SocketAddr;
-//!
-//! use axum::Router;
-//! use axum::body::Body;
-//! use bytes::Bytes;
-//! use coauth_core::ResourceCreator;
-//! use http::{Request, Response};
-//! use http_body_util::BodyExt;
-//! use tower::ServiceExt;
-//!
-//! struct Axum;
-//!
-//! impl coauth_tests::conformance::Harness for Axum {
-//!     const NAME: &'static str = "axum";
-//!     type App = Router;
-//!
-//!     async fn app(creator: ResourceCreator, prefix: &'static str) -> Router {
-//!         Router::new().nest(prefix, coauth_axum::router(&creator))
-//!     }
-//!
-//!     async fn send(app: &Router, request: Request<Bytes>) -> Response<Bytes> {
-//!         let response = app.clone().oneshot(request.map(Body::from)).await.unwrap();
-//!         let (parts, body) = response.into_parts();
-//!         Response::from_parts(parts, body.collect().await.unwrap().to_bytes())
-//!     }
-//!
-//!     async fn serve(creator: ResourceCreator, prefix: &'static str) -> SocketAddr {
-//!         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-//!         let addr = listener.local_addr().unwrap();
-//!         let app = Self::app(creator, prefix).await;
-//!         tokio::spawn(async move { axum::serve(listener, app).await });
-//!         addr
-//!     }
-//! }
-//!
-//! fn main() {
-//!     coauth_tests::conformance::run::<Axum>()
-//! }
-//! ```
+//! The axum glue is [`crate::fixture::Axum`] (tests/src/fixture/axum.rs), which the other
+//! HTTP tests share; its test target, tests/tests/conformance_axum.rs, is one call:
+//! `coauth_tests::conformance::run::<coauth_tests::fixture::Axum>()`.
 
 mod cookies;
 mod errors;
-pub mod fixture;
 mod flow;
 mod origin;
 mod pages;
@@ -62,158 +22,9 @@ mod requests;
 mod routing;
 mod script;
 
-use std::fmt;
-use std::future::Future;
-use std::marker::PhantomData;
-use std::net::SocketAddr;
-use std::pin::Pin;
-use std::rc::Rc;
-
-use bytes::Bytes;
-use coauth_core::{Coauth, ResourceCreator};
-use http::{Request, Response};
 use libtest_mimic::{Arguments, Trial};
 
-use fixture::{App, BASE, SocketClient};
-
-/// A boxed future that stays on the thread it was made on: each case runs on its own
-/// single-threaded runtime.
-pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
-
-/// How an adapter is driven by the suite. Implementations are translation only, like the
-/// adapters they drive: a few lines each.
-pub trait Harness: 'static {
-    /// The adapter's name in the test output: `axum`, `warp`, `rocket`.
-    const NAME: &'static str;
-    /// An app ready for in-process requests.
-    type App: 'static;
-
-    /// A fresh app with `creator`'s resources mounted under `prefix` (e.g. `/coauth`).
-    fn app(creator: ResourceCreator, prefix: &'static str) -> impl Future<Output = Self::App>;
-
-    /// Hands one request to `app` in process and collects the whole answer. The request's
-    /// URI is a path with an optional query.
-    fn send(app: &Self::App, request: Request<Bytes>) -> impl Future<Output = Response<Bytes>>;
-
-    /// Serves a fresh app like [`Harness::app`]'s on a real socket bound to `127.0.0.1:0`,
-    /// in a task of the current runtime, and returns its address.
-    fn serve(creator: ResourceCreator, prefix: &'static str) -> impl Future<Output = SocketAddr>;
-}
-
-/// Something requests can be sent to: an app in process or on a socket.
-pub trait Client {
-    /// Sends one request and collects the whole answer.
-    fn send(&self, request: Request<Bytes>) -> LocalBoxFuture<'_, Response<Bytes>>;
-
-    /// The socket address of the app, when it is reached over a socket.
-    fn addr(&self) -> Option<SocketAddr> {
-        None
-    }
-}
-
-/// How a case reaches the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    /// The framework's own in-process entry point (tower `oneshot`, `warp::test`, rocket's
-    /// local client).
-    InProcess,
-    /// HTTP/1.1 over a loopback socket, through the framework's real server.
-    Socket,
-}
-
-impl fmt::Display for Transport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Transport::InProcess => "in_process",
-            Transport::Socket => "socket",
-        })
-    }
-}
-
-/// Both transports, in the order the suite runs them.
-pub const TRANSPORTS: [Transport; 2] = [Transport::InProcess, Transport::Socket];
-
-/// The adapter and transport a case runs against: makes apps for the case.
-#[derive(Clone)]
-pub struct Adapter {
-    mount: Rc<dyn Mount>,
-    transport: Transport,
-}
-
-impl Adapter {
-    /// The adapter `H` over `transport`.
-    pub fn new<H: Harness>(transport: Transport) -> Adapter {
-        Adapter {
-            mount: Rc::new(Mounter::<H>(PhantomData)),
-            transport,
-        }
-    }
-
-    /// How the case reaches its apps.
-    pub fn transport(&self) -> Transport {
-        self.transport
-    }
-
-    /// An app serving `coauth` under [`BASE`].
-    pub async fn app(&self, coauth: Coauth) -> App {
-        self.app_at(coauth, BASE).await
-    }
-
-    /// An app serving `coauth` under `prefix`.
-    pub async fn app_at(&self, coauth: Coauth, prefix: &'static str) -> App {
-        let client = self
-            .mount
-            .client(ResourceCreator::new(coauth), prefix, self.transport)
-            .await;
-        App::new(client, prefix)
-    }
-}
-
-impl fmt::Debug for Adapter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Adapter")
-            .field("transport", &self.transport)
-            .finish_non_exhaustive()
-    }
-}
-
-/// [`Harness`] without its type parameter, so that cases stay plain data.
-trait Mount {
-    fn client(
-        &self,
-        creator: ResourceCreator,
-        prefix: &'static str,
-        transport: Transport,
-    ) -> LocalBoxFuture<'static, Box<dyn Client>>;
-}
-
-struct Mounter<H>(PhantomData<H>);
-
-struct InProcess<H: Harness>(H::App);
-
-impl<H: Harness> Client for InProcess<H> {
-    fn send(&self, request: Request<Bytes>) -> LocalBoxFuture<'_, Response<Bytes>> {
-        Box::pin(H::send(&self.0, request))
-    }
-}
-
-impl<H: Harness> Mount for Mounter<H> {
-    fn client(
-        &self,
-        creator: ResourceCreator,
-        prefix: &'static str,
-        transport: Transport,
-    ) -> LocalBoxFuture<'static, Box<dyn Client>> {
-        Box::pin(async move {
-            match transport {
-                Transport::InProcess => {
-                    Box::new(InProcess::<H>(H::app(creator, prefix).await)) as Box<dyn Client>
-                }
-                Transport::Socket => Box::new(SocketClient(H::serve(creator, prefix).await)),
-            }
-        })
-    }
-}
+pub use crate::fixture::{Adapter, Harness, LocalBoxFuture, TRANSPORTS, Transport};
 
 /// One conformance case.
 #[derive(Debug, Clone, Copy)]

@@ -5,8 +5,8 @@ use bytes::Bytes;
 use http::{Method, Request, header};
 
 use super::Adapter;
-use super::fixture::*;
 use super::flow::fixture;
+use crate::fixture::*;
 
 pub(super) async fn auth_url_refusals(adapter: Adapter) {
     let (_mock, _config, app, _) = fixture(&adapter).await;

@@ -5,8 +5,8 @@ use bytes::Bytes;
 use http::{Method, Request, header};
 
 use super::Adapter;
-use super::fixture::*;
 use super::flow::fixture;
+use crate::fixture::*;
 
 fn get(path: &str) -> http::request::Builder {
     Request::get(format!("{BASE}{path}"))

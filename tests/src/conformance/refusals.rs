@@ -2,11 +2,10 @@
 //! counters.
 
 use bytes::Bytes;
-use coauth_core::Coauth;
 use http::{Request, header};
 
 use super::Adapter;
-use super::fixture::*;
+use crate::fixture::*;
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// Each case spoils one part of an otherwise valid result request; all are refused with
@@ -20,18 +19,14 @@ pub(super) async fn result_refusals_happen_before_any_provider_call(adapter: Ada
         .build()
         .unwrap();
     let app = adapter.app(coauth).await;
-    let foreign = Coauth::builder()
+    let foreign = app_builder("demo", mock_oauth2(&mock, &config))
         .secret("a different deployment's secret, 32+ bytes")
-        .provider("demo", mock_oauth2(&mock, &config))
-        .redirect_uri(REDIRECT_URI)
-        .http_client(test_http_client())
         .build()
         .unwrap();
     let foreign_app = adapter.app(foreign).await;
 
     let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let params = redirect_params(&redirect);
+    let params = mock.consent(&started.url, true).await;
     let code = params["code"].as_str().unwrap().to_owned();
     let good_state = params["state"].as_str().unwrap().to_owned();
     let post = |provider: &'static str,

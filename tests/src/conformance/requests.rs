@@ -9,9 +9,9 @@ use coauth_core::resources::MAX_BODY_BYTES;
 use http::{Method, Request, header};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::fixture::*;
 use super::flow::fixture;
 use super::{Adapter, Transport};
+use crate::fixture::*;
 
 /// Each resource with the methods it takes, as its `Allow` header says them.
 const RESOURCES: [(&str, &str); 7] = [

@@ -4,7 +4,7 @@
 use http::Method;
 
 use super::Adapter;
-use super::fixture::*;
+use crate::fixture::*;
 use crate::mock_provider::{MockConfig, MockProvider};
 
 pub(super) async fn resources_answer_under_any_prefix(adapter: Adapter) {
@@ -22,11 +22,7 @@ pub(super) async fn resources_answer_under_any_prefix(adapter: Adapter) {
     for path in ["/auth_page", "/result_page"] {
         assert_eq!(app.call(Method::GET, path).await.status(), 200, "{path}");
     }
-    let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let response = app
-        .finish("demo", &started, redirect_params(&redirect))
-        .await;
+    let response = app.sign_in("demo", &mock, true).await;
     assert_eq!(response.status(), 200, "{:?}", response.body());
     assert_eq!(json(&response)["user"]["id"], "mock-user-1");
 

@@ -5,8 +5,8 @@ use bytes::Bytes;
 use http::{Method, Request, header};
 
 use super::Adapter;
-use super::fixture::*;
 use super::flow::fixture;
+use crate::fixture::*;
 
 /// Each script resource and what it serves.
 const SCRIPTS: [(&str, &str); 2] = [

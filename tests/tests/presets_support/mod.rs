@@ -1,24 +1,19 @@
-//! The preset tests' fixture: a coauth app on axum (driven in-process) with one preset
-//! pointed at a mock provider in that preset's quirk mode, and the two journeys every preset
-//! must pass: a full sign-in and a denial.
+//! What the preset tests add to the shared fixture (`coauth_tests::fixture`): one preset
+//! pointed at a mock provider in that preset's quirk mode, in an app on axum driven in
+//! process, and the two journeys every preset must pass: a full sign-in and a denial.
 
 #![allow(dead_code)]
 
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Body;
 use bytes::Bytes;
-use coauth_core::{Coauth, HyperClient, Provider, ResourceCreator};
+use coauth_core::Provider;
+use coauth_tests::fixture::{
+    App, Consent, Transport, app_builder, assert_error, assert_ok, http_client_with_timeout,
+};
 use coauth_tests::mock_provider::{MockConfig, MockProvider, MockUser, Mode, Preset};
-use http::{Request, Response, header};
-use http_body_util::BodyExt;
+use http::{Response, header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-pub const ORIGIN: &str = "https://app.example";
-pub const REDIRECT_URI: &str = "https://app.example/coauth/result_page";
-const SECRET: &str = "preset tests: a sealing secret of at least 32 bytes";
 
 /// The user at every preset mock: a numeric id, as several providers use.
 pub fn user() -> MockUser {
@@ -27,6 +22,13 @@ pub fn user() -> MockUser {
         ..MockUser::default()
     }
 }
+
+/// [`user`]'s name.
+pub const ADA_NAME: &str = "Ada Lovelace";
+/// [`user`]'s email address.
+pub const ADA_EMAIL: &str = "ada@example.test";
+/// [`user`]'s picture.
+pub const ADA_AVATAR: &str = "https://avatars.example.test/ada.png";
 
 /// A mock provider imitating `preset`, with [`user`] signed in.
 pub async fn mock(preset: Preset) -> MockProvider {
@@ -44,131 +46,47 @@ pub fn client() -> (String, String) {
     (config.client_id, config.client_secret)
 }
 
-/// A coauth app with `provider` under `name`, mounted at `/coauth`.
-pub fn app(name: &str, provider: impl Provider) -> Router {
-    let coauth = Coauth::builder()
-        .secret(SECRET)
-        .provider(name, provider)
-        .redirect_uri(REDIRECT_URI)
-        .http_client(
-            HyperClient::builder()
-                .allow_loopback(true)
-                .timeout(Duration::from_secs(5))
-                .build(),
-        )
+/// A mock imitating `preset`, and the provider `build` makes from the mock's client id,
+/// client secret and base URL.
+pub async fn preset_against<P>(
+    preset: Preset,
+    build: impl FnOnce(String, String, &str) -> P,
+) -> (MockProvider, P) {
+    let mock = mock(preset).await;
+    let (id, secret) = client();
+    let provider = build(id, secret, &mock.base_url());
+    (mock, provider)
+}
+
+/// An app with `provider` under `name`, reached in process; a request may take 5 s.
+pub async fn preset_app(name: &str, provider: impl Provider) -> App {
+    let coauth = app_builder(name, provider)
+        .http_client(http_client_with_timeout(Duration::from_secs(5)))
         .build()
         .expect("a valid coauth configuration");
-    Router::new().nest(
-        "/coauth",
-        coauth_axum::router(&ResourceCreator::new(coauth)),
-    )
+    App::axum(coauth, Transport::InProcess).await
 }
 
-async fn post_json(
-    router: &Router,
-    path: &str,
-    body: &Value,
-    cookie: Option<&str>,
-) -> Response<Bytes> {
-    let mut request = Request::post(format!("/coauth{path}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ORIGIN, ORIGIN)
-        .header("sec-fetch-site", "same-origin");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let (parts, body) = response.into_parts();
-    Response::from_parts(parts, body.collect().await.unwrap().to_bytes())
-}
-
-pub fn json_body(response: &Response<Bytes>) -> Value {
-    serde_json::from_slice(response.body())
-        .unwrap_or_else(|_| panic!("not JSON: {:?}", response.body()))
-}
-
-/// A started sign-in: the authorization URL, the sealed flow and the binding cookie.
-pub struct Started {
-    pub url: String,
-    flow: String,
-    cookie: String,
-}
-
-/// `POST /auth_url` for provider `name`.
-pub async fn start(router: &Router, name: &str) -> Started {
-    let response = post_json(
-        router,
-        "/auth_url",
-        &json!({"providerType": name, "redirectUri": REDIRECT_URI}),
-        None,
-    )
-    .await;
-    assert_eq!(response.status(), 200, "{:?}", response.body());
-    let cookie = response.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let body = json_body(&response);
-    Started {
-        url: body["url"].as_str().unwrap().to_owned(),
-        flow: body["flow"].as_str().unwrap().to_owned(),
-        cookie,
-    }
-}
-
-/// `POST /result` with the parameters of the provider's redirect to `redirect`.
-pub async fn finish(
-    router: &Router,
-    name: &str,
-    started: &Started,
-    redirect: &url::Url,
-) -> Response<Bytes> {
-    let params: serde_json::Map<String, Value> = redirect
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
-        .collect();
-    post_json(
-        router,
-        "/result",
-        &json!({"providerType": name, "flow": started.flow, "response": params,
-                "result": {"fields": ["email"]}}),
-        Some(&started.cookie),
-    )
-    .await
-}
-
-/// Approves or denies at the mock and posts the redirect to `/result`.
-pub async fn journey(
-    mock: &MockProvider,
-    router: &Router,
-    name: &str,
-    approve: bool,
-) -> Response<Bytes> {
-    let started = start(router, name).await;
+/// Approves or denies at the mock and posts the redirect to `result`, asking for the
+/// `email` field as coauth.js's `options.result` does.
+pub async fn journey(mock: &MockProvider, app: &App, name: &str, approve: bool) -> Response<Bytes> {
+    let started = app.start(name).await;
     assert!(
         started.url.starts_with(&mock.authorize_url()),
         "{} does not start with {}",
         started.url,
         mock.authorize_url()
     );
-    let redirect = mock.decide(&started.url, approve).await.unwrap();
-    finish(router, name, &started, &redirect).await
+    let params = mock.consent(&started.url, approve).await;
+    app.finish_with(name, &started, params, json!({"fields": ["email"]}))
+        .await
 }
 
 /// Signs in through coauth with `provider` against `mock` and asserts the exact normalized
 /// user; then denies at the mock and asserts `409 UserDenied` without a token call.
 pub async fn assert_preset(mock: &MockProvider, provider: impl Provider, expected_user: Value) {
-    let router = app("preset", provider);
-    let response = journey(mock, &router, "preset", true).await;
-    assert_eq!(response.status(), 200, "sign-in: {:?}", response.body());
-    let body = json_body(&response);
+    let app = preset_app("preset", provider).await;
+    let body = assert_ok(&journey(mock, &app, "preset", true).await);
     assert_eq!(body["user"], expected_user);
     assert_eq!(body["providerType"], "preset");
     assert!(
@@ -179,10 +97,38 @@ pub async fn assert_preset(mock: &MockProvider, provider: impl Provider, expecte
     assert!(mock.profile_calls() >= 1);
 
     let calls_before = (mock.token_calls(), mock.profile_calls());
-    let response = journey(mock, &router, "preset", false).await;
-    assert_eq!(response.status(), 409, "denial: {:?}", response.body());
-    assert_eq!(json_body(&response)["code"], "UserDenied");
+    let response = journey(mock, &app, "preset", false).await;
+    assert_error(&response, 409, "UserDenied");
     assert_eq!((mock.token_calls(), mock.profile_calls()), calls_before);
+}
+
+/// [`assert_preset`] for `preset`, built by `build` as in [`preset_against`]; returns the
+/// mock, for the checks of the preset's quirks in the requests it recorded.
+pub async fn check_preset<P: Provider>(
+    preset: Preset,
+    build: impl FnOnce(String, String, &str) -> P,
+    expected_user: Value,
+) -> MockProvider {
+    let (mock, provider) = preset_against(preset, build).await;
+    assert_preset(&mock, provider, expected_user).await;
+    mock
+}
+
+/// [`user`] as most presets normalize her: her id, name, email and picture, nothing else;
+/// `overrides` replaces fields, in the protocol's names, where a preset differs.
+///
+/// # Panics
+/// If `overrides` names a field the normalized user does not have.
+pub fn ada(overrides: Value) -> Value {
+    let mut user = json!({"id": "583231", "name": ADA_NAME, "email": ADA_EMAIL,
+        "emailVerified": null, "avatarUrl": ADA_AVATAR, "profileUrl": null, "username": null});
+    for (field, value) in overrides.as_object().expect("the overrides are an object") {
+        let slot = user
+            .get_mut(field)
+            .unwrap_or_else(|| panic!("the normalized user has no field {field}"));
+        *slot = value.clone();
+    }
+    user
 }
 
 /// The last authorization request's parameter `name`.
@@ -211,18 +157,4 @@ pub fn token_used_basic(mock: &MockProvider) -> bool {
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.starts_with("Basic "))
     })
-}
-
-/// The normalized user as JSON, fields in the protocol's names.
-pub fn user_json(
-    id: &str,
-    name: Option<&str>,
-    email: Option<&str>,
-    email_verified: Option<bool>,
-    avatar_url: Option<&str>,
-    profile_url: Option<&str>,
-    username: Option<&str>,
-) -> Value {
-    json!({"id": id, "name": name, "email": email, "emailVerified": email_verified,
-           "avatarUrl": avatar_url, "profileUrl": profile_url, "username": username})
 }
