@@ -5,7 +5,20 @@ use std::fmt;
 /// A secret string (client secret, access token, refresh token, ...).
 ///
 /// `Debug` prints `[redacted]`, there is no `Display` and no `PartialEq`, so a secret cannot
-/// reach a log or an error message by accident, nor be compared in variable time.
+/// reach a log or an error message by accident, nor be compared in variable time: this does
+/// not compile.
+///
+/// ```compile_fail
+/// let a = coauth_core::Secret::new("token");
+/// let b = coauth_core::Secret::new("token");
+/// let _ = a == b;
+/// ```
+///
+/// Nor does printing one:
+///
+/// ```compile_fail
+/// println!("{}", coauth_core::Secret::new("token"));
+/// ```
 #[derive(Clone)]
 pub struct Secret(String);
 
