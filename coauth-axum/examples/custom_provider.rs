@@ -10,8 +10,7 @@
 //! button signs in with [`CustomProvider`]. `PORT` picks another port.
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use coauth_core::bytes::Bytes;
 use coauth_core::http::{Method, Request};
@@ -173,14 +172,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .http_client(HyperClient::builder().allow_loopback(true).build())
         .build()?;
     let page = |body: &'static str, content_type: &'static str| -> Response {
-        let mut response = body.into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(demo::PAGE_CSP),
-        );
-        response
+        demo::page(body, content_type).map(axum::body::Body::from)
     };
     let app = Router::new()
         .route(

@@ -12,8 +12,8 @@
 //! OAuth app's callback URL).
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::body::Body;
+use axum::response::Response;
 use axum::routing::get;
 use coauth_core::ResourceCreator;
 use coauth_tests::demo;
@@ -45,21 +45,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn page(body: &'static str, content_type: &'static str) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(demo::PAGE_CSP),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
+    demo::page(body, content_type).map(Body::from)
 }

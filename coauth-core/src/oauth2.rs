@@ -285,19 +285,7 @@ impl Provider for OAuth2Provider {
     }
 
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error> {
-        let code = ctx
-            .params
-            .get("code")
-            .filter(|code| !code.is_empty())
-            .ok_or_else(|| Error::Input("the provider's answer has no code".into()))?;
-        let mut form = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", ctx.redirect_uri),
-        ];
-        if self.config.pkce {
-            form.push(("code_verifier", ctx.pkce_verifier));
-        }
+        let mut form = code_grant_form(&ctx, self.config.pkce)?;
         for name in self.config.redirect_params_to_token {
             let value = ctx
                 .params
@@ -316,6 +304,28 @@ impl Provider for OAuth2Provider {
             credentials,
         })
     }
+}
+
+/// The form of an authorization-code token request: the code from the redirect, the exact
+/// redirect URI and, with PKCE, the sealed verifier.
+pub(crate) fn code_grant_form<'a>(
+    ctx: &FinishContext<'a>,
+    pkce: bool,
+) -> Result<Vec<(&'static str, &'a str)>, Error> {
+    let code = ctx
+        .params
+        .get("code")
+        .filter(|code| !code.is_empty())
+        .ok_or_else(|| Error::Input("the provider's answer has no code".into()))?;
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", ctx.redirect_uri),
+    ];
+    if pkce {
+        form.push(("code_verifier", ctx.pkce_verifier));
+    }
+    Ok(form)
 }
 
 /// Parses a token endpoint answer leniently: a JSON or form-encoded body, errors sent with

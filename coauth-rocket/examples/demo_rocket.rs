@@ -70,13 +70,11 @@ struct Page(&'static str, &'static str);
 
 impl<'r> Responder<'r, 'static> for Page {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
-        Response::build()
-            .header(Header::new("Content-Type", self.1))
-            .header(Header::new("Content-Security-Policy", demo::PAGE_CSP))
-            .header(Header::new("Cache-Control", "no-store"))
-            .header(Header::new("X-Content-Type-Options", "nosniff"))
-            .header(Header::new("Referrer-Policy", "no-referrer"))
-            .sized_body(self.0.len(), Cursor::new(self.0))
-            .ok()
+        let mut response = Response::build();
+        response.header(Header::new("Content-Type", self.1));
+        for (name, value) in demo::PAGE_HEADERS {
+            response.header(Header::new(name, value));
+        }
+        response.sized_body(self.0.len(), Cursor::new(self.0)).ok()
     }
 }

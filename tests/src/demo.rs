@@ -26,6 +26,30 @@ pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src '
                             frame-src 'self' http://127.0.0.1:*; form-action 'self'; \
                             frame-ancestors 'none'";
 
+/// The headers every demo page is served with, besides its `Content-Type`: the strict CSP,
+/// no caching, no sniffing, no referrer.
+pub const PAGE_HEADERS: [(&str, &str); 4] = [
+    ("content-security-policy", PAGE_CSP),
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+];
+
+/// A demo page (or its script) as an `http` answer with [`PAGE_HEADERS`], for the demos of
+/// frameworks built on the `http` crate.
+pub fn page(body: &'static str, content_type: &'static str) -> http::Response<bytes::Bytes> {
+    let mut response = http::Response::new(bytes::Bytes::from_static(body.as_bytes()));
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    for (name, value) in PAGE_HEADERS {
+        headers.insert(name, http::HeaderValue::from_static(value));
+    }
+    response
+}
+
 /// The extra mock-backed providers of the demo, for the browser tests, with the mock
 /// configuration behind each.
 pub fn test_providers() -> [(&'static str, MockConfig); 3] {

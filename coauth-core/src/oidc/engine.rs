@@ -393,19 +393,7 @@ impl Provider for OidcProvider {
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error> {
         let metadata = self.metadata(ctx.http).await?;
         self.check_response_iss(ctx.params, &metadata)?;
-        let code = ctx
-            .params
-            .get("code")
-            .filter(|code| !code.is_empty())
-            .ok_or_else(|| Error::Input("the provider's answer has no code".into()))?;
-        let mut form = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", ctx.redirect_uri),
-        ];
-        if self.config.pkce {
-            form.push(("code_verifier", ctx.pkce_verifier));
-        }
+        let form = crate::oauth2::code_grant_form(&ctx, self.config.pkce)?;
         let request = self.token_request(&metadata, form)?;
         let credentials = parse_token_response(&ctx.http.execute(request).await?)?;
         let id_token = credentials
