@@ -44,6 +44,11 @@ impl Clock for SystemClock {
 /// It receives the full [`AuthResult`], provider credentials included, and the request's
 /// head (headers, cookies). Whatever it answers, coauth adds `Cache-Control: no-store`
 /// unless the hook set a `Cache-Control` itself.
+///
+/// In an account-linking flow ([`AuthResult::linking_user`] is `Some`), this is where the
+/// identity is linked to that app user: coauth has checked that the same user started and
+/// finished the flow, but only the app knows its accounts, so the hook must refuse an
+/// identity already linked to another account and notify the user of every new link.
 #[async_trait]
 pub trait ResultHook: Send + Sync + 'static {
     /// Builds the answer for a successful sign-in, or refuses it with an [`Error`].
@@ -91,6 +96,74 @@ where
     }
 }
 
+/// App code that says which user is signed in to the app for a request: what account
+/// linking (SECURITY.md item 25) is checked against.
+///
+/// A flow is an account-linking flow when the client sends a non-null `identity` (coauth.js's
+/// `identity` option). coauth then asks this hook at `auth_url` and again at `result`: both
+/// requests must come from a signed-in user, and from the same one, or the step is refused
+/// with `400 InputError` before any call to the provider. The flow carries an HMAC of the
+/// user id, never the id. An attacker's link tuple posted into a victim's browser, or a
+/// session that changes in the middle of a flow, is refused; the result hook learns the user
+/// as [`AuthResult::linking_user`]. Without this hook, flows with an identity are refused.
+///
+/// Answer the app's own user id (any stable string) from the request head: its session
+/// cookie, or what the app's session middleware put in `request.extensions`. `None` (or an
+/// empty id) means nobody is signed in. Make one from an async closure with
+/// [`session_user`].
+#[async_trait]
+pub trait SessionUser: Send + Sync + 'static {
+    /// The id of the app user signed in for `request`, or `None`.
+    async fn user_id(&self, request: &http::request::Parts) -> Option<String>;
+}
+
+/// A [`SessionUser`] made from an async closure; see [`session_user`].
+pub struct FnSessionUser<F>(F);
+
+/// Makes a [`SessionUser`] from an async closure over the request head.
+///
+/// ```
+/// use coauth_core::{Coauth, presets::GitHub, session_user};
+///
+/// /// The app's session store: session id -> user id.
+/// async fn user_of_session(session_id: &str) -> Option<String> {
+///     (session_id == "s3cr3t-session").then(|| "user-42".to_owned())
+/// }
+///
+/// let coauth = Coauth::builder()
+///     .secret("a random app secret, at least 32 bytes long!")
+///     .provider("github", GitHub::new("client-id", "client-secret").build())
+///     .redirect_uri("https://app.example/coauth/result_page")
+///     .session_user(session_user(|request: http::request::Parts| async move {
+///         let cookies = request.headers.get(http::header::COOKIE)?.to_str().ok()?;
+///         let session_id = cookies
+///             .split(';')
+///             .find_map(|pair| pair.trim().strip_prefix("session="))?;
+///         user_of_session(session_id).await
+///     }))
+///     .build()
+///     .expect("valid configuration");
+/// # let _ = coauth;
+/// ```
+pub fn session_user<F, Fut>(hook: F) -> FnSessionUser<F>
+where
+    F: Fn(http::request::Parts) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Option<String>> + Send + 'static,
+{
+    FnSessionUser(hook)
+}
+
+#[async_trait]
+impl<F, Fut> SessionUser for FnSessionUser<F>
+where
+    F: Fn(http::request::Parts) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Option<String>> + Send + 'static,
+{
+    async fn user_id(&self, request: &http::request::Parts) -> Option<String> {
+        (self.0)(request.clone()).await
+    }
+}
+
 /// The configured sign-in service: providers, allowed redirect URIs and origins, sealing
 /// keys and policies. Cheap to clone; share one per app.
 #[derive(Clone)]
@@ -106,6 +179,7 @@ pub(crate) struct Inner {
     pub(crate) flow_lifetime: u64,
     pub(crate) expose_credentials: bool,
     pub(crate) result_hook: Option<Arc<dyn ResultHook>>,
+    pub(crate) session_user: Option<Arc<dyn SessionUser>>,
     pub(crate) http: Arc<dyn HttpClient>,
     pub(crate) clock: Arc<dyn Clock>,
 }
@@ -120,6 +194,7 @@ impl std::fmt::Debug for Coauth {
             .field("origins", &self.inner.origins)
             .field("flow_lifetime", &self.inner.flow_lifetime)
             .field("expose_credentials", &self.inner.expose_credentials)
+            .field("session_user", &self.inner.session_user.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +208,15 @@ impl Coauth {
     /// Whether provider credentials are included in the browser's result.
     pub fn exposes_credentials(&self) -> bool {
         self.inner.expose_credentials
+    }
+
+    /// The app user signed in for `request`, as the configured [`SessionUser`] says; `None`
+    /// when nobody is, or when no hook is configured.
+    pub async fn session_user_of(&self, request: &http::request::Parts) -> Option<String> {
+        match &self.inner.session_user {
+            Some(hook) => hook.user_id(request).await,
+            None => None,
+        }
     }
 }
 
@@ -157,6 +241,7 @@ pub struct CoauthBuilder {
     flow_lifetime: Duration,
     expose_credentials: bool,
     result_hook: Option<Arc<dyn ResultHook>>,
+    session_user: Option<Arc<dyn SessionUser>>,
     http: Option<Arc<dyn HttpClient>>,
     clock: Arc<dyn Clock>,
 }
@@ -172,6 +257,7 @@ impl Default for CoauthBuilder {
             flow_lifetime: MAX_FLOW_LIFETIME,
             expose_credentials: false,
             result_hook: None,
+            session_user: None,
             http: None,
             clock: Arc::new(SystemClock),
         }
@@ -229,6 +315,13 @@ impl CoauthBuilder {
     /// App code that builds the `result` answer; see [`ResultHook`].
     pub fn result_hook(mut self, hook: impl ResultHook) -> Self {
         self.result_hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// App code that says which user is signed in to the app; required for account linking
+    /// (flows started with a non-null `identity`). See [`SessionUser`].
+    pub fn session_user(mut self, hook: impl SessionUser) -> Self {
+        self.session_user = Some(Arc::new(hook));
         self
     }
 
@@ -312,6 +405,7 @@ impl CoauthBuilder {
                 flow_lifetime: self.flow_lifetime.as_secs().max(1),
                 expose_credentials: self.expose_credentials,
                 result_hook: self.result_hook,
+                session_user: self.session_user,
                 http,
                 clock: self.clock,
             }),
@@ -446,6 +540,32 @@ mod tests {
                 .build()
                 .is_err()
         );
+    }
+
+    #[tokio::test]
+    async fn request_context_asks_the_session_user_hook() {
+        let (head, ()) = http::Request::post("/coauth/result")
+            .header(http::header::ORIGIN, "https://app.example")
+            .header(http::header::COOKIE, "app=alice")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let without = base().build().unwrap();
+        let ctx = without.request_context(&head).await;
+        assert_eq!(ctx.origin.as_deref(), Some("https://app.example"));
+        assert_eq!(ctx.session_user, None);
+        let with = base()
+            .session_user(session_user(|request: http::request::Parts| async move {
+                let cookie = request.headers.get(http::header::COOKIE)?.to_str().ok()?;
+                cookie.strip_prefix("app=").map(str::to_owned)
+            }))
+            .build()
+            .unwrap();
+        assert_eq!(
+            with.request_context(&head).await.session_user.as_deref(),
+            Some("alice")
+        );
+        assert!(format!("{with:?}").contains("session_user: true"));
     }
 
     #[test]

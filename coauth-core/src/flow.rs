@@ -3,6 +3,7 @@
 //! own endpoints too (the client's `customAuthResultRequest`).
 
 use std::collections::BTreeMap;
+use std::future::{Future, ready};
 
 use http::{HeaderMap, HeaderValue, header};
 
@@ -13,7 +14,7 @@ use crate::protocol::{AuthUrlRequest, AuthUrlResponse, Mode, ResultRequest, chec
 use crate::provider::{
     AuthResult, FinishContext, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding, StartContext,
 };
-use crate::seal::{FlowState, MAX_BLOB_LEN};
+use crate::seal::{FlowState, MAX_BLOB_LEN, Opened};
 
 /// Name of the binding cookie on https origins (`__Host-`: Secure, Path=/, no Domain).
 pub const BINDING_COOKIE_SECURE: &str = "__Host-coauth-binding";
@@ -49,6 +50,11 @@ pub struct RequestContext {
     pub binding_secure: Option<String>,
     /// The binding cookie on plain-http loopback origins.
     pub binding_loopback: Option<String>,
+    /// The id of the user signed in to the app, which account linking (a non-null
+    /// `identity`) requires at both steps. [`Coauth::request_context`] fills it from the
+    /// configured [`crate::SessionUser`]; [`RequestContext::from_headers`] leaves it empty.
+    /// The resources ask the hook themselves, and only for linking flows.
+    pub session_user: Option<String>,
 }
 
 impl RequestContext {
@@ -115,6 +121,16 @@ pub struct AuthUrlOutcome {
 }
 
 impl Coauth {
+    /// The context of a request for [`Coauth::auth_url`] and [`Coauth::result`]: its
+    /// headers read as [`RequestContext::from_headers`] does, and the signed-in app user as
+    /// the configured [`crate::SessionUser`] answers.
+    pub async fn request_context(&self, request: &http::request::Parts) -> RequestContext {
+        RequestContext {
+            session_user: self.session_user_of(request).await,
+            ..RequestContext::from_headers(&request.headers)
+        }
+    }
+
     fn provider(&self, name: &str) -> Result<&dyn Provider, Error> {
         check_provider_name(name)?;
         self.inner
@@ -141,10 +157,25 @@ impl Coauth {
 
     /// Starts a sign-in: checks the request, builds the provider's authorization URL and
     /// seals the flow.
+    ///
+    /// With a non-null `identity` (account linking) `ctx.session_user` is required and its
+    /// HMAC is sealed in the flow; see [`crate::SessionUser`].
     pub async fn auth_url(
         &self,
         request: AuthUrlRequest,
         ctx: &RequestContext,
+    ) -> Result<AuthUrlOutcome, Error> {
+        self.start_flow(request, ctx, ready(ctx.session_user.clone()))
+            .await
+    }
+
+    /// [`Coauth::auth_url`], with the signed-in app user given by `session_user`, which is
+    /// awaited for linking flows only.
+    pub(crate) async fn start_flow(
+        &self,
+        request: AuthUrlRequest,
+        ctx: &RequestContext,
+        session_user: impl Future<Output = Option<String>>,
     ) -> Result<AuthUrlOutcome, Error> {
         let origin = self.check_origin(ctx)?;
         let provider = self.provider(&request.provider_type)?;
@@ -162,6 +193,15 @@ impl Coauth {
                 "silent sign-in cannot be combined with an identity".into(),
             ));
         }
+        // Checked before the provider is asked for anything (OAuth 1.0a's request token).
+        let linking_user = if request.identity.is_null() {
+            None
+        } else {
+            let user = signed_in(session_user)
+                .await
+                .ok_or_else(|| self.no_linking_user())?;
+            Some(self.inner.sealer.linking_user_tag(&user))
+        };
         let (binding, set_cookie) = match ctx.binding_for(origin) {
             Some(existing) => (existing.to_owned(), None),
             None => {
@@ -195,6 +235,7 @@ impl Coauth {
             verifier,
             nonce,
             binding: sha256_b64(binding.as_bytes()),
+            linking_user,
             provider_data: started.sealed,
             iat: now,
             exp: now + self.inner.flow_lifetime,
@@ -205,6 +246,17 @@ impl Coauth {
                 flow,
             },
             set_cookie,
+        })
+    }
+
+    /// The refusal of a linking flow without a signed-in app user at `auth_url`.
+    fn no_linking_user(&self) -> Error {
+        Error::Input(if self.inner.session_user.is_some() {
+            "account linking (a non-null identity) needs a user signed in to the app".into()
+        } else {
+            "account linking (a non-null identity) is not enabled: the server has no \
+             session_user hook"
+                .into()
         })
     }
 
@@ -222,20 +274,35 @@ impl Coauth {
         HeaderValue::from_str(&cookie).expect("cookie is ASCII without control characters")
     }
 
-    /// Finishes a sign-in: opens and checks the flow, checks the binding cookie, the origin
-    /// and `state` (all before any call to the provider), maps denials, then lets the
-    /// provider exchange the code.
+    /// Finishes a sign-in: opens and checks the flow, checks the binding cookie, the origin,
+    /// the signed-in app user of a linking flow and `state` (all before any call to the
+    /// provider), maps denials, then lets the provider exchange the code.
+    ///
+    /// A linking flow needs `ctx.session_user` to be the user who started it (its HMAC
+    /// must equal the sealed one); the result names it in [`AuthResult::linking_user`].
     pub async fn result(
         &self,
         request: ResultRequest,
         ctx: &RequestContext,
+    ) -> Result<AuthResult, Error> {
+        self.finish_flow(request, ctx, ready(ctx.session_user.clone()))
+            .await
+    }
+
+    /// [`Coauth::result`], with the signed-in app user given by `session_user`, which is
+    /// awaited for linking flows only.
+    pub(crate) async fn finish_flow(
+        &self,
+        request: ResultRequest,
+        ctx: &RequestContext,
+        session_user: impl Future<Output = Option<String>>,
     ) -> Result<AuthResult, Error> {
         let origin = self.check_origin(ctx)?;
         let provider = self.provider(&request.provider_type)?;
         if request.flow.len() > MAX_BLOB_LEN {
             return Err(Error::Input("the sign-in flow is too long".into()));
         }
-        let flow = self.inner.sealer.open(
+        let opened = self.inner.sealer.open(
             &request.flow,
             &request.provider_type,
             self.inner.clock.now_unix(),
@@ -245,16 +312,18 @@ impl Coauth {
                 "the sign-in was started in another browser or its cookie is missing".into(),
             )
         })?;
-        if !constant_time_eq(&sha256_b64(binding.as_bytes()), &flow.binding) {
+        if !constant_time_eq(&sha256_b64(binding.as_bytes()), &opened.state.binding) {
             return Err(Error::Input(
                 "the sign-in was started in another browser".into(),
             ));
         }
-        if flow.origin != origin {
+        if opened.state.origin != origin {
             return Err(Error::Input(
                 "the sign-in was started from another origin".into(),
             ));
         }
+        let linking_user = check_linking_user(&opened, session_user).await?;
+        let flow = opened.state;
         let params = response_params(request.response, provider.extra_response_params())?;
         check_redirect_binding(provider.redirect_binding(), &params, &flow)?;
         if let Some(error) = redirect_error(&params) {
@@ -286,12 +355,46 @@ impl Coauth {
         Ok(AuthResult {
             provider_type: request.provider_type,
             identity: flow.identity,
+            linking_user,
             user: finished.user,
             fields,
             credentials: finished.credentials,
             profile: finished.profile,
         })
     }
+}
+
+/// The signed-in app user; an empty id counts as nobody.
+async fn signed_in(session_user: impl Future<Output = Option<String>>) -> Option<String> {
+    session_user.await.filter(|user| !user.is_empty())
+}
+
+/// For a linking flow, checks that the app user signed in now is the one who started it: the
+/// HMAC of the session user must equal the sealed one (constant time). Returns that user;
+/// `None` for any other flow, without asking for the session user.
+async fn check_linking_user(
+    opened: &Opened<'_>,
+    session_user: impl Future<Output = Option<String>>,
+) -> Result<Option<String>, Error> {
+    let Some(sealed) = &opened.state.linking_user else {
+        // Every linking flow seals a tag; one without (sealed by an older version) is never
+        // taken for a plain sign-in.
+        if !opened.state.identity.is_null() {
+            return Err(Error::Input(
+                "the account-linking sign-in names no app user; start again".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let user = signed_in(session_user).await.ok_or_else(|| {
+        Error::Input("account linking needs the app user who started it to be signed in".into())
+    })?;
+    if !constant_time_eq(&opened.linking_user_tag(&user), sealed) {
+        return Err(Error::Input(
+            "the account-linking sign-in was started by another app user; start again".into(),
+        ));
+    }
+    Ok(Some(user))
 }
 
 /// Checks that the provider's redirect belongs to this flow: `state` for OAuth 2.0 and
@@ -399,6 +502,9 @@ fn redirect_error(params: &BTreeMap<String, String>) -> Option<Error> {
 }
 
 #[cfg(test)]
+mod linking_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -475,6 +581,7 @@ mod tests {
             verifier: "v".into(),
             nonce: "n".into(),
             binding: "b".into(),
+            linking_user: None,
             provider_data,
             iat: 0,
             exp: 1,

@@ -29,8 +29,8 @@ mod seal;
 mod secret;
 
 pub use config::{
-    Clock, Coauth, CoauthBuilder, FnResultHook, MAX_FLOW_LIFETIME, MIN_SECRET_LEN, ResultHook,
-    SystemClock, result_hook,
+    Clock, Coauth, CoauthBuilder, FnResultHook, FnSessionUser, MAX_FLOW_LIFETIME, MIN_SECRET_LEN,
+    ResultHook, SessionUser, SystemClock, result_hook, session_user,
 };
 pub use crypto::pkce_challenge;
 pub use error::{ConfigError, Error};

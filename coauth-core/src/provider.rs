@@ -140,6 +140,12 @@ pub struct User {
     /// Email address.
     pub email: Option<String>,
     /// Whether the provider says it verified `email` (`None`: it does not say).
+    ///
+    /// coauth only reports it; merging accounts is the app's decision. Never attach this
+    /// identity to an existing account by email unless this is `Some(true)` and the provider
+    /// is authoritative for the address: an unverified (or unreported) email may belong to
+    /// someone else, who would take the account over (pre-account takeover, SECURITY.md
+    /// item 26). `None` and `Some(false)` mean "not verified".
     pub email_verified: Option<bool>,
     /// Picture URL.
     pub avatar_url: Option<String>,
@@ -195,6 +201,15 @@ pub struct AuthResult {
     pub provider_type: String,
     /// The client's `identity` value, returned as sealed at the start of the flow.
     pub identity: serde_json::Value,
+    /// For an account-linking flow (the client sent a non-null `identity`): the id of the
+    /// app user who started it and is still signed in, as [`crate::SessionUser`] answered at
+    /// both steps. `None` for a sign-in.
+    ///
+    /// Linking `user` to this account is the app's job, in its [`crate::ResultHook`]: refuse
+    /// an identity (`provider_type`, `user.id`) already linked to another account, and tell
+    /// the user by email or in-app notice that an identity was linked (SECURITY.md item 25).
+    /// Never sent to the browser.
+    pub linking_user: Option<String>,
     /// The user, normalized.
     pub user: User,
     /// The provider profile fields the client asked for in `result.fields`.

@@ -175,7 +175,10 @@ impl Resource {
         let (parts, body) = json_post(request)?;
         let body: AuthUrlRequest = parse_json(&body)?;
         let ctx = RequestContext::from_headers(&parts.headers);
-        let outcome = self.coauth.auth_url(body, &ctx).await?;
+        let outcome = self
+            .coauth
+            .start_flow(body, &ctx, self.coauth.session_user_of(&parts))
+            .await?;
         let value = serde_json::to_value(&outcome.response).expect("serializable");
         let mut response = json_response(StatusCode::OK, &value);
         if let Some(cookie) = outcome.set_cookie {
@@ -198,7 +201,10 @@ impl Resource {
         parts: &http::request::Parts,
     ) -> Result<Response<Bytes>, Error> {
         let ctx = RequestContext::from_headers(&parts.headers);
-        let result = self.coauth.result(body, &ctx).await?;
+        let result = self
+            .coauth
+            .finish_flow(body, &ctx, self.coauth.session_user_of(parts))
+            .await?;
         match &self.coauth.inner.result_hook {
             Some(hook) => hook.respond(result, parts).await,
             None => Ok(json_response(

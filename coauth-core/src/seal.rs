@@ -6,12 +6,17 @@
 //! and the provider name are authenticated as associated data, so a blob cannot be replayed
 //! against another provider and a blob from another deployment (another secret) is refused by
 //! its unknown key id before decryption is even tried.
+//!
+//! An account-linking flow also carries a tag of the app user who started it: HMAC-SHA256
+//! of the user id under a second key derived from the same secret, so the blob holds no user
+//! id and `result` can check that the same user finishes the flow.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -49,6 +54,10 @@ pub(crate) struct FlowState {
     pub nonce: String,
     /// SHA-256 (base64url) of the browser's binding cookie.
     pub binding: String,
+    /// For an account-linking flow (a non-null `identity`): the tag of the app user who
+    /// started it ([`Opened::linking_user_tag`]). Absent from every other flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linking_user: Option<String>,
     /// Provider-specific data produced by [`crate::Provider::start`].
     pub provider_data: serde_json::Value,
     /// Issued at, seconds since the Unix epoch.
@@ -60,6 +69,8 @@ pub(crate) struct FlowState {
 struct SealingKey {
     id: [u8; KEY_ID_LEN],
     cipher: XChaCha20Poly1305,
+    /// HMAC-SHA256 keyed for the linking user tag; cloned for each tag.
+    linking: Hmac<Sha256>,
 }
 
 impl SealingKey {
@@ -67,15 +78,51 @@ impl SealingKey {
         let hkdf = Hkdf::<Sha256>::new(Some(b"coauth flow sealing"), secret);
         let mut key = [0u8; 32];
         let mut id = [0u8; KEY_ID_LEN];
-        // Both lengths are far below HKDF-SHA256's limit of 255 * 32 bytes.
+        let mut linking = [0u8; 32];
+        // All lengths are far below HKDF-SHA256's limit of 255 * 32 bytes.
         hkdf.expand(b"coauth flow key v1", &mut key)
             .expect("32 bytes is a valid HKDF-SHA256 output length");
         hkdf.expand(b"coauth flow key id v1", &mut id)
             .expect("4 bytes is a valid HKDF-SHA256 output length");
+        hkdf.expand(b"coauth linking user key v1", &mut linking)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
         SealingKey {
             id,
             cipher: XChaCha20Poly1305::new(&key.into()),
+            linking: <Hmac<Sha256> as Mac>::new_from_slice(&linking)
+                .expect("HMAC takes a key of any length"),
         }
+    }
+
+    /// base64url of HMAC-SHA256(linking key, `user_id`).
+    fn linking_user_tag(&self, user_id: &str) -> String {
+        let mut mac = self.linking.clone();
+        mac.update(user_id.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+}
+
+/// A flow that opened, with the key it was sealed under.
+pub(crate) struct Opened<'a> {
+    /// The flow's content.
+    pub state: FlowState,
+    key: &'a SealingKey,
+}
+
+impl std::fmt::Debug for Opened<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Opened<'_> {
+    /// The linking user tag of `user_id` under the key this flow was sealed with, to compare
+    /// with [`FlowState::linking_user`]: a flow started before a key rotation still checks
+    /// against the tag it was started with.
+    pub(crate) fn linking_user_tag(&self, user_id: &str) -> String {
+        self.key.linking_user_tag(user_id)
     }
 }
 
@@ -100,6 +147,11 @@ impl FlowSealer {
             current: SealingKey::derive(secret),
             previous: previous.iter().map(|s| SealingKey::derive(s)).collect(),
         }
+    }
+
+    /// The linking user tag of `user_id` under the current key, for a flow sealed now.
+    pub(crate) fn linking_user_tag(&self, user_id: &str) -> String {
+        self.current.linking_user_tag(user_id)
     }
 
     /// Seals `state` into a URL-safe blob.
@@ -130,7 +182,7 @@ impl FlowSealer {
     ///
     /// Every failure is an [`Error::Input`] with a message that says which check failed but
     /// nothing of the content.
-    pub(crate) fn open(&self, blob: &str, provider: &str, now: u64) -> Result<FlowState, Error> {
+    pub(crate) fn open(&self, blob: &str, provider: &str, now: u64) -> Result<Opened<'_>, Error> {
         let invalid = || Error::Input("the sign-in flow is invalid; start again".into());
         if blob.len() > MAX_BLOB_LEN {
             return Err(Error::Input("the sign-in flow is too long".into()));
@@ -170,7 +222,7 @@ impl FlowSealer {
         if state.iat > now + ISSUED_AT_LEEWAY_SECS {
             return Err(invalid());
         }
-        Ok(state)
+        Ok(Opened { state, key })
     }
 }
 
@@ -191,6 +243,7 @@ mod tests {
             verifier: "ver".into(),
             nonce: "non".into(),
             binding: "bind".into(),
+            linking_user: None,
             provider_data: serde_json::Value::Null,
             iat,
             exp: iat + 600,
@@ -202,7 +255,7 @@ mod tests {
         let sealer = FlowSealer::new(SECRET, &[]);
         let original = state("github", 1000);
         let blob = sealer.seal(&original);
-        assert_eq!(sealer.open(&blob, "github", 1001).unwrap(), original);
+        assert_eq!(sealer.open(&blob, "github", 1001).unwrap().state, original);
     }
 
     #[test]
@@ -272,6 +325,39 @@ mod tests {
         assert!(rotated.open(&blob, "github", 1001).is_ok());
         let retired = FlowSealer::new(SECRET, &[]);
         assert!(retired.open(&blob, "github", 1001).is_err());
+    }
+
+    #[test]
+    fn linking_user_tags_are_keyed_hmacs_of_the_user_id() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let alice = sealer.linking_user_tag("alice");
+        assert_eq!(alice, sealer.linking_user_tag("alice"));
+        assert_eq!(alice.len(), 43);
+        assert!(!alice.contains("alice"));
+        assert_ne!(alice, sealer.linking_user_tag("bob"));
+        assert_ne!(alice, crate::crypto::sha256_b64(b"alice"));
+        let other = FlowSealer::new(b"another secret, also thirty-two bytes long", &[]);
+        assert_ne!(alice, other.linking_user_tag("alice"));
+    }
+
+    #[test]
+    fn an_opened_flow_tags_with_the_key_it_was_sealed_under() {
+        let old_secret = b"the old secret, thirty-two bytes or longer".to_vec();
+        let old = FlowSealer::new(&old_secret, &[]);
+        let mut linking = state("github", 1000);
+        linking.linking_user = Some(old.linking_user_tag("alice"));
+        let blob = old.seal(&linking);
+        let rotated = FlowSealer::new(SECRET, &[old_secret]);
+        let opened = rotated.open(&blob, "github", 1001).unwrap();
+        assert_eq!(opened.state, linking);
+        assert_eq!(
+            opened.state.linking_user.as_deref(),
+            Some(opened.linking_user_tag("alice").as_str())
+        );
+        assert_ne!(
+            rotated.linking_user_tag("alice"),
+            opened.linking_user_tag("alice")
+        );
     }
 
     #[test]

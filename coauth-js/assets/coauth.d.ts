@@ -92,7 +92,9 @@ export interface AuthOptions<Identity = unknown> {
   authPageUrl?: string;
   /** The page the provider redirects to: a full URL, registered on the server. Required. */
   resultPageUrl: string;
-  /** Sealed by the server and returned in the result. Not allowed with silent sign-in. */
+  /** Sealed by the server and returned in the result. A non-null identity makes an
+   *  account-linking flow: the server requires the same signed-in app user at both steps.
+   *  Not allowed with silent sign-in. */
   identity?: Identity | null;
   /** `true`: `auth()` behaves exactly as `tryAuth()`. No effect on `tryAuth()`. */
   hidden?: boolean;

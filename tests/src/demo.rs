@@ -9,7 +9,7 @@
 //! opener).
 
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
-use coauth_core::{Coauth, HyperClient};
+use coauth_core::{Coauth, HyperClient, session_user};
 
 use crate::mock_provider::{MockConfig, MockProvider};
 
@@ -25,6 +25,9 @@ pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src '
                             img-src 'self' https:; base-uri 'none'; object-src 'none'; \
                             frame-src 'self' http://127.0.0.1:*; form-action 'self'; \
                             frame-ancestors 'none'";
+
+/// The app user every visitor of the demo counts as (the demo has no accounts).
+pub const DEMO_USER: &str = "demo-user";
 
 /// The headers every demo page is served with, besides its `Content-Type`: the strict CSP,
 /// no caching, no sniffing, no referrer.
@@ -137,7 +140,13 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
         .redirect_uri(format!("http://localhost:{port}/coauth/result_page"))
         // The mock provider listens on loopback over plain http.
-        .http_client(HyperClient::builder().allow_loopback(true).build());
+        .http_client(HyperClient::builder().allow_loopback(true).build())
+        // The demo has no accounts of its own: every visitor counts as the signed-in app
+        // user `demo-user`, so a sign-in with an `identity` (account linking) works in it.
+        // A real app answers from its session.
+        .session_user(session_user(|_request| async {
+            Some(DEMO_USER.to_owned())
+        }));
     let mut test_mocks = Vec::new();
     for (name, config) in test_providers() {
         let (mock, provider) = mock_backed(config).await?;

@@ -15,6 +15,7 @@
 mod cookies;
 mod errors;
 mod flow;
+mod linking;
 mod origin;
 mod pages;
 mod refusals;
@@ -62,6 +63,12 @@ cases![
     origin::auth_url_refusals,
     origin::no_cross_origin_access_is_granted,
     refusals::result_refusals_happen_before_any_provider_call,
+    linking::linking_succeeds_in_the_same_session_and_names_the_user,
+    linking::auth_url_needs_a_signed_in_user,
+    linking::result_needs_the_session_that_started_the_flow,
+    linking::a_session_change_mid_flow_is_refused,
+    linking::an_attackers_link_tuple_in_the_victims_session_is_refused,
+    linking::plain_sign_in_needs_no_session_hook,
     requests::every_other_method_is_405_with_allow,
     requests::malformed_requests_are_validation_errors,
     requests::json_content_type_is_matched_as_a_media_type,
