@@ -1,0 +1,115 @@
+//! What a sign-in costs coauth's server side, against baselines measured in the same run.
+//!
+//! - `auth_url`: validation, random state/verifier/nonce, the provider's URL and sealing the
+//!   flow; baseline: serializing and parsing a JSON document of the same size (what any JSON
+//!   endpoint pays).
+//! - `result refusal`: opening and checking a forged flow, the path every attack takes;
+//!   baseline: the same JSON round trip.
+//!
+//! Run with `cargo bench -p coauth-core --bench flow`; read the ratios, not the absolute
+//! times (this machine shares two cores with everything else).
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
+use coauth_core::{
+    AuthUrlRequest, Coauth, HttpClient, HttpError, RequestContext, ResultRequest, async_trait,
+    http, parse_json,
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+struct NoNetwork;
+
+#[async_trait]
+impl HttpClient for NoNetwork {
+    async fn execute(
+        &self,
+        _request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, HttpError> {
+        Err(HttpError::Connect(
+            "benchmarks make no outbound calls".into(),
+        ))
+    }
+}
+
+fn coauth() -> Coauth {
+    let provider = OAuth2Provider::new(
+        OAuth2Config::new(
+            "client-id",
+            "client-secret",
+            "https://provider.example/authorize",
+            "https://provider.example/token",
+        )
+        .unwrap(),
+        StandardUserinfo::new("https://provider.example/userinfo").unwrap(),
+    );
+    Coauth::builder()
+        .secret("a benchmark secret, thirty-two bytes or more")
+        .provider("demo", provider)
+        .redirect_uri("https://app.example/coauth/result_page")
+        .http_client(NoNetwork)
+        .build()
+        .unwrap()
+}
+
+fn context() -> RequestContext {
+    let mut headers = http::HeaderMap::new();
+    headers.insert(http::header::ORIGIN, "https://app.example".parse().unwrap());
+    headers.insert(
+        http::header::COOKIE,
+        format!("__Host-coauth-binding={}", "b".repeat(43))
+            .parse()
+            .unwrap(),
+    );
+    RequestContext::from_headers(&headers)
+}
+
+const AUTH_URL_BODY: &[u8] =
+    br#"{"providerType":"demo","redirectUri":"https://app.example/coauth/result_page"}"#;
+
+fn flow(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let coauth = coauth();
+    let ctx = context();
+    let started = runtime
+        .block_on(coauth.auth_url(parse_json(AUTH_URL_BODY).unwrap(), &ctx))
+        .unwrap();
+    // A JSON document the size of an auth_url answer: the baseline's work.
+    let answer = serde_json::to_value(&started.response).unwrap();
+    let mut forged = started.response.flow.clone().into_bytes();
+    let middle = forged.len() / 2;
+    forged[middle] = if forged[middle] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+
+    let mut group = c.benchmark_group("flow");
+    group.bench_function("baseline: JSON round trip of the answer", |b| {
+        b.iter(|| {
+            let text = serde_json::to_string(black_box(&answer)).unwrap();
+            black_box(serde_json::from_str::<serde_json::Value>(&text).unwrap())
+        })
+    });
+    group.bench_function("auth_url: parse, start, seal", |b| {
+        b.iter(|| {
+            let request: AuthUrlRequest = parse_json(black_box(AUTH_URL_BODY)).unwrap();
+            black_box(runtime.block_on(coauth.auth_url(request, &ctx)).unwrap())
+        })
+    });
+    group.bench_function("result: refuse a forged flow", |b| {
+        b.iter(|| {
+            let request = ResultRequest {
+                provider_type: "demo".into(),
+                flow: forged.clone(),
+                response: serde_json::Map::new(),
+                result: Default::default(),
+            };
+            black_box(runtime.block_on(coauth.result(request, &ctx)).unwrap_err())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, flow);
+criterion_main!(benches);
