@@ -105,6 +105,23 @@ impl OutboundPolicy {
     }
 }
 
+impl OutboundPolicy {
+    /// Whether a connection to `ip` is allowed: public addresses always, loopback only with
+    /// the opt-in. Applied to the literal in the URL and to every address a host name
+    /// resolves to.
+    pub fn allows_ip(&self, ip: IpAddr) -> bool {
+        if ip.is_loopback() || ip_is_mapped_loopback(ip) {
+            self.allow_loopback
+        } else {
+            is_public(ip)
+        }
+    }
+}
+
+fn ip_is_mapped_loopback(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()))
+}
+
 fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {

@@ -9,9 +9,17 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::GaiResolver;
 use hyper_util::rt::TokioExecutor;
 
 use crate::http_client::{HttpClient, HttpError, OutboundPolicy};
+
+mod resolver;
+
+use resolver::{PolicyRefused, PolicyResolver};
+
+/// The connector: name resolution filtered by the outbound policy, then TCP, then TLS.
+type Connector = HttpsConnector<HttpConnector<PolicyResolver<GaiResolver>>>;
 
 /// The pooled hyper + rustls client coauth uses unless the app plugs in another.
 ///
@@ -20,7 +28,7 @@ use crate::http_client::{HttpClient, HttpError, OutboundPolicy};
 /// [`OutboundPolicy`] before opening any connection.
 #[derive(Clone)]
 pub struct HyperClient {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<Connector, Full<Bytes>>,
     timeout: Duration,
     max_response_bytes: usize,
     policy: OutboundPolicy,
@@ -94,7 +102,10 @@ impl HyperClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> HyperClient {
-        let mut http = HttpConnector::new();
+        let mut http = HttpConnector::new_with_resolver(PolicyResolver {
+            inner: GaiResolver::new(),
+            policy: self.policy,
+        });
         http.enforce_http(false);
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
@@ -127,13 +138,11 @@ impl HyperClient {
     async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
         let (parts, body) = request.into_parts();
         let request = Request::from_parts(parts, Full::new(body));
-        let response = self.client.request(request).await.map_err(|error| {
-            if error.is_connect() {
-                HttpError::Connect(describe_connect_error(&error))
-            } else {
-                HttpError::Other("the connection failed before an answer arrived".into())
-            }
-        })?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|error| request_error(&error))?;
         let (parts, body) = response.into_parts();
         let limit = self.max_response_bytes;
         if let Some(length) = parts
@@ -157,6 +166,28 @@ impl HyperClient {
             })?
             .to_bytes();
         Ok(Response::from_parts(parts, body))
+    }
+}
+
+/// Maps a hyper client failure: a resolution the policy refused, a connect failure, or a
+/// failure after connecting.
+fn request_error(error: &hyper_util::client::legacy::Error) -> HttpError {
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        // The resolver's refusal travels inside an io::Error, whose own `source()` skips it.
+        let refused = inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|cause| cause.is::<PolicyRefused>());
+        if refused || inner.is::<PolicyRefused>() {
+            return HttpError::Forbidden(PolicyRefused.to_string());
+        }
+        source = inner.source();
+    }
+    if error.is_connect() {
+        HttpError::Connect(describe_connect_error(error))
+    } else {
+        HttpError::Other("the connection failed before an answer arrived".into())
     }
 }
 
