@@ -6,11 +6,18 @@
 //! `demo-auto` approves at once (silent sign-in succeeds), `demo-noframe` ignores
 //! `prompt=none` and refuses to be framed (silent sign-in times out), `demo-coop` sends
 //! `Cross-Origin-Opener-Policy: same-origin` on its consent page (the popup loses its
-//! opener).
+//! opener). [`APPLE_TEST_PROVIDER`] is Sign in with Apple (the [`Apple`] preset) against a
+//! [`MockOidc`] in its Apple mode: the answer comes back as a `form_post`, a POST to the
+//! result page, with the user's name in the first consent's `user` parameter.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
+use coauth_core::oidc::{Algorithm, OidcProvider, ProviderMetadata, SigningKey};
+use coauth_core::presets::Apple;
 use coauth_core::{Coauth, HyperClient, session_user};
 
+use crate::mock_oidc::{MockOidc, MockOidcConfig, Quirks};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// The demo page without the buttons of providers from the environment; a demo serves
@@ -82,6 +89,14 @@ pub fn test_providers() -> [(&'static str, MockConfig); 3] {
     ]
 }
 
+/// The name of the demo's Sign in with Apple test provider, backed by [`MockOidc`] in its
+/// Apple mode. The demo page has a button for it.
+pub const APPLE_TEST_PROVIDER: &str = "demo-apple";
+/// The Apple Developer team id of [`APPLE_TEST_PROVIDER`] (the client secret's `iss`).
+const APPLE_TEAM_ID: &str = "DEMOTEAM01";
+/// The key id of [`APPLE_TEST_PROVIDER`]'s team key.
+const APPLE_KEY_ID: &str = "DEMOKEY001";
+
 /// A configured demo: the coauth service and the mock provider behind its `demo` provider.
 #[derive(Debug)]
 pub struct Demo {
@@ -91,8 +106,11 @@ pub struct Demo {
     pub mock: MockProvider,
     /// The mocks behind [`test_providers`], by provider name.
     pub test_mocks: Vec<(&'static str, MockProvider)>,
+    /// The mock Apple behind [`APPLE_TEST_PROVIDER`].
+    pub apple_mock: MockOidc,
     /// The demo page, served at `/`, with a button for each provider turned on from the
-    /// environment. Made once at start-up and kept for the life of the process.
+    /// environment and one for [`APPLE_TEST_PROVIDER`]. Made once at start-up and kept for
+    /// the life of the process.
     pub index_html: &'static str,
 }
 
@@ -153,16 +171,69 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         builder = builder.provider(name, provider);
         test_mocks.push((name, mock));
     }
+    let (apple_mock, apple) = apple_backed().await?;
+    builder = builder.provider(APPLE_TEST_PROVIDER, apple);
     let (builder, enabled) = crate::demo_env::providers_from_env(builder);
     if !enabled.is_empty() {
         eprintln!("providers from the environment: {}", enabled.join(", "));
     }
+    let mut buttons = enabled;
+    buttons.push(APPLE_TEST_PROVIDER);
     Ok(Demo {
         coauth: builder.build()?,
         mock,
         test_mocks,
-        index_html: Box::leak(index_html(&enabled).into_boxed_str()),
+        apple_mock,
+        index_html: Box::leak(index_html(&buttons).into_boxed_str()),
     })
+}
+
+/// Starts a mock Apple and configures the [`Apple`] preset for it, with a team key made
+/// for this run: the mock verifies the client secrets the preset signs with it.
+async fn apple_backed() -> Result<(MockOidc, OidcProvider), Box<dyn std::error::Error>> {
+    let p8 = fresh_p8_key()?;
+    let team_key = SigningKey::from_pem(Algorithm::ES256, &p8)?
+        .with_kid(APPLE_KEY_ID)
+        .public_jwk();
+    let config = MockOidcConfig {
+        quirks: Quirks::Apple {
+            team_key,
+            team_id: APPLE_TEAM_ID.into(),
+        },
+        // Apple sends no RFC 9207 `iss` with its answer.
+        iss_parameter: false,
+        ..MockOidcConfig::default()
+    };
+    let client_id = config.client_id.clone();
+    let mock = MockOidc::start(config).await;
+    let metadata = ProviderMetadata::new(
+        mock.issuer(),
+        &mock.authorize_url(),
+        &mock.token_url(),
+        &mock.jwks_url(),
+    )?;
+    let apple = Apple::new(client_id, APPLE_TEAM_ID, APPLE_KEY_ID, &p8)?
+        .with_metadata(metadata)
+        .try_build()?;
+    Ok((mock, apple))
+}
+
+/// A new EC P-256 private key as the PEM text of an Apple `.p8` file (PKCS#8).
+fn fresh_p8_key() -> Result<String, Box<dyn std::error::Error>> {
+    use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+        .map_err(|_| "EC P-256 key generation failed")?;
+    let body = STANDARD.encode(pkcs8.as_ref());
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
+        .collect();
+    Ok(format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        lines.join("\n")
+    ))
 }
 
 /// Starts a mock and configures the OAuth 2.0 engine for it.
@@ -196,6 +267,13 @@ fn random_secret() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fresh_team_key_is_an_apple_p8_key() {
+        let p8 = fresh_p8_key().unwrap();
+        assert!(Apple::new("client", APPLE_TEAM_ID, APPLE_KEY_ID, &p8).is_ok());
+        assert_ne!(p8, fresh_p8_key().unwrap());
+    }
 
     #[test]
     fn page_gets_a_button_per_provider_from_the_environment() {
