@@ -143,6 +143,20 @@ impl OidcConfig {
         self
     }
 
+    /// A configuration with static endpoints (a preset's documented ones, or a test double's),
+    /// no discovery. Plain-http endpoints are accepted on loopback only when the code itself
+    /// configured them so: static metadata never comes from the network.
+    pub fn from_metadata(
+        metadata: ProviderMetadata,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> OidcConfig {
+        let http = metadata.issuer.starts_with("http://");
+        OidcConfig::new("", client_id, client_secret)
+            .with_metadata(metadata)
+            .allow_http_loopback(http)
+    }
+
     /// Authenticates at the token endpoint with `private_key_jwt` signed by `key`.
     pub fn with_private_key_jwt(mut self, key: SigningKey) -> OidcConfig {
         self.client_auth = ClientAuth::PrivateKeyJwt;

@@ -82,10 +82,7 @@ impl Apple {
             team_id: self.team_id,
             audience: metadata.issuer.clone(),
         };
-        let http = metadata.issuer.starts_with("http://");
-        let mut config = OidcConfig::new("", self.client_id, "")
-            .with_metadata(metadata)
-            .allow_http_loopback(http);
+        let mut config = OidcConfig::from_metadata(metadata, self.client_id, "");
         config.client_auth = ClientAuth::Post;
         config.default_scopes = vec!["name".into(), "email".into()];
         // Apple requires form_post whenever name or email is requested.

@@ -75,10 +75,7 @@ impl Google {
             .trim_start_matches("https://")
             .trim_start_matches("http://")
             .to_owned();
-        let allow_http_loopback = metadata.issuer.starts_with("http://");
-        let mut config = OidcConfig::new("", self.client_id, self.client_secret)
-            .with_metadata(metadata)
-            .allow_http_loopback(allow_http_loopback);
+        let mut config = OidcConfig::from_metadata(metadata, self.client_id, self.client_secret);
         config.additional_issuers = vec![legacy_issuer];
         config.client_auth = ClientAuth::Post;
         // The ID token carries the profile claims; no userinfo call is needed.

@@ -50,10 +50,7 @@ impl LinkedIn {
                 ProviderMetadata::new(ISSUER, AUTHORIZE, TOKEN, JWKS)?.with_userinfo(USERINFO)?
             }
         };
-        let http = metadata.issuer.starts_with("http://");
-        let mut config = OidcConfig::new("", self.client_id, self.client_secret)
-            .with_metadata(metadata)
-            .allow_http_loopback(http);
+        let mut config = OidcConfig::from_metadata(metadata, self.client_id, self.client_secret);
         config.client_auth = ClientAuth::Post;
         config.pkce = false;
         config.nonce = false;

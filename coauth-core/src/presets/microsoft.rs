@@ -82,9 +82,7 @@ impl Microsoft {
             &format!("{base}/{tenant}/oauth2/v2.0/token"),
             &format!("{base}/{tenant}/discovery/v2.0/keys"),
         )?;
-        let mut config = OidcConfig::new("", self.client_id, self.client_secret)
-            .with_metadata(metadata)
-            .allow_http_loopback(base.starts_with("http://"));
+        let mut config = OidcConfig::from_metadata(metadata, self.client_id, self.client_secret);
         config.client_auth = ClientAuth::Post;
         // The userinfo endpoint is Microsoft Graph's; the ID token has what coauth needs.
         config.fetch_userinfo = false;
