@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickClosing, popupClosed, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
+import { clickClosing, popupClosed, demoOutcome, useDemoPage } from './support.mjs';
 
 /** CSP violations (securitypolicyviolation events and console reports) on the demo's origin, popups included. */
 let cspViolations;
@@ -42,29 +42,6 @@ const APPLE_BUTTON = 'button[data-provider="demo-apple"]';
 /** The mock Apple's user (tests/src/mock_oidc.rs `OidcUser::default`). */
 const USER = { name: 'Grace Hopper', email: 'grace@example.test' };
 
-/** Waits until the demo page shows a final outcome, then reads everything it shows. */
-async function outcome() {
-  await ctx.page.waitForFunction(
-    () => ['Signed in', 'Sign-in failed'].includes(document.getElementById('status').textContent),
-    null,
-    { timeout: 15_000 },
-  );
-  // Give a second callback the chance to happen before we count them.
-  await sleep(SETTLE_MS);
-  return ctx.page.evaluate(() => {
-    const text = (id) => document.getElementById(id).textContent;
-    return {
-      status: text('status'),
-      name: text('user-name'),
-      email: text('user-email'),
-      errorCode: text('error-code'),
-      errorMessage: text('error-message'),
-      callbacks: window.__coauthCallbacks,
-      lastError: window.__coauthLastError,
-      cspViolations: window.__cspViolations,
-    };
-  });
-}
 
 /**
  * Clicks the demo page's demo-apple button and returns the popup once it shows the mock
@@ -145,7 +122,7 @@ test('approve: form_post to the result page, the name from the first consent\'s 
 
     release();
     await closed;
-    const shown = await outcome();
+    const shown = await demoOutcome(ctx.page);
     assert.equal(shown.status, 'Signed in', `error: ${shown.errorCode} ${shown.errorMessage}\n${ctx.demo.output()}`);
     // Apple's ID token has no name: it came from the `user` POST parameter.
     assert.equal(shown.name, USER.name);
@@ -170,7 +147,7 @@ test('a later sign-in, cross-site as with Apple: no `user` parameter, so no name
   await clickClosing(popup, '#approve');
   await closed;
 
-  const shown = await outcome();
+  const shown = await demoOutcome(ctx.page);
   assert.equal(shown.status, 'Signed in', `error: ${shown.errorCode} ${shown.errorMessage}\n${ctx.demo.output()}`);
   assert.equal(posts.length, 1);
   assert.equal(posts[0].method, 'POST');
@@ -189,7 +166,7 @@ test('deny at Apple: its user_cancelled_authorize form_post is UserDenied with s
   await clickClosing(popup, '#deny');
   await closed;
 
-  const shown = await outcome();
+  const shown = await demoOutcome(ctx.page);
   assert.equal(posts.length, 1);
   assert.equal(posts[0].method, 'POST');
   assert.equal(posts[0].url, `${ctx.demo.baseUrl}/coauth/result_page`);

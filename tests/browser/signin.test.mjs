@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authIn, clickClosing, popupClosed, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
+import { authIn, clickClosing, popupClosed, demoOutcome, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
 
 /** CSP violations (securitypolicyviolation events and console reports) on the demo's origin, popups included. */
 let cspViolations;
@@ -32,29 +32,6 @@ const ctx = useDemoPage({
   },
 });
 
-/** Waits until the demo page shows a final outcome, then reads everything it shows. */
-async function outcome() {
-  await ctx.page.waitForFunction(
-    () => ['Signed in', 'Sign-in failed'].includes(document.getElementById('status').textContent),
-    null,
-    { timeout: 15_000 },
-  );
-  // Give a second callback the chance to happen before we count them.
-  await sleep(SETTLE_MS);
-  return ctx.page.evaluate(() => {
-    const text = (id) => document.getElementById(id).textContent;
-    return {
-      status: text('status'),
-      name: text('user-name'),
-      email: text('user-email'),
-      errorCode: text('error-code'),
-      errorMessage: text('error-message'),
-      callbacks: window.__coauthCallbacks,
-      lastError: window.__coauthLastError,
-      cspViolations: window.__cspViolations,
-    };
-  });
-}
 
 /** Clicks a sign-in button and returns the popup, once it shows the provider's page. */
 async function clickAndReachProvider(button) {
@@ -79,7 +56,7 @@ test('approve at the provider: the page shows the user, the popup closes, one ca
   await clickClosing(popup, '#approve');
   await closed;
 
-  const shown = await outcome();
+  const shown = await demoOutcome(ctx.page);
   assert.equal(shown.status, 'Signed in', `error: ${shown.errorCode} ${shown.errorMessage}\n${ctx.demo.output()}`);
   assert.equal(shown.name, 'Ada Lovelace');
   assert.equal(shown.email, 'ada@example.test');
@@ -95,7 +72,7 @@ test('deny at the provider: UserDenied with status 409', async () => {
   await clickClosing(popup, '#deny');
   await closed;
 
-  const shown = await outcome();
+  const shown = await demoOutcome(ctx.page);
   assert.equal(shown.status, 'Sign-in failed');
   assert.equal(shown.errorCode, 'UserDenied');
   assert.equal(shown.lastError.code, 'UserDenied');
@@ -108,7 +85,7 @@ test('closing the popup at the provider: WindowClosed', async () => {
   const popup = await clickAndReachProvider('#signin-demo');
   await popup.close();
 
-  const shown = await outcome();
+  const shown = await demoOutcome(ctx.page);
   assert.equal(shown.status, 'Sign-in failed');
   assert.equal(shown.errorCode, 'WindowClosed');
   assert.equal(shown.lastError.status, undefined);
@@ -128,7 +105,7 @@ test('closing the popup on the stub page before the provider loads: WindowClosed
   const popup = await popupOpened;
   await popup.close();
 
-  const shown = await outcome();
+  const shown = await demoOutcome(ctx.page);
   release();
   assert.equal(shown.errorCode, 'WindowClosed');
   assert.equal(shown.callbacks, 1);
@@ -204,7 +181,7 @@ test('messages from other windows, wrong types or other states are ignored', asy
   const closed = popupClosed(popup);
   await clickClosing(popup, '#approve');
   await closed;
-  const shown = await outcome();
+  const shown = await demoOutcome(ctx.page);
   assert.equal(shown.status, 'Signed in');
   assert.equal(shown.callbacks, 1);
 });
@@ -229,7 +206,7 @@ test('the full sign-in works under Trusted Types with zero CSP violations', asyn
     await clickClosing(popup, '#approve');
     await closed;
 
-    const shown = await outcome();
+    const shown = await demoOutcome(ctx.page);
     assert.equal(shown.status, 'Signed in', `error: ${shown.errorCode} ${shown.errorMessage}`);
     assert.equal(shown.name, 'Ada Lovelace');
     assert.deepEqual(shown.cspViolations, []);

@@ -109,6 +109,30 @@ export const SETTLE_MS = 500;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until the demo page shows a final outcome, then reads everything it shows. */
+export async function demoOutcome(page) {
+  await page.waitForFunction(
+    () => ['Signed in', 'Sign-in failed'].includes(document.getElementById('status').textContent),
+    null,
+    { timeout: 15_000 },
+  );
+  // Give a second callback the chance to happen before we count them.
+  await sleep(SETTLE_MS);
+  return page.evaluate(() => {
+    const text = (id) => document.getElementById(id).textContent;
+    return {
+      status: text('status'),
+      name: text('user-name'),
+      email: text('user-email'),
+      errorCode: text('error-code'),
+      errorMessage: text('error-message'),
+      callbacks: window.__coauthCallbacks,
+      lastError: window.__coauthLastError,
+      cspViolations: window.__cspViolations,
+    };
+  });
+}
+
 /**
  * Calls `new coauth.Auth('/coauth').auth(options, cb)` in `page` (page.evaluate carries a
  * user gesture, so the popup may open) and resolves with what the callback received,
