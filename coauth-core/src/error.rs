@@ -3,6 +3,8 @@
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 
+use crate::HttpError;
+
 /// Everything that can go wrong in a sign-in, as the server reports it.
 ///
 /// Each variant maps to exactly one `code` of the wire protocol ([`Error::code`]) and one HTTP
@@ -51,6 +53,35 @@ pub enum Error {
     /// (`ProviderError`, 500).
     #[error("{0}")]
     Provider(String),
+    /// An outbound call to the provider failed in transport, as the [`crate::HttpClient`]
+    /// reported it. Its code follows the table: [`HttpError::Connect`] and
+    /// [`HttpError::Timeout`] are `ProviderConnectionError` (500), the others
+    /// (`BodyTooLarge`, `Forbidden`, `Other`) `ProviderError` (500). Its
+    /// [`std::error::Error::source`] is the [`HttpError`], whose own source is the I/O,
+    /// hyper or TLS error behind it, for the app's logs; the message never names the URL.
+    #[error("{}", transport_message(.0))]
+    Transport(#[source] HttpError),
+}
+
+/// The message of [`Error::Transport`]: what failed, for people, then the transport's reason.
+fn transport_message(error: &HttpError) -> String {
+    match error {
+        HttpError::Connect(_) | HttpError::Timeout => {
+            format!("the sign-in provider could not be reached ({error})")
+        }
+        HttpError::BodyTooLarge { .. } => {
+            format!("the sign-in provider's answer was refused: {error}")
+        }
+        HttpError::Forbidden(_) | HttpError::Other(_) => {
+            format!("the sign-in provider could not be called: {error}")
+        }
+    }
+}
+
+/// Whether a transport failure is a connection failure (`ProviderConnectionError`) rather
+/// than another provider failure (`ProviderError`).
+fn is_connection_failure(error: &HttpError) -> bool {
+    matches!(error, HttpError::Connect(_) | HttpError::Timeout)
 }
 
 impl Error {
@@ -66,6 +97,8 @@ impl Error {
             Error::ProviderConnection(_) => "ProviderConnectionError",
             Error::ProviderTechnical(_) => "ProviderTechnicalError",
             Error::Provider(_) => "ProviderError",
+            Error::Transport(error) if is_connection_failure(error) => "ProviderConnectionError",
+            Error::Transport(_) => "ProviderError",
         }
     }
 
@@ -77,9 +110,10 @@ impl Error {
             Error::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::UserDenied(_) => StatusCode::CONFLICT,
-            Error::ProviderConnection(_) | Error::ProviderTechnical(_) | Error::Provider(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            Error::ProviderConnection(_)
+            | Error::ProviderTechnical(_)
+            | Error::Provider(_)
+            | Error::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -132,6 +166,31 @@ mod tests {
                 500,
             ),
             (Error::Provider("x".into()), "ProviderError", 500),
+            (
+                Error::Transport(HttpError::Connect("refused".into())),
+                "ProviderConnectionError",
+                500,
+            ),
+            (
+                Error::Transport(HttpError::Timeout),
+                "ProviderConnectionError",
+                500,
+            ),
+            (
+                Error::Transport(HttpError::BodyTooLarge { limit: 1 }),
+                "ProviderError",
+                500,
+            ),
+            (
+                Error::Transport(HttpError::Forbidden("no".into())),
+                "ProviderError",
+                500,
+            ),
+            (
+                Error::Transport(HttpError::Other("cut".into())),
+                "ProviderError",
+                500,
+            ),
         ];
         for (error, code, status) in cases {
             assert_eq!(error.code(), code);
@@ -141,6 +200,38 @@ mod tests {
             let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
             assert_eq!(body["code"], code);
         }
+    }
+
+    /// The messages of transport failures are the ones the flat variants carried before:
+    /// what failed for people, then the transport's reason; and the cause stays reachable.
+    #[test]
+    fn transport_errors_keep_their_message_and_cause() {
+        use std::error::Error as _;
+
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let error = Error::from(HttpError::Connect(
+            crate::HttpErrorDetail::new("tcp connect error").with_source(io),
+        ));
+        assert_eq!(
+            error.to_string(),
+            "the sign-in provider could not be reached (could not connect: tcp connect error)"
+        );
+        let http = error.source().expect("the HttpError");
+        assert!(http.is::<HttpError>());
+        let io = http.source().expect("the io::Error");
+        assert_eq!(
+            io.downcast_ref::<std::io::Error>()
+                .map(std::io::Error::kind),
+            Some(std::io::ErrorKind::ConnectionRefused)
+        );
+        assert_eq!(
+            Error::from(HttpError::BodyTooLarge { limit: 8 }).to_string(),
+            "the sign-in provider's answer was refused: the answer is larger than 8 bytes"
+        );
+        assert_eq!(
+            Error::from(HttpError::Forbidden("plain http".into())).to_string(),
+            "the sign-in provider could not be called: plain http"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! that decides which provider URLs may be called at all.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -10,42 +11,137 @@ use http::{Request, Response};
 use crate::Error;
 
 /// Why an outbound request failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Each variant carries a message for people (never a URL, a secret or a token) and, for
+/// transport failures, the underlying error (I/O, hyper, TLS) as its
+/// [`std::error::Error::source`], so an app's logs can show the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HttpError {
-    /// The connection could not be made: DNS, refused, TLS.
-    #[error("could not connect: {0}")]
-    Connect(String),
+    /// The connection could not be made: DNS, refused, TLS, or a proxy that could not be
+    /// reached or refused the tunnel.
+    Connect(HttpErrorDetail),
     /// The request did not complete within the client's time limit.
-    #[error("the request timed out")]
     Timeout,
     /// The answer is larger than the client accepts.
-    #[error("the answer is larger than {limit} bytes")]
     BodyTooLarge {
         /// The largest answer body accepted, in bytes.
         limit: usize,
     },
     /// The URL is not allowed by the outbound policy (plain http, private address, ...).
-    #[error("{0}")]
-    Forbidden(String),
+    Forbidden(HttpErrorDetail),
     /// Any other transport failure.
-    #[error("{0}")]
-    Other(String),
+    Other(HttpErrorDetail),
 }
 
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HttpError::Connect(detail) => write!(f, "could not connect: {detail}"),
+            HttpError::Timeout => f.write_str("the request timed out"),
+            HttpError::BodyTooLarge { limit } => {
+                write!(f, "the answer is larger than {limit} bytes")
+            }
+            HttpError::Forbidden(detail) | HttpError::Other(detail) => detail.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for HttpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HttpError::Connect(detail)
+            | HttpError::Forbidden(detail)
+            | HttpError::Other(detail) => detail
+                .cause()
+                .map(|cause| cause as &(dyn std::error::Error + 'static)),
+            HttpError::Timeout | HttpError::BodyTooLarge { .. } => None,
+        }
+    }
+}
+
+/// The message of an [`HttpError`] and, when there is one, the error that caused it.
+///
+/// Built from a message (`"offline".into()`, [`HttpErrorDetail::new`]) and optionally given
+/// its cause with [`HttpErrorDetail::with_source`]. Two details are equal when their
+/// messages are: causes (I/O, hyper, TLS errors) cannot be compared.
+#[derive(Clone)]
+pub struct HttpErrorDetail {
+    message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl HttpErrorDetail {
+    /// A detail with `message` and no cause.
+    pub fn new(message: impl Into<String>) -> Self {
+        HttpErrorDetail {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same detail, caused by `source` (what [`std::error::Error::source`] of the
+    /// [`HttpError`] returns).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// The message, as the error displays it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The error that caused this one, if known.
+    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.source.as_deref()
+    }
+}
+
+impl std::fmt::Display for HttpErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::fmt::Debug for HttpErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut debug = f.debug_struct("HttpErrorDetail");
+        debug.field("message", &self.message);
+        if let Some(source) = &self.source {
+            debug.field("source", source);
+        }
+        debug.finish()
+    }
+}
+
+impl PartialEq for HttpErrorDetail {
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message
+    }
+}
+
+impl Eq for HttpErrorDetail {}
+
+impl From<String> for HttpErrorDetail {
+    fn from(message: String) -> Self {
+        HttpErrorDetail::new(message)
+    }
+}
+
+impl From<&str> for HttpErrorDetail {
+    fn from(message: &str) -> Self {
+        HttpErrorDetail::new(message)
+    }
+}
+
+/// Every transport failure becomes [`Error::Transport`], which keeps the [`HttpError`] (and
+/// its cause) as its source; its code follows the wire protocol's table:
+/// `ProviderConnectionError` for [`HttpError::Connect`] and [`HttpError::Timeout`],
+/// `ProviderError` for the others.
 impl From<HttpError> for Error {
     fn from(error: HttpError) -> Self {
-        match error {
-            HttpError::Connect(_) | HttpError::Timeout => Error::ProviderConnection(format!(
-                "the sign-in provider could not be reached ({error})"
-            )),
-            HttpError::BodyTooLarge { .. } => Error::Provider(format!(
-                "the sign-in provider's answer was refused: {error}"
-            )),
-            HttpError::Forbidden(_) | HttpError::Other(_) => {
-                Error::Provider(format!("the sign-in provider could not be called: {error}"))
-            }
-        }
+        Error::Transport(error)
     }
 }
 
@@ -53,8 +149,9 @@ impl From<HttpError> for Error {
 ///
 /// Implementations must not follow redirects, must bound the time a request may take and the
 /// size of the answer, and should enforce an [`OutboundPolicy`]. The default implementation is
-/// [`crate::HyperClient`]; tests and apps with special needs (a proxy, a custom TLS setup) plug
-/// their own in with [`crate::CoauthBuilder::http_client`].
+/// [`crate::HyperClient`] (which also goes through HTTP proxies); tests and apps with special
+/// needs (client certificates, a custom TLS setup) plug their own in with
+/// [`crate::CoauthBuilder::http_client`].
 #[async_trait]
 pub trait HttpClient: Send + Sync {
     /// Sends `request` and returns the answer with its whole body.

@@ -163,7 +163,7 @@ mod tests {
             .unwrap();
         let error = client.request(request).await.unwrap_err();
         assert!(matches!(
-            super::super::request_error(&error),
+            super::super::request_error(error),
             crate::HttpError::Forbidden(_)
         ));
         tokio::task::yield_now().await;
