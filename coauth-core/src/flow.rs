@@ -4,6 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::future::{Future, ready};
+use std::time::Instant;
+
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
 
 use http::{HeaderMap, HeaderValue, header};
 
@@ -15,6 +19,7 @@ use crate::provider::{
     AuthResult, FinishContext, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding, StartContext,
 };
 use crate::seal::{FlowState, MAX_BLOB_LEN, Opened};
+use crate::trace::{flow_fingerprint, provider_stage, step_finished};
 
 /// Name of the binding cookie on https origins (`__Host-`: Secure, Path=/, no Domain).
 pub const BINDING_COOKIE_SECURE: &str = "__Host-coauth-binding";
@@ -177,8 +182,41 @@ impl Coauth {
         ctx: &RequestContext,
         session_user: impl Future<Output = Option<String>>,
     ) -> Result<AuthUrlOutcome, Error> {
+        let span = tracing::info_span!(
+            "coauth.auth_url",
+            provider = Empty,
+            mode = Empty,
+            flow = Empty,
+            outcome = Empty,
+            duration_ms = Empty
+        );
+        let started = Instant::now();
+        let result = self
+            .start_flow_checked(request, ctx, session_user)
+            .instrument(span.clone())
+            .await;
+        step_finished(&span, started, &result);
+        result
+    }
+
+    async fn start_flow_checked(
+        &self,
+        request: AuthUrlRequest,
+        ctx: &RequestContext,
+        session_user: impl Future<Output = Option<String>>,
+    ) -> Result<AuthUrlOutcome, Error> {
         let origin = self.check_origin(ctx)?;
         let provider = self.provider(&request.provider_type)?;
+        let span = Span::current();
+        span.record("provider", request.provider_type.as_str());
+        span.record(
+            "mode",
+            if request.mode == Mode::Silent {
+                "silent"
+            } else {
+                "popup"
+            },
+        );
         if !self
             .inner
             .redirect_uris
@@ -213,8 +251,13 @@ impl Coauth {
         let state = random_token();
         let verifier = random_token();
         let nonce = random_token();
-        let started = provider
-            .start(StartContext {
+        let started = provider_stage(
+            tracing::debug_span!(
+                "coauth.provider.start",
+                outcome = Empty,
+                duration_ms = Empty
+            ),
+            provider.start(StartContext {
                 redirect_uri: &request.redirect_uri,
                 state: &state,
                 pkce_challenge: &pkce_challenge(&verifier),
@@ -222,8 +265,9 @@ impl Coauth {
                 silent,
                 options: &request.auth,
                 http: self.inner.http.as_ref(),
-            })
-            .await?;
+            }),
+        )
+        .await?;
         let now = self.inner.clock.now_unix();
         let flow = self.inner.sealer.seal(&FlowState {
             provider: request.provider_type,
@@ -240,6 +284,7 @@ impl Coauth {
             iat: now,
             exp: now + self.inner.flow_lifetime,
         });
+        Span::current().record("flow", flow_fingerprint(&flow).as_str());
         Ok(AuthUrlOutcome {
             response: AuthUrlResponse {
                 url: started.url.into(),
@@ -297,11 +342,36 @@ impl Coauth {
         ctx: &RequestContext,
         session_user: impl Future<Output = Option<String>>,
     ) -> Result<AuthResult, Error> {
+        let span = tracing::info_span!(
+            "coauth.result",
+            provider = Empty,
+            flow = Empty,
+            outcome = Empty,
+            duration_ms = Empty
+        );
+        let started = Instant::now();
+        let result = self
+            .finish_flow_checked(request, ctx, session_user)
+            .instrument(span.clone())
+            .await;
+        step_finished(&span, started, &result);
+        result
+    }
+
+    async fn finish_flow_checked(
+        &self,
+        request: ResultRequest,
+        ctx: &RequestContext,
+        session_user: impl Future<Output = Option<String>>,
+    ) -> Result<AuthResult, Error> {
         let origin = self.check_origin(ctx)?;
         let provider = self.provider(&request.provider_type)?;
+        let span = Span::current();
+        span.record("provider", request.provider_type.as_str());
         if request.flow.len() > MAX_BLOB_LEN {
             return Err(Error::Input("the sign-in flow is too long".into()));
         }
+        span.record("flow", flow_fingerprint(&request.flow).as_str());
         let opened = self.inner.sealer.open(
             &request.flow,
             &request.provider_type,
@@ -329,8 +399,13 @@ impl Coauth {
         if let Some(error) = redirect_error(&params) {
             return Err(error);
         }
-        let finished = provider
-            .finish(FinishContext {
+        let finished = provider_stage(
+            tracing::debug_span!(
+                "coauth.provider.finish",
+                outcome = Empty,
+                duration_ms = Empty
+            ),
+            provider.finish(FinishContext {
                 params: &params,
                 redirect_uri: &flow.redirect_uri,
                 pkce_verifier: &flow.verifier,
@@ -338,8 +413,9 @@ impl Coauth {
                 sealed: &flow.provider_data,
                 options: &request.result,
                 http: self.inner.http.as_ref(),
-            })
-            .await?;
+            }),
+        )
+        .await?;
         let fields = request
             .result
             .fields

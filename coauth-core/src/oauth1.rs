@@ -35,6 +35,7 @@ use crate::provider::{
     Credentials, FinishContext, Finished, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding,
     StartContext, Started, User,
 };
+use crate::trace::{call_span, provider_call, record_status};
 use crate::{ConfigError, Error, Secret};
 
 /// Key of the request token's secret in the sealed flow data.
@@ -181,6 +182,7 @@ impl SignedClient<'_> {
         );
         let response = self.http.execute(request).await?;
         let status = response.status();
+        record_status(status);
         if status.is_server_error() {
             return Err(Error::ProviderTechnical(format!(
                 "the provider's profile endpoint failed with HTTP {}",
@@ -260,8 +262,12 @@ impl Provider for OAuth1Provider {
             None,
             &[("oauth_callback", ctx.redirect_uri)],
         )?;
-        let response = ctx.http.execute(request).await?;
-        let answer = parse_form_answer(&response, "request token")?;
+        let answer = provider_call(call_span!("coauth.request_token"), async {
+            let response = ctx.http.execute(request).await?;
+            record_status(response.status());
+            parse_form_answer(&response, "request token")
+        })
+        .await?;
         // Without the confirmation the provider may have ignored the callback (OAuth 1.0,
         // session-fixation-prone): refuse rather than fall back.
         if answer.get("oauth_callback_confirmed").map(String::as_str) != Some("true") {
@@ -318,8 +324,12 @@ impl Provider for OAuth1Provider {
             Some((request_token, request_secret)),
             &[("oauth_verifier", verifier)],
         )?;
-        let response = ctx.http.execute(request).await?;
-        let mut answer = parse_form_answer(&response, "access token")?;
+        let mut answer = provider_call(call_span!("coauth.token"), async {
+            let response = ctx.http.execute(request).await?;
+            record_status(response.status());
+            parse_form_answer(&response, "access token")
+        })
+        .await?;
         let token = required(&answer, "oauth_token", "access token")?.to_owned();
         let secret = required(&answer, "oauth_token_secret", "access token")?.to_owned();
         answer.remove("oauth_token");
@@ -334,7 +344,8 @@ impl Provider for OAuth1Provider {
             http: ctx.http,
             token: &token,
         };
-        let (user, profile) = self.profile.fetch(&client).await?;
+        let (user, profile) =
+            provider_call(call_span!("coauth.profile"), self.profile.fetch(&client)).await?;
         Ok(Finished {
             user,
             profile,

@@ -16,6 +16,7 @@ use crate::http_client::HttpClient;
 use crate::provider::{
     Credentials, FinishContext, Finished, Provider, StartContext, Started, User,
 };
+use crate::trace::{call_span, provider_call, record_status};
 use crate::{ConfigError, Error, Secret};
 
 mod api;
@@ -35,6 +36,7 @@ pub enum ClientAuth {
     Public,
     /// `private_key_jwt` (RFC 7523 section 2.2, OpenID Connect Core 9): a short-lived JWT
     /// signed with [`OAuth2Config::client_assertion_key`] proves the client; no secret is sent.
+    #[cfg(feature = "oidc")]
     PrivateKeyJwt,
 }
 
@@ -71,6 +73,7 @@ pub struct OAuth2Config {
     pub redirect_params_to_token: &'static [&'static str],
     /// The key that signs `private_key_jwt` client assertions; see
     /// [`OAuth2Config::with_private_key_jwt`].
+    #[cfg(feature = "oidc")]
     pub client_assertion_key: Option<crate::oidc::SigningKey>,
 }
 
@@ -96,6 +99,7 @@ impl OAuth2Config {
             extra_authorize_params: Vec::new(),
             client_id_in_body: false,
             redirect_params_to_token: &[],
+            #[cfg(feature = "oidc")]
             client_assertion_key: None,
         })
     }
@@ -104,6 +108,7 @@ impl OAuth2Config {
     /// a fresh assertion signed with `key` (register its [`public_jwk`] at the provider).
     ///
     /// [`public_jwk`]: crate::oidc::SigningKey::public_jwk
+    #[cfg(feature = "oidc")]
     pub fn with_private_key_jwt(mut self, key: crate::oidc::SigningKey) -> Self {
         self.client_auth = ClientAuth::PrivateKeyJwt;
         self.client_assertion_key = Some(key);
@@ -178,8 +183,12 @@ impl OAuth2Provider {
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
         ])?;
-        let response = http.execute(request).await?;
-        let mut credentials = parse_token_response(&response)?;
+        let mut credentials = provider_call(call_span!("coauth.refresh"), async {
+            let response = http.execute(request).await?;
+            record_status(response.status());
+            parse_token_response(&response)
+        })
+        .await?;
         if credentials.refresh_token.is_none() {
             credentials.refresh_token = Some(refresh_token.clone());
         }
@@ -189,6 +198,7 @@ impl OAuth2Provider {
     fn token_request(&self, form: Vec<(&str, &str)>) -> Result<Request<Bytes>, Error> {
         let config = &self.config;
         let mut form = form;
+        #[cfg(feature = "oidc")]
         let assertion = match config.client_auth {
             ClientAuth::PrivateKeyJwt => Some(crate::oidc::client_assertion(
                 config.client_assertion_key.as_ref(),
@@ -218,6 +228,7 @@ impl OAuth2Provider {
                 form.push(("client_secret", config.client_secret.expose()));
             }
             ClientAuth::Public => form.push(("client_id", &config.client_id)),
+            #[cfg(feature = "oidc")]
             ClientAuth::PrivateKeyJwt => {
                 form.push(("client_id", &config.client_id));
                 form.push(("client_assertion_type", crate::oidc::JWT_BEARER_ASSERTION));
@@ -295,9 +306,17 @@ impl Provider for OAuth2Provider {
             form.push((name, value.as_str()));
         }
         let request = self.token_request(form)?;
-        let response = ctx.http.execute(request).await?;
-        let credentials = parse_token_response(&response)?;
-        let (user, profile) = self.profile.fetch(ctx.http, &credentials).await?;
+        let credentials = provider_call(call_span!("coauth.token"), async {
+            let response = ctx.http.execute(request).await?;
+            record_status(response.status());
+            parse_token_response(&response)
+        })
+        .await?;
+        let (user, profile) = provider_call(
+            call_span!("coauth.profile"),
+            self.profile.fetch(ctx.http, &credentials),
+        )
+        .await?;
         Ok(Finished {
             user,
             profile,

@@ -7,10 +7,12 @@ use std::sync::LazyLock;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 
-use crate::Error;
 use crate::config::Coauth;
+use crate::error_hook::{ErrorEvent, Step};
 use crate::flow::RequestContext;
 use crate::protocol::{AuthUrlRequest, ResultRequest, parse_json};
+use crate::trace::flow_fingerprint;
+use crate::{Error, protocol};
 
 /// Largest request body any resource accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -20,8 +22,8 @@ const FORM: &str = "application/x-www-form-urlencoded";
 const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; frame-ancestors 'self'; \
                         base-uri 'none'; form-action 'none'";
 
-/// Makes the coauth resources of a configured [`Coauth`], as the original's
-/// `ResourceCreator` did.
+/// Makes the coauth resources of a configured [`Coauth`]: one [`Resource`] per path, for an
+/// adapter to mount.
 #[derive(Debug, Clone)]
 pub struct ResourceCreator {
     coauth: Coauth,
@@ -94,6 +96,22 @@ impl ResourceCreator {
     }
 }
 
+/// What a request turned out to be about, learnt while it is handled: for the error hook.
+#[derive(Debug, Default)]
+struct Seen {
+    provider: Option<String>,
+    flow: Option<String>,
+}
+
+impl Seen {
+    /// Notes the provider a request names, when the name is well formed.
+    fn provider(&mut self, name: &str) {
+        if protocol::check_provider_name(name).is_ok() {
+            self.provider = Some(name.to_owned());
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     AuthUrl,
@@ -140,22 +158,45 @@ impl Resource {
         .to_response()
     }
 
+    /// The step this resource serves, as the error hook and the logs name it.
+    pub fn step(&self) -> Step {
+        match self.kind {
+            Kind::AuthUrl => Step::AuthUrl,
+            Kind::Result => Step::Result,
+            Kind::ResultFrame => Step::ResultFrame,
+            Kind::Js | Kind::Module => Step::Script,
+            Kind::AuthPage => Step::AuthPage,
+            Kind::ResultPage => Step::ResultPage,
+        }
+    }
+
     /// Answers one request.
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
-        if request.body().len() > self.body_limit() {
-            return self.body_too_large();
-        }
-        let head = request.method() == Method::HEAD;
-        let mut response = match self.kind {
-            Kind::AuthUrl => self.auth_url(request).await,
-            Kind::Result => self.result(request).await,
-            Kind::ResultFrame => self.result_frame(request).await,
-            Kind::Js => serve_script(&request, coauth_js::COAUTH_JS, &SCRIPT_ETAG),
-            Kind::Module => serve_script(&request, coauth_js::COAUTH_MJS, &MODULE_ETAG),
-            Kind::AuthPage => serve_page(&request, "GET, HEAD", coauth_js::AUTH_PAGE.into()),
-            Kind::ResultPage => result_page(&request),
-        }
-        .unwrap_or_else(|error| error.to_response());
+        let (parts, body) = request.into_parts();
+        let mut seen = Seen::default();
+        let head = parts.method == Method::HEAD;
+        let answer = if body.len() > self.body_limit() {
+            Err(Error::PayloadTooLarge {
+                limit: MAX_BODY_BYTES,
+            })
+        } else {
+            match self.kind {
+                Kind::AuthUrl => self.auth_url(&parts, body, &mut seen).await,
+                Kind::Result => self.result(&parts, body, &mut seen).await,
+                Kind::ResultFrame => self.result_frame(&parts, body, &mut seen).await,
+                Kind::Js => serve_script(&parts, coauth_js::COAUTH_JS, &SCRIPT_ETAG),
+                Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG),
+                Kind::AuthPage => serve_page(&parts, "GET, HEAD", coauth_js::AUTH_PAGE.into()),
+                Kind::ResultPage => result_page(&parts, &body),
+            }
+        };
+        let mut response = match answer {
+            Ok(response) => response,
+            Err(error) => {
+                self.report(&error, &seen, &parts);
+                error.to_response()
+            }
+        };
         let headers = response.headers_mut();
         headers.insert(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -171,13 +212,41 @@ impl Resource {
         response
     }
 
-    async fn auth_url(&self, request: Request<Bytes>) -> Result<Response<Bytes>, Error> {
-        let (parts, body) = json_post(request)?;
+    /// Logs a refused or failed request at `debug` (the step's own log line, where there is
+    /// one, says more) and hands it to the app's error hook.
+    fn report(&self, error: &Error, seen: &Seen, parts: &http::request::Parts) {
+        let step = self.step();
+        tracing::debug!(
+            step = step.as_str(),
+            code = error.code(),
+            status = error.status().as_u16(),
+            reason = %error,
+            "coauth request refused"
+        );
+        if let Some(hook) = &self.coauth.inner.error_hook {
+            hook.on_error(&ErrorEvent {
+                step,
+                provider: seen.provider.as_deref(),
+                flow: seen.flow.as_deref(),
+                error,
+                request: parts,
+            });
+        }
+    }
+
+    async fn auth_url(
+        &self,
+        parts: &http::request::Parts,
+        body: Bytes,
+        seen: &mut Seen,
+    ) -> Result<Response<Bytes>, Error> {
+        json_post(parts)?;
         let body: AuthUrlRequest = parse_json(&body)?;
+        seen.provider(&body.provider_type);
         let ctx = RequestContext::from_headers(&parts.headers);
         let outcome = self
             .coauth
-            .start_flow(body, &ctx, self.coauth.session_user_of(&parts))
+            .start_flow(body, &ctx, self.coauth.session_user_of(parts))
             .await?;
         let value = serde_json::to_value(&outcome.response).expect("serializable");
         let mut response = json_response(StatusCode::OK, &value);
@@ -187,10 +256,17 @@ impl Resource {
         Ok(response)
     }
 
-    async fn result(&self, request: Request<Bytes>) -> Result<Response<Bytes>, Error> {
-        let (parts, body) = json_post(request)?;
+    async fn result(
+        &self,
+        parts: &http::request::Parts,
+        body: Bytes,
+        seen: &mut Seen,
+    ) -> Result<Response<Bytes>, Error> {
+        json_post(parts)?;
         let body: ResultRequest = parse_json(&body)?;
-        self.finish(body, &parts).await
+        seen.provider(&body.provider_type);
+        seen.flow = Some(flow_fingerprint(&body.flow));
+        self.finish(body, parts).await
     }
 
     /// The result step proper, shared by `/result` and `/result_frame`: the app's hook
@@ -221,26 +297,34 @@ impl Resource {
     /// (SECURITY.md item 2), so on top of `/result`'s checks (allowed `Origin`, binding
     /// cookie, no cross-site `Sec-Fetch-Site`) a form is accepted only when
     /// `Sec-Fetch-Site`, if sent, is `same-origin`.
-    async fn result_frame(&self, request: Request<Bytes>) -> Result<Response<Bytes>, Error> {
-        if request.method() != Method::POST {
+    async fn result_frame(
+        &self,
+        parts: &http::request::Parts,
+        body: Bytes,
+        seen: &mut Seen,
+    ) -> Result<Response<Bytes>, Error> {
+        if parts.method != Method::POST {
             return Err(Error::MethodNotAllowed { allow: "POST" });
         }
-        if media_type(request.headers()) != FORM {
+        if media_type(&parts.headers) != FORM {
             return Err(Error::UnsupportedMediaType { expected: FORM });
         }
-        let (mut parts, body) = request.into_parts();
         let form = FrameForm::parse(&body);
-        let answer = match self.finish_frame(&mut parts, &form).await {
+        let answer = match self.finish_frame(parts, &form, seen).await {
             Ok(answer) => answer,
-            Err(error) => error.to_response(),
+            Err(error) => {
+                self.report(&error, seen, parts);
+                error.to_response()
+            }
         };
         Ok(frame_page(form.id(), answer))
     }
 
     async fn finish_frame(
         &self,
-        parts: &mut http::request::Parts,
+        parts: &http::request::Parts,
         form: &FrameForm,
+        seen: &mut Seen,
     ) -> Result<Response<Bytes>, Error> {
         let request = form.check()?;
         let site = parts
@@ -253,8 +337,12 @@ impl Resource {
             ));
         }
         let body: ResultRequest = parse_json(request.as_bytes())?;
+        seen.provider(&body.provider_type);
+        seen.flow = Some(flow_fingerprint(&body.flow));
+        // The result hook reads the form's extra fields from the request's extensions.
+        let mut parts = parts.clone();
         parts.extensions.insert(FrameFields(form.extra.clone()));
-        self.finish(body, parts).await
+        self.finish(body, &parts).await
     }
 }
 
@@ -396,18 +484,18 @@ fn media_type(headers: &HeaderMap) -> String {
 
 /// Accepts only `POST` with a JSON body: a cross-site HTML form cannot send one without a
 /// CORS preflight, which coauth never grants.
-fn json_post(request: Request<Bytes>) -> Result<(http::request::Parts, Bytes), Error> {
-    if request.method() != Method::POST {
+fn json_post(request: &http::request::Parts) -> Result<(), Error> {
+    if request.method != Method::POST {
         return Err(Error::MethodNotAllowed { allow: "POST" });
     }
-    if media_type(request.headers()) != JSON {
+    if media_type(&request.headers) != JSON {
         return Err(Error::UnsupportedMediaType { expected: JSON });
     }
-    Ok(request.into_parts())
+    Ok(())
 }
 
-fn check_read_method(request: &Request<Bytes>, allow: &'static str) -> Result<(), Error> {
-    let method = request.method();
+fn check_read_method(request: &http::request::Parts, allow: &'static str) -> Result<(), Error> {
+    let method = &request.method;
     let allowed = method == Method::GET
         || method == Method::HEAD
         || (method == Method::POST && allow.contains("POST"));
@@ -419,12 +507,12 @@ fn check_read_method(request: &Request<Bytes>, allow: &'static str) -> Result<()
 }
 
 /// Strips the body of an answer to `HEAD`, keeping its `Content-Length`.
-fn finish_read(request: &Request<Bytes>, mut response: Response<Bytes>) -> Response<Bytes> {
+fn finish_read(request: &http::request::Parts, mut response: Response<Bytes>) -> Response<Bytes> {
     let length = response.body().len();
     response
         .headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    if request.method() == Method::HEAD {
+    if request.method == Method::HEAD {
         *response.body_mut() = Bytes::new();
     }
     response
@@ -454,14 +542,14 @@ static SCRIPT_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| asset_etag(coauth_j
 static MODULE_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| asset_etag(coauth_js::COAUTH_MJS));
 
 fn serve_script(
-    request: &Request<Bytes>,
+    request: &http::request::Parts,
     script: &'static str,
     etag: &HeaderValue,
 ) -> Result<Response<Bytes>, Error> {
     check_read_method(request, "GET, HEAD")?;
     let etag = etag.clone();
     let not_modified = request
-        .headers()
+        .headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -494,7 +582,7 @@ fn serve_script(
 }
 
 fn serve_page(
-    request: &Request<Bytes>,
+    request: &http::request::Parts,
     allow: &'static str,
     html: String,
 ) -> Result<Response<Bytes>, Error> {
@@ -529,17 +617,16 @@ fn page_response(html: String) -> Response<Bytes> {
 
 /// The result page. A `form_post` provider (Apple) POSTs its answer; the page then carries
 /// the parameters as inert JSON for the script, since the script cannot read a POST body.
-fn result_page(request: &Request<Bytes>) -> Result<Response<Bytes>, Error> {
+fn result_page(request: &http::request::Parts, body: &Bytes) -> Result<Response<Bytes>, Error> {
     const ALLOW: &str = "GET, HEAD, POST";
     check_read_method(request, ALLOW)?;
-    let params = if request.method() == Method::POST {
-        if media_type(request.headers()) != FORM {
+    let params = if request.method == Method::POST {
+        if media_type(&request.headers) != FORM {
             return Err(Error::UnsupportedMediaType { expected: FORM });
         }
-        let params: serde_json::Map<String, serde_json::Value> =
-            url::form_urlencoded::parse(request.body())
-                .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
-                .collect();
+        let params: serde_json::Map<String, serde_json::Value> = url::form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+            .collect();
         script_safe_json(&serde_json::Value::Object(params))
     } else {
         String::new()

@@ -125,6 +125,7 @@ impl ApiRequest {
             .body(body)
             .map_err(|_| Error::Provider("the profile URL is not a valid URI".into()))?;
         let response = http.execute(request).await?;
+        crate::trace::record_status(response.status());
         read_answer(response.status(), response.body())
     }
 }

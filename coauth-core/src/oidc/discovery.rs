@@ -163,6 +163,7 @@ pub(crate) async fn get_json(http: &dyn HttpClient, url: &Url, what: &str) -> Re
         .map_err(|_| Error::Provider(format!("the {what} URL is not a valid URI")))?;
     let response = http.execute(request).await?;
     let status = response.status();
+    crate::trace::record_status(status);
     if status.is_server_error() {
         return Err(Error::ProviderTechnical(format!(
             "the provider's {what} failed with HTTP {}",

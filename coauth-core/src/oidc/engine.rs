@@ -20,6 +20,7 @@ use crate::config::{Clock, SystemClock};
 use crate::http_client::HttpClient;
 use crate::oauth2::{ClientAuth, get_profile_json, parse_token_response};
 use crate::provider::{Credentials, FinishContext, Finished, Provider, StartContext, Started};
+use crate::trace::{call_span, provider_call, record_status};
 use crate::{ConfigError, Error, Secret};
 
 /// Makes the client secret for one token request, for providers whose secret is itself a
@@ -160,14 +161,17 @@ impl OidcProvider {
                 other => other.as_ref().map(|(metadata, _)| Arc::clone(metadata)),
             }
         };
-        match discovery::discover(
-            http,
-            url,
-            self.issuer.canonical(),
-            self.config.allow_http_loopback,
+        let discovered = provider_call(
+            call_span!("coauth.discovery"),
+            discovery::discover(
+                http,
+                url,
+                self.issuer.canonical(),
+                self.config.allow_http_loopback,
+            ),
         )
-        .await
-        {
+        .await;
+        match discovered {
             Ok(fresh) => {
                 let fresh = Arc::new(fresh);
                 *self.metadata.lock().unwrap_or_else(|p| p.into_inner()) =
@@ -247,7 +251,12 @@ impl OidcProvider {
                 ("refresh_token", refresh_token.expose()),
             ],
         )?;
-        let mut credentials = parse_token_response(&http.execute(request).await?)?;
+        let mut credentials = provider_call(call_span!("coauth.refresh"), async {
+            let response = http.execute(request).await?;
+            record_status(response.status());
+            parse_token_response(&response)
+        })
+        .await?;
         if let Some(id_token) = &credentials.id_token {
             self.verify_with(http, &metadata, id_token.expose(), None)
                 .await?;
@@ -395,7 +404,12 @@ impl Provider for OidcProvider {
         self.check_response_iss(ctx.params, &metadata)?;
         let form = crate::oauth2::code_grant_form(&ctx, self.config.pkce)?;
         let request = self.token_request(&metadata, form)?;
-        let credentials = parse_token_response(&ctx.http.execute(request).await?)?;
+        let credentials = provider_call(call_span!("coauth.token"), async {
+            let response = ctx.http.execute(request).await?;
+            record_status(response.status());
+            parse_token_response(&response)
+        })
+        .await?;
         let id_token = credentials
             .id_token
             .as_ref()
@@ -409,8 +423,11 @@ impl Provider for OidcProvider {
             .as_ref()
             .filter(|_| self.config.fetch_userinfo)
         {
-            let userinfo =
-                get_profile_json(ctx.http, userinfo_url.as_str(), &credentials, &[]).await?;
+            let userinfo = provider_call(
+                call_span!("coauth.userinfo"),
+                get_profile_json(ctx.http, userinfo_url.as_str(), &credentials, &[]),
+            )
+            .await?;
             let Value::Object(userinfo) = userinfo else {
                 return Err(Error::Provider(
                     "the provider's userinfo answer is not a JSON object".into(),

@@ -95,7 +95,9 @@ impl JwksCache {
             state.attempted_at = Some(now);
             found
         };
-        let fetched = fetch(http, uri).await;
+        let fetched =
+            crate::trace::provider_call(crate::trace::call_span!("coauth.jwks"), fetch(http, uri))
+                .await;
         let keys = match fetched {
             Ok(keys) => keys,
             Err(error) => {

@@ -92,6 +92,7 @@ cases![
 /// exits.
 pub fn run<H: Harness>() -> ! {
     let arguments = Arguments::from_args();
+    let capture = crate::log_capture::install();
     let trials = TRANSPORTS
         .into_iter()
         .flat_map(|transport| {
@@ -111,5 +112,40 @@ pub fn run<H: Harness>() -> ! {
             })
         })
         .collect();
-    libtest_mimic::run(&arguments, trials).exit()
+    let conclusion = libtest_mimic::run(&arguments, trials);
+    // After every case: what they logged (each step, refusal and failure) has no secret.
+    if let Err(failure) = logs_carry_no_secret(&capture.text()) {
+        eprintln!("{}::logs_carry_no_secret FAILED: {failure}", H::NAME);
+        std::process::exit(101);
+    }
+    println!("{}::logs_carry_no_secret ... ok", H::NAME);
+    conclusion.exit()
+}
+
+/// The conformance cases' logs: steps and refusals are there, secrets are not.
+fn logs_carry_no_secret(log: &str) -> Result<(), String> {
+    // A filtered run that reached no step has nothing to check.
+    if !log.contains("coauth.") {
+        return Ok(());
+    }
+    for expected in [
+        "coauth.auth_url",
+        "coauth.result",
+        "step refused",
+        "InputError",
+    ] {
+        if !log.contains(expected) {
+            return Err(format!("the conformance run logged no {expected:?}"));
+        }
+    }
+    let mock = crate::mock_provider::MockConfig::default();
+    let secrets = [crate::fixture::SECRET, mock.client_secret.as_str()];
+    std::panic::catch_unwind(|| crate::log_capture::assert_no_secrets(log, &secrets)).map_err(
+        |panic| {
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "a secret reached the log".into())
+        },
+    )
 }
