@@ -10,6 +10,7 @@ use bytes::Bytes;
 use http::Response;
 use url::Url;
 
+use crate::error_hook::ErrorHook;
 use crate::http_client::HttpClient;
 use crate::provider::{AuthResult, Provider};
 use crate::seal::FlowSealer;
@@ -180,6 +181,7 @@ pub(crate) struct Inner {
     pub(crate) expose_credentials: bool,
     pub(crate) result_hook: Option<Arc<dyn ResultHook>>,
     pub(crate) session_user: Option<Arc<dyn SessionUser>>,
+    pub(crate) error_hook: Option<Arc<dyn ErrorHook>>,
     pub(crate) http: Arc<dyn HttpClient>,
     pub(crate) clock: Arc<dyn Clock>,
 }
@@ -195,6 +197,7 @@ impl std::fmt::Debug for Coauth {
             .field("flow_lifetime", &self.inner.flow_lifetime)
             .field("expose_credentials", &self.inner.expose_credentials)
             .field("session_user", &self.inner.session_user.is_some())
+            .field("error_hook", &self.inner.error_hook.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -237,11 +240,13 @@ pub struct CoauthBuilder {
     previous_secrets: Vec<Vec<u8>>,
     providers: HashMap<String, Arc<dyn Provider>>,
     redirect_uris: Vec<String>,
+    public_url: Option<String>,
     origins: Vec<String>,
     flow_lifetime: Duration,
     expose_credentials: bool,
     result_hook: Option<Arc<dyn ResultHook>>,
     session_user: Option<Arc<dyn SessionUser>>,
+    error_hook: Option<Arc<dyn ErrorHook>>,
     http: Option<Arc<dyn HttpClient>>,
     clock: Arc<dyn Clock>,
 }
@@ -253,11 +258,13 @@ impl Default for CoauthBuilder {
             previous_secrets: Vec::new(),
             providers: HashMap::new(),
             redirect_uris: Vec::new(),
+            public_url: None,
             origins: Vec::new(),
             flow_lifetime: MAX_FLOW_LIFETIME,
             expose_credentials: false,
             result_hook: None,
             session_user: None,
+            error_hook: None,
             http: None,
             clock: Arc::new(SystemClock),
         }
@@ -292,6 +299,17 @@ impl CoauthBuilder {
         self
     }
 
+    /// The public URL at which the app mounts the coauth resources, as browsers see it
+    /// (`https://app.example/coauth`): behind a reverse proxy or a load balancer, the URL of
+    /// the proxy, not of the server. Its result page (`{public_url}/result_page`) becomes an
+    /// allowed redirect URI, and so its origin an allowed origin unless
+    /// [`CoauthBuilder::allowed_origin`] names others. Servers of one app behind one proxy
+    /// share this URL and the secret, and any of them serves any step of any flow.
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into());
+        self
+    }
+
     /// Allows an origin (`https://app.example`) to call the resources. When none is given,
     /// the origins of the redirect URIs are allowed.
     pub fn allowed_origin(mut self, origin: impl Into<String>) -> Self {
@@ -322,6 +340,13 @@ impl CoauthBuilder {
     /// (flows started with a non-null `identity`). See [`SessionUser`].
     pub fn session_user(mut self, hook: impl SessionUser) -> Self {
         self.session_user = Some(Arc::new(hook));
+        self
+    }
+
+    /// App code that sees every refusal and failure of the resources, with the request's
+    /// head, to count or report them; see [`ErrorHook`].
+    pub fn error_hook(mut self, hook: impl ErrorHook) -> Self {
+        self.error_hook = Some(Arc::new(hook));
         self
     }
 
@@ -365,8 +390,16 @@ impl CoauthBuilder {
                 "provider name {name:?} must be 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'"
             )));
         }
+        if let Some(public_url) = self.public_url.take() {
+            let result_page = result_page_of(&public_url)?;
+            if !self.redirect_uris.contains(&result_page) {
+                self.redirect_uris.push(result_page);
+            }
+        }
         if self.redirect_uris.is_empty() {
-            return Err(ConfigError("at least one redirect URI is required".into()));
+            return Err(ConfigError(
+                "at least one redirect URI (or a public URL) is required".into(),
+            ));
         }
         let mut derived_origins = Vec::new();
         for uri in &self.redirect_uris {
@@ -406,6 +439,7 @@ impl CoauthBuilder {
                 expose_credentials: self.expose_credentials,
                 result_hook: self.result_hook,
                 session_user: self.session_user,
+                error_hook: self.error_hook,
                 http,
                 clock: self.clock,
             }),
@@ -422,6 +456,21 @@ fn default_http_client() -> Result<Arc<dyn HttpClient>, ConfigError> {
 fn default_http_client() -> Result<Arc<dyn HttpClient>, ConfigError> {
     Err(ConfigError(
         "no HTTP client: enable the hyper-client feature or call http_client()".into(),
+    ))
+}
+
+/// The result page's URL under the public URL the resources are mounted at.
+fn result_page_of(public_url: &str) -> Result<String, ConfigError> {
+    check_app_url(public_url, "public URL")?;
+    let url = Url::parse(public_url).map_err(|e| ConfigError(format!("public URL: {e}")))?;
+    if url.query().is_some() {
+        return Err(ConfigError(format!(
+            "public URL {public_url:?} must not have a query"
+        )));
+    }
+    Ok(format!(
+        "{}/result_page",
+        url.as_str().trim_end_matches('/')
     ))
 }
 
@@ -473,6 +522,36 @@ mod tests {
         let coauth = base().build().unwrap();
         assert_eq!(coauth.inner.origins, ["https://app.example"]);
         assert!(!coauth.exposes_credentials());
+    }
+
+    #[test]
+    fn public_url_gives_the_redirect_uri_and_origin() {
+        let coauth = Coauth::builder()
+            .secret(SECRET)
+            .provider("github", GitHub::new("id", "secret").build())
+            .public_url("https://app.example/auth/coauth/")
+            .build()
+            .unwrap();
+        assert_eq!(
+            coauth.inner.redirect_uris,
+            ["https://app.example/auth/coauth/result_page"]
+        );
+        assert_eq!(coauth.inner.origins, ["https://app.example"]);
+        // Given twice (as a redirect URI too), it is allowed once.
+        let both = base()
+            .public_url("https://app.example/coauth")
+            .build()
+            .unwrap();
+        assert_eq!(both.inner.redirect_uris.len(), 1);
+        for bad in [
+            "http://app.example/coauth",
+            "https://app.example/coauth?x=1",
+            "https://app.example/coauth#f",
+            "not a url",
+        ] {
+            let error = base().public_url(bad).build().unwrap_err();
+            assert!(error.to_string().contains("public URL"), "{bad}: {error}");
+        }
     }
 
     #[test]
