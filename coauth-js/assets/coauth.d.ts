@@ -2,6 +2,8 @@
 //
 //   <script src="/coauth/coauth.js"></script>            -> window.coauth
 //   import coauth, { Auth } from '/coauth/coauth.mjs';   -> the same object
+//   import coauth, { Auth } from 'coauth';               -> the same, from the npm package
+//   const { Auth } = require('coauth');                  -> the same object (module.exports)
 //
 // A page that uses the hidden iframe (tryAuth, hidden: true) or the frame transport
 // (authResultFrameRequest) under a Content-Security-Policy must allow it:

@@ -3,7 +3,8 @@
  * One script, four roles:
  *  - on the app's page: the global `coauth` with `new coauth.Auth(base)` (`auth`, `tryAuth`,
  *    `authResultHttpRequest`, `authResultFrameRequest`); coauth.mjs re-exports it as an
- *    ES module;
+ *    ES module, and where `module.exports` exists (CommonJS: `require('coauth')`, bundlers)
+ *    the same object is the module's export too;
  *  - loaded with data-coauth-page="result": hands the provider's redirect parameters to the
  *    window that opened the popup or the frame (postMessage to this page's own origin; then
  *    the opener's postMessageWorkaroundFuncName function, same origin only; then a
@@ -15,13 +16,15 @@
  * Written for a strict CSP (script-src 'self', Trusted Types): no eval, no string timers,
  * no inline handlers, no HTML-string sinks (text goes in with textContent).
  */
-(function (w, d) {
+(function (w, d, cjs) {
   'use strict';
 
   var RESULT = 'coauth:result';
   var FRAME_RESULT = 'coauth:frame-result';
   var ACK = 'coauth:ack';
-  var loc = w.location;
+  // Outside a browser (Node's require) there is no window: loading defines the API and
+  // touches nothing else; only calling it needs a browser.
+  var loc = w && w.location;
 
   var DEFAULTS = {
     providerType: '',
@@ -481,11 +484,19 @@
       return workaroundNames[id];
     }
   });
-  w.coauth = api;
+  if (w) {
+    // Loaded a second time (a classic <script> and coauth.mjs on one page): keep the first
+    // API, whose flows the result page looks up through `opener.coauth`. Checked by shape,
+    // as an element with id="coauth" is also `window.coauth`.
+    var first = w.coauth;
+    if (first && typeof first.Auth == 'function' && typeof first.workaroundName == 'function') api = first;
+    else w.coauth = api;
+  }
+  if (cjs) cjs.exports = api;
 
   // ---- Page roles -------------------------------------------------------------------
 
-  var script = d.currentScript;
+  var script = d && d.currentScript;
   var role = script && script.dataset.coauthPage;
 
   // The inert JSON the server embedded in the page, or null.
@@ -582,4 +593,10 @@
     else run();
   }
   // role === 'auth': the stub page only needs the script present for now.
-})(window, document);
+})(
+  typeof window == 'object' ? window : null,
+  typeof document == 'object' ? document : null,
+  // UMD-style: CommonJS (Node, bundlers) gets the API as module.exports; a classic script
+  // or an ES module import has no `module`.
+  typeof module == 'object' && module && typeof module.exports == 'object' ? module : null
+);

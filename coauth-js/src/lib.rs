@@ -17,8 +17,9 @@
 pub const COAUTH_JS: &str = include_str!("../assets/coauth.js");
 
 /// The client as an ES module (served as `text/javascript` at `{base}/coauth.mjs`): it
-/// loads `coauth.js` next to it unless the page already has, and exports its `Auth` (and
-/// the whole `coauth` object as the default export).
+/// imports `coauth.js` next to it statically (which keeps the page's `coauth` global when
+/// the page already has one), and exports its `Auth` (and the whole `coauth` object as the
+/// default export). The npm package `coauth` ships these same files (`coauth-js/package.json`).
 pub const COAUTH_MJS: &str = include_str!("../assets/coauth.mjs");
 
 /// TypeScript declarations for `coauth.js` and `coauth.mjs`: the options, the callback and
@@ -112,8 +113,21 @@ mod tests {
 
     #[test]
     fn module_loads_the_classic_script_next_to_it() {
-        assert!(COAUTH_MJS.contains("import('./coauth.js')"));
+        assert!(COAUTH_MJS.contains("import * as classic from './coauth.js';"));
+        // No top-level await: bundlers inline the module into any output format.
+        let mut code = COAUTH_MJS
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"));
+        assert!(code.all(|line| !line.contains("await")));
         assert!(COAUTH_MJS.contains("export default coauth"));
         assert!(COAUTH_D_TS.contains("export class Auth"));
+    }
+
+    #[test]
+    fn classic_script_is_also_a_commonjs_module() {
+        // UMD-style: `require('coauth')` gets the API, and nothing touches `window` when
+        // there is none.
+        assert!(COAUTH_JS.contains("if (cjs) cjs.exports = api;"));
+        assert!(COAUTH_JS.contains("typeof window == 'object' ? window : null"));
     }
 }

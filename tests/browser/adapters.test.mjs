@@ -1,7 +1,7 @@
 // A full popup sign-in in real Chromium against the demo of every adapter: axum, warp and
 // rocket serve the same demo page and the same coauth resources, and must behave the same.
-// Run: cargo build -p coauth-axum --example demo -p coauth-warp --example demo_warp \
-//        -p coauth-rocket --example demo_rocket && (cd tests/browser && node --test adapters.test.mjs)
+// Run: cargo build -p coauth-tests --example demo --example demo_warp --example demo_rocket
+//   && (cd tests/browser && node --test adapters.test.mjs)
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,8 @@
 // customAuthResultRequest and the two ways to send its data to the result step:
 // authResultHttpRequest (fetch, extra headers) and authResultFrameRequest (a form posted
 // into a hidden iframe, answered by {base}/result_frame's page). Also: identity,
-// options.auth and options.result travel where SEED.md says.
+// options.auth and options.result travel where the wire protocol in README.md/ARCHITECTURE.md
+// says.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // coauth.js in real Chromium against the coauth-axum demo server and its mock provider.
-// Run: cargo build -p coauth-axum --example demo && (cd tests/browser && node --test)
+// Run: cargo build -p coauth-tests --example demo && (cd tests/browser && node --test)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

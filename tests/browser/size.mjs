@@ -5,7 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { minify } from 'terser';
 
-/** min+gzip sizes of the anchors in CLIENT.md, in bytes (1 KB = 1000 B, as they are quoted). */
+/**
+ * The anchors' sizes, in bytes (1 KB = 1000 B): hello.js 1.21 (its core build), oidc-client-ts
+ * 3.5 and auth0-spa-js 2.x, each measured minified and gzipped as published on npm.
+ */
 export const ANCHORS = [
   ['hello.js 1.21 (core)', 10_100],
   ['oidc-client-ts 3.5', 18_100],

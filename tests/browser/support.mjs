@@ -18,14 +18,14 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const TEST_SECRET = 'coauth-browser-tests-secret-not-for-production!!';
 
 /**
- * Starts the demo server (`cargo build -p coauth-axum --example demo` first, or set
+ * Starts the demo server (`cargo build -p coauth-tests --example demo` first, or set
  * COAUTH_DEMO_BIN) on a free port and resolves once it prints its `listening on` line.
  * `demoBin` picks another demo binary (e.g. `target/debug/examples/demo_warp`).
  */
 export async function startDemo(demoBin) {
   const bin = demoBin || process.env.COAUTH_DEMO_BIN || path.join(repoRoot, 'target', 'debug', 'examples', 'demo');
   if (!existsSync(bin)) {
-    throw new Error(`demo server binary not found at ${bin}: run \`cargo build -p coauth-axum --example demo\` or set COAUTH_DEMO_BIN`);
+    throw new Error(`demo server binary not found at ${bin}: run \`cargo build -p coauth-tests --example demo\` or set COAUTH_DEMO_BIN`);
   }
   const child = spawn(bin, [], {
     env: { ...process.env, PORT: '0', COAUTH_SECRET: TEST_SECRET },
@@ -69,7 +69,10 @@ export async function startDemo(demoBin) {
   };
 }
 
-/** The Chromium flags from TESTING.md: no background traffic to hosts we cannot reach. */
+/**
+ * Chromium flags for a container without a GPU or a sandbox, and no background traffic to
+ * hosts we cannot reach (updates, sync, QUIC probes).
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

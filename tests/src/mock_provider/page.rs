@@ -46,19 +46,16 @@ pub(super) async fn authorize(
         pairs.extend(request.state.as_deref().map(|s| ("state", s)));
         return found(&with_query(request.redirect_url, &pairs));
     }
-    let (name, login) = {
-        let state = shared.lock();
-        (state.user.name.clone(), state.user.login.clone())
-    };
+    let user = shared.lock().user.clone();
     let mut page = respond::with_body(
         StatusCode::OK,
         respond::HTML,
-        Body::from(render(&request, &name, &login)),
+        Body::from(render(&request, &user)),
     );
-    // Enforces the page's promise of no script. Deliberately narrow (no `default-src`): a
-    // browser test that watches for CSP violations must not see the favicon fetch or the
-    // inline style reported, and `form-action` stays open because the decision redirects
-    // to the client's origin.
+    // Enforces the page's promise of no script. Deliberately narrow (no `default-src`, so
+    // no `style-src`): a browser test that watches for CSP violations must not see the
+    // favicon fetch or the page's inline <style> reported, and `form-action` stays open
+    // because the decision redirects to the client's origin.
     page.headers_mut().insert(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("script-src 'none'; object-src 'none'; base-uri 'none'"),
@@ -257,8 +254,68 @@ impl AuthorizeRequest {
     }
 }
 
-/// The consent page. Every interpolated value is escaped; there is no script at all.
-fn render(request: &AuthorizeRequest, name: &str, login: &str) -> String {
+/// The consent page's look: one centered card, the system font, no external resource (the
+/// CSP above has no `style-src`, so this inline style is allowed; nothing else is).
+const STYLE: &str = "\
+:root{color-scheme:light;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--accent:#1f6feb;--bg:#f6f8fa}\
+*{box-sizing:border-box}\
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;padding:1.5rem;\
+background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif}\
+main{width:100%;max-width:26rem;background:#fff;border:1px solid var(--line);border-radius:12px;\
+box-shadow:0 1px 3px rgba(31,35,40,.08),0 8px 24px rgba(31,35,40,.06);padding:1.75rem}\
+.brand{display:flex;align-items:center;gap:.6rem;color:var(--muted);font-size:.85rem;font-weight:600;letter-spacing:.02em}\
+.logo{width:1.75rem;height:1.75rem;border-radius:8px;background:linear-gradient(135deg,#8250df,#1f6feb);\
+color:#fff;display:grid;place-items:center;font-weight:700}\
+h1{font-size:1.3rem;line-height:1.3;margin:1.1rem 0 .25rem;font-weight:600}\
+.lead{margin:0 0 1.25rem;color:var(--muted)}\
+.account{display:flex;align-items:center;gap:.75rem;padding:.75rem;border:1px solid var(--line);border-radius:10px}\
+.avatar{flex:none;width:2.5rem;height:2.5rem;border-radius:50%;background:#ddf4ff;color:#0550ae;\
+display:grid;place-items:center;font-weight:600}\
+.who{min-width:0}.who strong{display:block}.who .line{display:block;color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}\
+h2{font-size:.9rem;color:var(--muted);margin:1.4rem 0 .4rem;font-weight:500}h2 span{color:var(--ink);font-weight:600}\
+ul{list-style:none;margin:0;padding:0}\
+li{display:flex;gap:.6rem;padding:.45rem 0;border-bottom:1px solid #eef1f4}li:last-child{border-bottom:0}\
+li::before{content:\"\\2713\";color:#1a7f37;font-weight:700}\
+li code{margin-left:auto;color:var(--muted);font-size:.8rem}\
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\
+.scope{margin:.5rem 0 0;color:var(--muted);font-size:.8rem}\
+.actions{display:flex;gap:.75rem;margin-top:1.5rem}\
+button{flex:1;font:inherit;font-weight:600;padding:.6rem 1rem;border-radius:8px;cursor:pointer;border:1px solid var(--line)}\
+#approve{order:2;background:var(--accent);border-color:var(--accent);color:#fff}#approve:hover{background:#1a5fd0}\
+#deny{order:1;background:#fff;color:var(--ink)}#deny:hover{background:var(--bg)}\
+button:focus-visible{outline:2px solid var(--accent);outline-offset:2px}\
+.note{margin:1.25rem 0 0;color:var(--muted);font-size:.8rem;text-align:center}";
+
+/// What a scope lets the app do, in words; unknown scopes are shown as they are.
+fn scope_in_words(scope: &str) -> String {
+    let words = match scope {
+        "openid" => "Confirm who you are",
+        "profile" => "See your name, username and profile picture",
+        "email" => "See your email address",
+        "offline_access" => "Keep access while you are away",
+        "read:user" => "Read your profile",
+        "user:email" => "See your email addresses",
+        "phone" => "See your phone number",
+        "address" => "See your postal address",
+        _ => return format!("Use \u{201c}{scope}\u{201d} on your account"),
+    };
+    words.to_owned()
+}
+
+/// Up to two initials of a display name, for the avatar.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The consent page. Every interpolated value is escaped; there is no script at all. The
+/// ids are what tests read: `#approve` and `#deny` (the decision buttons, both in the page's
+/// only form, which [`super::browser`] submits too), `#client`, `#user-name`, `#user-login`
+/// and `#scope` (the requested scope exactly as sent).
+fn render(request: &AuthorizeRequest, user: &super::MockUser) -> String {
     let mut hidden = String::new();
     for (field, value) in request.fields() {
         // Writing to a String cannot fail.
@@ -269,12 +326,49 @@ fn render(request: &AuthorizeRequest, name: &str, login: &str) -> String {
             escape(value)
         );
     }
+    // What the app asks for, one line per scope; an empty scope still signs the user in.
+    let scopes: Vec<&str> = request
+        .scope
+        .as_deref()
+        .unwrap_or("")
+        .split([' ', ','])
+        .filter(|scope| !scope.is_empty())
+        .collect();
+    let mut items = String::from("<li>Know which account is yours</li>\n");
+    for scope in &scopes {
+        let _ = writeln!(
+            items,
+            "<li>{} <code>{}</code></li>",
+            escape(&scope_in_words(scope)),
+            escape(scope)
+        );
+    }
     let scope = match &request.scope {
         Some(scope) => format!(
-            r#"<p>Requested scope: <code id="scope">{}</code></p>"#,
+            r#"<p class="scope">Requested scope: <code id="scope">{}</code></p>"#,
             escape(scope)
         ),
         None => String::new(),
+    };
+    let display_name = if user.name.is_empty() {
+        &user.login
+    } else {
+        &user.name
+    };
+    let email = user
+        .email
+        .as_deref()
+        .map(|email| {
+            format!(
+                r#"<span class="line" id="user-email">{}</span>"#,
+                escape(email)
+            )
+        })
+        .unwrap_or_default();
+    // Where the decision sends the browser, so the user sees which site gets the answer.
+    let destination = match request.redirect_url.port() {
+        Some(port) => format!("{}:{port}", request.redirect_url.host_str().unwrap_or("")),
+        None => request.redirect_url.host_str().unwrap_or("").to_owned(),
     };
     format!(
         r#"<!doctype html>
@@ -283,26 +377,40 @@ fn render(request: &AuthorizeRequest, name: &str, login: &str) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem auto;max-width:28rem}}button{{font-size:1rem;margin-right:.5rem;padding:.4rem 1.2rem}}</style>
+<style>{style}</style>
 </head>
 <body>
 <main>
-<h1>{title}</h1>
-<p><strong id="client">{client}</strong> asks to sign you in as <strong id="user-name">{name}</strong> (<span id="user-login">{login}</span>).</p>
+<div class="brand"><span class="logo" aria-hidden="true">M</span>Mock provider</div>
+<h1>Sign in to <strong id="client">{client}</strong></h1>
+<p class="lead">with your Mock provider account</p>
+<div class="account">
+<span class="avatar" aria-hidden="true">{initials}</span>
+<div class="who"><strong id="user-name">{name}</strong><span class="line">@<span id="user-login">{login}</span></span>{email}</div>
+</div>
+<h2><span>{client}</span> will be able to</h2>
+<ul id="permissions">
+{items}</ul>
 {scope}
 <form method="post" action="{action}">
-{hidden}<button id="approve" name="decision" value="approve">Approve</button>
+{hidden}<div class="actions">
+<button id="approve" name="decision" value="approve">Approve</button>
 <button id="deny" name="decision" value="deny">Deny</button>
+</div>
 </form>
+<p class="note">Approving sends you back to <code>{destination}</code>. This is the coauth test suite's mock identity provider: no real account is involved.</p>
 </main>
 </body>
 </html>
 "#,
         title = escape(TITLE),
+        style = STYLE,
         client = escape(&request.client_id),
-        name = escape(name),
-        login = escape(login),
+        initials = escape(&initials(display_name)),
+        name = escape(display_name),
+        login = escape(&user.login),
         action = escape(DECISION_PATH),
+        destination = escape(&destination),
     )
 }
 
