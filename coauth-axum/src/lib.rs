@@ -1,21 +1,5 @@
-//! coauth-axum: the coauth resources as an axum [`Router`].
-//!
-//! Translation only: each request is read into an `http::Request<Bytes>` (up to the
-//! resource's body limit), handed to coauth-core, and the core's answer is sent as it is.
-//!
-//! ```
-//! use axum::Router;
-//! use coauth_core::{Coauth, ResourceCreator, presets::GitHub};
-//!
-//! let coauth = Coauth::builder()
-//!     .secret(std::env::var("COAUTH_SECRET").unwrap_or_else(|_| "x".repeat(32)))
-//!     .provider("github", GitHub::new("client-id", "client-secret").build())
-//!     .redirect_uri("https://app.example/coauth/result_page")
-//!     .build()
-//!     .expect("valid coauth configuration");
-//! let app: Router = Router::new().nest("/coauth", coauth_axum::router(&ResourceCreator::new(coauth)));
-//! # let _ = app;
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use axum::Router;
 use axum::body::Body;

@@ -1,32 +1,30 @@
-//! coauth-core: the framework-neutral core of coauth, popup social sign-in for Rust web apps.
-//!
-//! A browser script ([`coauth_js`]) and the server resources made here speak one small JSON
-//! protocol. Configure a [`Coauth`] with providers and allowed redirect URIs, turn it into
-//! resources with [`ResourceCreator`], and mount those with the adapter crate of your web
-//! framework (`coauth-axum`, ...).
-//!
-//! The server keeps nothing per pending sign-in: everything the second step needs travels in
-//! an AEAD-sealed blob, bound to the browser by a cookie and to the provider by associated
-//! data.
-
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
 mod crypto;
+#[cfg(feature = "env")]
+pub mod env;
 mod error;
+mod error_hook;
 mod flow;
 mod http_client;
 #[cfg(feature = "hyper-client")]
 mod hyper_client;
+#[cfg(feature = "oauth1")]
 pub mod oauth1;
 pub mod oauth2;
+#[cfg(feature = "oidc")]
 pub mod oidc;
+#[cfg(feature = "presets")]
 pub mod presets;
 mod protocol;
 mod provider;
 pub mod resources;
 mod seal;
 mod secret;
+mod trace;
 
 pub use config::{
     Clock, Coauth, CoauthBuilder, FnResultHook, FnSessionUser, MAX_FLOW_LIFETIME, MIN_SECRET_LEN,
@@ -34,10 +32,11 @@ pub use config::{
 };
 pub use crypto::pkce_challenge;
 pub use error::{ConfigError, Error};
+pub use error_hook::{ErrorEvent, ErrorHook, Step};
 pub use flow::{AuthUrlOutcome, BINDING_COOKIE_LOOPBACK, BINDING_COOKIE_SECURE, RequestContext};
-pub use http_client::{HttpClient, HttpError, OutboundPolicy};
+pub use http_client::{HttpClient, HttpError, HttpErrorDetail, OutboundPolicy};
 #[cfg(feature = "hyper-client")]
-pub use hyper_client::{HyperClient, HyperClientBuilder};
+pub use hyper_client::{HyperClient, HyperClientBuilder, ProxyConfig, Roots};
 pub use protocol::{
     AuthOptions, AuthUrlRequest, AuthUrlResponse, Mode, ResultOptions, ResultRequest, parse_json,
 };

@@ -1,28 +1,5 @@
-//! coauth-rocket: the coauth resources as rocket [`Route`]s.
-//!
-//! Translation only: each request is read into an `http::Request<Bytes>` (up to the
-//! resource's body limit), handed to coauth-core, and the core's answer is sent as it is.
-//! Every method of every resource is routed to the resource, `HEAD` and `OPTIONS` included,
-//! so the core answers `405` with its `Allow` header and rocket's automatic `HEAD` never
-//! stands in for the core's answer. No fairing and no managed state are needed: mount the
-//! routes under any prefix.
-//!
-//! Rocket's default `Shield` fairing adds `X-Content-Type-Options` and `X-Frame-Options`
-//! only to answers without them; coauth's answers carry their own, which are kept (Shield
-//! logs a warning for each).
-//!
-//! ```
-//! use coauth_core::{Coauth, ResourceCreator, presets::GitHub};
-//!
-//! let coauth = Coauth::builder()
-//!     .secret(std::env::var("COAUTH_SECRET").unwrap_or_else(|_| "x".repeat(32)))
-//!     .provider("github", GitHub::new("client-id", "client-secret").build())
-//!     .redirect_uri("https://app.example/coauth/result_page")
-//!     .build()
-//!     .expect("valid coauth configuration");
-//! let rocket = rocket::build().mount("/coauth", coauth_rocket::routes(&ResourceCreator::new(coauth)));
-//! # let _ = rocket;
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use std::io::Cursor;
 

@@ -1,23 +1,5 @@
-//! coauth-warp: the coauth resources as a warp [`Filter`].
-//!
-//! Translation only: each request is read into an `http::Request<Bytes>` (up to the
-//! resource's body limit), handed to coauth-core, and the core's answer is sent as it is.
-//! Every method reaches the resource, so the core answers `405` with its `Allow` header, and
-//! a body over the limit gets the core's `413` answer, not warp's.
-//!
-//! ```
-//! use coauth_core::{Coauth, ResourceCreator, presets::GitHub};
-//! use warp::Filter;
-//!
-//! let coauth = Coauth::builder()
-//!     .secret(std::env::var("COAUTH_SECRET").unwrap_or_else(|_| "x".repeat(32)))
-//!     .provider("github", GitHub::new("client-id", "client-secret").build())
-//!     .redirect_uri("https://app.example/coauth/result_page")
-//!     .build()
-//!     .expect("valid coauth configuration");
-//! let routes = warp::path("coauth").and(coauth_warp::filter(&ResourceCreator::new(coauth)));
-//! # let _ = routes;
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use bytes::{Buf, Bytes, BytesMut};
 use coauth_core::{Resource, ResourceCreator};

@@ -3,7 +3,7 @@
 //! Copy it as the starting point for a provider coauth has no preset for.
 //!
 //! ```text
-//! cargo run -p coauth-axum --example custom_provider
+//! cargo run -p coauth-tests --example custom_provider
 //! ```
 //!
 //! Then open <http://127.0.0.1:8080> and click **Sign in with Demo provider**: the `demo`
@@ -161,6 +161,7 @@ pub fn custom_provider(mock: &MockProvider, config: &MockConfig) -> CustomProvid
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    demo::init_logs();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", demo::port_from_env()?)).await?;
     let port = listener.local_addr()?.port();
     let config = MockConfig::default();
@@ -169,19 +170,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .secret(format!("custom provider example {}", mock.base_url()).repeat(2))
         .provider("demo", custom_provider(&mock, &config))
         .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
-        .http_client(HyperClient::builder().allow_loopback(true).build())
+        .http_client(
+            HyperClient::builder()
+                .allow_loopback(true)
+                // The mocks are on loopback: never through a proxy from the environment.
+                .proxy_from_env(false)
+                .build(),
+        )
         .build()?;
     let page = |body: &'static str, content_type: &'static str| -> Response {
         demo::page(body, content_type).map(axum::body::Body::from)
     };
+    // The demo page with one button, for the custom provider registered as `demo`.
+    let index: &'static str =
+        Box::leak(demo::index_html(&[("demo", "Demo provider")]).into_boxed_str());
     let app = Router::new()
         .route(
             "/",
-            get(move || async move { page(demo::INDEX_HTML, "text/html; charset=utf-8") }),
+            get(move || async move { page(index, "text/html; charset=utf-8") }),
         )
         .route(
             "/demo.js",
             get(move || async move { page(demo::DEMO_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/demo.css",
+            get(move || async move { page(demo::DEMO_CSS, "text/css; charset=utf-8") }),
         )
         .nest(
             "/coauth",

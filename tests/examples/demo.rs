@@ -2,7 +2,7 @@
 //! the same process, no credentials needed.
 //!
 //! ```text
-//! cargo run -p coauth-axum --example demo
+//! cargo run -p coauth-tests --example demo
 //! ```
 //!
 //! Then open <http://127.0.0.1:8080>. `PORT` picks another port (`0`: any free port).
@@ -20,6 +20,7 @@ use coauth_tests::demo;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    demo::init_logs();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", demo::port_from_env()?)).await?;
     let port = listener.local_addr()?.port();
     let demo = demo::demo(port).await?;
@@ -33,6 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route(
             "/demo.js",
             get(|| async { page(demo::DEMO_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/demo.css",
+            get(|| async { page(demo::DEMO_CSS, "text/css; charset=utf-8") }),
         )
         .nest(
             "/coauth",

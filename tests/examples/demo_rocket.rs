@@ -2,7 +2,7 @@
 //! in the same process, no credentials needed.
 //!
 //! ```text
-//! cargo run -p coauth-rocket --example demo_rocket
+//! cargo run -p coauth-tests --example demo_rocket
 //! ```
 //!
 //! Then open <http://127.0.0.1:8080>. `PORT` picks another port (`0`: any free port).
@@ -23,6 +23,7 @@ use rocket::{Request, Response, State, get, routes};
 
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    demo::init_logs();
     // The demo's configuration names its own port in the redirect URIs, so it must be known
     // before rocket binds: for `PORT=0`, ask the system for a free one first.
     let port = match demo::port_from_env()? {
@@ -38,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .merge(("port", port));
     rocket::custom(figment)
         .manage(IndexPage(demo.index_html))
-        .mount("/", routes![index, script])
+        .mount("/", routes![index, script, style])
         .mount(
             "/coauth",
             coauth_rocket::routes(&ResourceCreator::new(demo.coauth)),
@@ -59,6 +60,11 @@ fn index(page: &State<IndexPage>) -> Page {
 
 /// The demo page, made at start-up with a button per provider from the environment.
 struct IndexPage(&'static str);
+
+#[get("/demo.css")]
+fn style() -> Page {
+    Page(demo::DEMO_CSS, "text/css; charset=utf-8")
+}
 
 #[get("/demo.js")]
 fn script() -> Page {

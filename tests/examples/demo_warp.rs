@@ -2,7 +2,7 @@
 //! the same process, no credentials needed.
 //!
 //! ```text
-//! cargo run -p coauth-warp --example demo_warp
+//! cargo run -p coauth-tests --example demo_warp
 //! ```
 //!
 //! Then open <http://127.0.0.1:8080>. `PORT` picks another port (`0`: any free port).
@@ -18,6 +18,7 @@ use warp::reply::Response;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    demo::init_logs();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", demo::port_from_env()?)).await?;
     let port = listener.local_addr()?.port();
     let demo = demo::demo(port).await?;
@@ -29,8 +30,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let script = warp::path!("demo.js")
         .and(warp::get())
         .map(|| page(demo::DEMO_JS, "text/javascript; charset=utf-8"));
+    let style = warp::path!("demo.css")
+        .and(warp::get())
+        .map(|| page(demo::DEMO_CSS, "text/css; charset=utf-8"));
     let coauth = warp::path("coauth").and(coauth_warp::filter(&ResourceCreator::new(demo.coauth)));
-    let app = index.or(script).or(coauth);
+    let app = index.or(script).or(style).or(coauth);
 
     println!("coauth demo listening on http://127.0.0.1:{port}");
     warp::serve(app).incoming(listener).run().await;

@@ -1,6 +1,6 @@
 //! The demo app's configuration, shared by the demo of every adapter: a provider `demo`
-//! backed by an in-process [`MockProvider`], GitHub when credentials are in the
-//! environment (see [`crate::demo_env`]), and the demo page.
+//! backed by an in-process [`MockProvider`], the presets turned on by the environment (see
+//! [`coauth_core::env`]), and the demo page.
 //!
 //! The browser tests also sign in with [`test_providers`], each backed by its own mock:
 //! `demo-auto` approves at once (silent sign-in succeeds), `demo-noframe` ignores
@@ -15,23 +15,26 @@ use base64::engine::general_purpose::STANDARD;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::oidc::{Algorithm, OidcProvider, ProviderMetadata, SigningKey};
 use coauth_core::presets::Apple;
-use coauth_core::{Coauth, HyperClient, session_user};
+use coauth_core::{Coauth, HyperClient, env, session_user};
 
 use crate::mock_oidc::{MockOidc, MockOidcConfig, Quirks};
 use crate::mock_provider::{MockConfig, MockProvider};
 
-/// The demo page without the buttons of providers from the environment; a demo serves
+/// The demo page without its provider buttons ([`index_html`] adds them); a demo serves
 /// [`Demo::index_html`].
 pub const INDEX_HTML: &str = include_str!("../demo/index.html");
-/// The demo page's script, served at `/demo.js`.
+/// The demo page's script, served at `/demo.js` (`text/javascript`).
 pub const DEMO_JS: &str = include_str!("../demo/demo.js");
-/// The Content-Security-Policy of the demo page: external scripts from the app only; frames
-/// from the app (the frame transport, whose form posts to the app) and from the loopback
-/// mock providers (silent sign-in).
-pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
-                            img-src 'self' https:; base-uri 'none'; object-src 'none'; \
-                            frame-src 'self' http://127.0.0.1:*; form-action 'self'; \
-                            frame-ancestors 'none'";
+/// The demo page's stylesheet, served at `/demo.css` (`text/css`).
+pub const DEMO_CSS: &str = include_str!("../demo/demo.css");
+/// The Content-Security-Policy of the demo page: scripts and styles from the app's own
+/// files only (no inline code or style); images from the app and https (the user's
+/// avatar); frames from the app (the frame transport, whose form posts to the app) and from
+/// the loopback mock providers (silent sign-in).
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+                            connect-src 'self'; img-src 'self' https:; base-uri 'none'; \
+                            object-src 'none'; frame-src 'self' http://127.0.0.1:*; \
+                            form-action 'self'; frame-ancestors 'none'";
 
 /// The app user every visitor of the demo counts as (the demo has no accounts).
 pub const DEMO_USER: &str = "demo-user";
@@ -114,22 +117,53 @@ pub struct Demo {
     pub index_html: &'static str,
 }
 
-/// The demo page with a sign-in button for each of `providers` (GitHub has its own button).
-pub fn index_html(providers: &[&str]) -> String {
+/// The demo page with a sign-in button for each of `providers`, in order: (provider name,
+/// display name), e.g. `("demo", "Demo provider")`. Each button is
+/// `<button type="button" id="signin-{name}" data-provider="{name}">`, labelled
+/// "Sign in with {display name}"; demo.js signs in with the `data-provider` name.
+pub fn index_html(providers: &[(&str, &str)]) -> String {
+    // Display names are text: escaped for element content.
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
     let buttons: String = providers
         .iter()
-        .filter(|name| **name != "github")
-        .map(|name| {
-            // Provider names come from coauth's own preset table: [a-z0-9_-] only, so they
-            // need no HTML escaping.
+        .map(|(name, display)| {
+            // Provider names come from coauth's preset table and the demo's own mocks:
+            // [a-z0-9_-] only, so as attribute values they need no escaping.
             debug_assert!(
                 name.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             );
-            format!(r#"<button type="button" data-provider="{name}">Sign in with {name}</button> "#)
+            let initial: String = display
+                .chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .collect();
+            format!(
+                "\n    <button type=\"button\" id=\"signin-{name}\" data-provider=\"{name}\">\
+                 <span class=\"glyph\" aria-hidden=\"true\">{}</span>\
+                 <span>Sign in with <span class=\"label\">{}</span></span></button>",
+                escape(&initial),
+                escape(display)
+            )
         })
         .collect();
-    INDEX_HTML.replacen("<!--env-providers-->", buttons.trim_end(), 1)
+    INDEX_HTML.replacen("<!--providers-->", &format!("{buttons}\n  "), 1)
+}
+
+/// Logs to stderr through `tracing-subscriber`, filtered by `RUST_LOG` (`info` when unset),
+/// as an app would: coauth's steps, refusals and provider failures show there.
+pub fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// The port from `PORT` (default 8080; `0` picks a free one).
@@ -143,28 +177,68 @@ pub fn port_from_env() -> Result<u16, String> {
 }
 
 /// Builds the demo for an app listening on `127.0.0.1:port`, with the resources mounted at
-/// `/coauth`. Reads `COAUTH_SECRET` (a random secret otherwise) and
-/// `COAUTH_GITHUB_CLIENT_ID` / `COAUTH_GITHUB_CLIENT_SECRET`.
+/// `/coauth`, configured from the environment by [`coauth_core::env`] (README.md,
+/// "Configuration from the environment"): `COAUTH_SECRET` (a random secret for the run when
+/// unset), `COAUTH_PREVIOUS_SECRET`, `COAUTH_FLOW_LIFETIME`, every preset's variables, and
+/// `COAUTH_PUBLIC_URL`. When that is set, it replaces the loopback redirect URIs
+/// (`http://127.0.0.1:{port}/coauth/result_page` and `localhost`): the demo then serves
+/// browsers through a reverse proxy at that URL.
 pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     let (mock, demo) = mock_backed(MockConfig::default()).await?;
 
-    let secret = std::env::var("COAUTH_SECRET").unwrap_or_else(|_| {
-        eprintln!("COAUTH_SECRET is not set: using a random secret for this run");
-        random_secret()
-    });
-    let mut builder = Coauth::builder()
-        .secret(secret)
+    let secret = std::env::var(env::SECRET)
+        .ok()
+        .filter(|secret| !secret.is_empty())
+        .unwrap_or_else(|| {
+            tracing::warn!(
+                "{} is not set: using a random secret for this run",
+                env::SECRET
+            );
+            random_secret()
+        });
+    let configured = env::from_lookup(|name| {
+        if name == env::SECRET {
+            Some(secret.clone())
+        } else {
+            std::env::var(name).ok()
+        }
+    })?;
+    for problem in &configured.problems {
+        tracing::warn!("provider not turned on: {problem}");
+    }
+    if !configured.enabled.is_empty() {
+        let names: Vec<String> = configured
+            .enabled
+            .iter()
+            .map(|provider| format!("{} ({})", provider.name, provider.display_name))
+            .collect();
+        tracing::info!("providers from the environment: {}", names.join(", "));
+    }
+    let mut builder = configured
+        .builder
         .provider("demo", demo)
-        .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
-        .redirect_uri(format!("http://localhost:{port}/coauth/result_page"))
         // The mock provider listens on loopback over plain http.
-        .http_client(HyperClient::builder().allow_loopback(true).build())
+        .http_client(
+            HyperClient::builder()
+                .allow_loopback(true)
+                // The mocks are on loopback: never through a proxy from the environment.
+                .proxy_from_env(false)
+                .build(),
+        )
         // The demo has no accounts of its own: every visitor counts as the signed-in app
         // user `demo-user`, so a sign-in with an `identity` (account linking) works in it.
         // A real app answers from its session.
         .session_user(session_user(|_request| async {
             Some(DEMO_USER.to_owned())
         }));
+    match &configured.public_url {
+        Some(public_url) => tracing::info!("serving browsers at {public_url}"),
+        None => {
+            builder = builder
+                .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
+                .redirect_uri(format!("http://localhost:{port}/coauth/result_page"));
+        }
+    }
     let mut test_mocks = Vec::new();
     for (name, config) in test_providers() {
         let (mock, provider) = mock_backed(config).await?;
@@ -173,12 +247,15 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     }
     let (apple_mock, apple) = apple_backed().await?;
     builder = builder.provider(APPLE_TEST_PROVIDER, apple);
-    let (builder, enabled) = crate::demo_env::providers_from_env(builder);
-    if !enabled.is_empty() {
-        eprintln!("providers from the environment: {}", enabled.join(", "));
-    }
-    let mut buttons = enabled;
-    buttons.push(APPLE_TEST_PROVIDER);
+    // (provider name, display name) of every sign-in button of the page.
+    let mut buttons = vec![("demo", "Demo provider")];
+    buttons.extend(
+        configured
+            .enabled
+            .iter()
+            .map(|provider| (provider.name, provider.display_name)),
+    );
+    buttons.push((APPLE_TEST_PROVIDER, "Apple (mock)"));
     Ok(Demo {
         coauth: builder.build()?,
         mock,
@@ -254,11 +331,12 @@ async fn mock_backed(
     Ok((mock, provider))
 }
 
+/// 32 random bytes in the `hex:` form of `COAUTH_SECRET`.
 fn random_secret() -> String {
     use std::fmt::Write;
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-    bytes.iter().fold(String::new(), |mut hex, byte| {
+    bytes.iter().fold(String::from("hex:"), |mut hex, byte| {
         let _ = write!(hex, "{byte:02x}");
         hex
     })
@@ -269,6 +347,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_random_secret_is_a_fresh_32_byte_app_secret() {
+        let secret = random_secret();
+        assert_eq!(env::secret(&secret).unwrap().len(), 32);
+        assert_ne!(secret, random_secret());
+    }
+
+    #[test]
     fn the_fresh_team_key_is_an_apple_p8_key() {
         let p8 = fresh_p8_key().unwrap();
         assert!(Apple::new("client", APPLE_TEAM_ID, APPLE_KEY_ID, &p8).is_ok());
@@ -276,13 +361,77 @@ mod tests {
     }
 
     #[test]
-    fn page_gets_a_button_per_provider_from_the_environment() {
-        let page = index_html(&["google", "github", "vk_id"]);
-        assert!(page.contains(r#"<button type="button" data-provider="google">"#));
-        assert!(page.contains(r#"<button type="button" data-provider="vk_id">"#));
-        // GitHub keeps its own fixed button.
-        assert!(!page.contains(r#"data-provider="github""#));
-        assert!(page.contains(r#"id="signin-github""#));
-        assert!(!index_html(&[]).contains("data-provider"));
+    fn page_gets_a_button_per_configured_provider_with_its_display_name() {
+        let page = index_html(&[
+            ("demo", "Demo provider"),
+            ("github", "GitHub"),
+            ("vk_id", "VK ID"),
+            ("demo-apple", "Apple <mock> & co"),
+        ]);
+        for (name, label) in [
+            ("demo", "Demo provider"),
+            ("github", "GitHub"),
+            ("vk_id", "VK ID"),
+            ("demo-apple", "Apple &lt;mock&gt; &amp; co"),
+        ] {
+            let label = format!(r#"<span>Sign in with <span class="label">{label}</span></span>"#);
+            let button =
+                format!(r#"<button type="button" id="signin-{name}" data-provider="{name}">"#);
+            let at = page
+                .find(&button)
+                .unwrap_or_else(|| panic!("no button for {name}"));
+            let end = at + page[at..].find("</button>").unwrap();
+            assert!(page[at..end].ends_with(&label), "{}", &page[at..end]);
+        }
+        // In the order given, and no other provider button.
+        let order: Vec<usize> = ["demo", "github", "vk_id", "demo-apple"]
+            .iter()
+            .map(|name| page.find(&format!(r#"data-provider="{name}""#)).unwrap())
+            .collect();
+        assert!(order.windows(2).all(|pair| pair[0] < pair[1]));
+        assert_eq!(page.matches("data-provider=").count(), 4);
+        let empty = index_html(&[]);
+        assert!(!empty.contains("data-provider"));
+        // The silent sign-in button is part of the page itself.
+        assert!(empty.contains(r#"id="silent-demo""#));
+    }
+
+    #[test]
+    fn page_has_every_element_its_script_reads_and_nothing_inline() {
+        // demo.js reads elements by id with `$('...')`.
+        let ids: Vec<&str> = DEMO_JS
+            .split("$('")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('\'').unwrap()])
+            .collect();
+        assert!(ids.len() > 10, "{ids:?}");
+        for id in ids {
+            assert!(INDEX_HTML.contains(&format!(r#"id="{id}""#)), "no #{id}");
+        }
+        // What the browser tests read (tests/browser/support.mjs's demoOutcome).
+        for id in [
+            "status",
+            "user-name",
+            "user-email",
+            "error-code",
+            "error-message",
+        ] {
+            assert!(INDEX_HTML.contains(&format!(r#"id="{id}""#)), "no #{id}");
+        }
+        assert_eq!(INDEX_HTML.matches("<!--providers-->").count(), 1);
+        assert!(INDEX_HTML.contains(r#"<link rel="stylesheet" href="/demo.css">"#));
+        // The CSP allows the app's own scripts and stylesheets, nothing inline.
+        assert!(PAGE_CSP.contains("script-src 'self';"));
+        assert!(PAGE_CSP.contains("style-src 'self';"));
+        for page in [INDEX_HTML, DEMO_CSS] {
+            assert!(!page.contains("<style"), "no style elements");
+            assert!(!page.contains("style="), "no style attributes");
+            assert!(!page.contains("<script>"), "no inline scripts");
+            assert!(
+                !page.contains("@import") && !page.contains("url("),
+                "no external resources"
+            );
+        }
+        assert!(!DEMO_JS.contains("innerHTML") && !DEMO_JS.contains("insertAdjacentHTML"));
     }
 }

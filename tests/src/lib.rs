@@ -3,8 +3,8 @@
 
 pub mod conformance;
 pub mod demo;
-pub mod demo_env;
 pub mod fixture;
+pub mod log_capture;
 pub mod mock_oauth1;
 pub mod mock_oidc;
 pub mod mock_provider;

@@ -1,11 +1,11 @@
-//! The custom provider of `coauth-axum/examples/custom_provider.rs`, compiled here as it is
+//! The custom provider of `tests/examples/custom_provider.rs`, compiled here as it is
 //! and driven through coauth's HTTP resources against the mock provider: what the example
 //! shows works.
 
 mod presets_support;
 
 #[allow(dead_code)]
-#[path = "../../coauth-axum/examples/custom_provider.rs"]
+#[path = "../examples/custom_provider.rs"]
 mod example;
 
 use coauth_tests::fixture::REDIRECT_URI;

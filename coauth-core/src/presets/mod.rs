@@ -1,6 +1,7 @@
 //! Ready-made configurations of the engines for well-known providers.
 
 mod amazon;
+#[cfg(feature = "oidc")]
 mod apple;
 mod bitbucket;
 mod discord;
@@ -8,17 +9,23 @@ mod dropbox;
 mod facebook;
 mod github;
 mod gitlab;
+#[cfg(feature = "oidc")]
 mod google;
+#[cfg(feature = "oidc")]
 mod linkedin;
 mod mailru;
+#[cfg(feature = "oidc")]
 mod microsoft;
 mod odnoklassniki;
+#[cfg(feature = "oidc")]
 mod oidc;
 mod preset_client;
 mod reddit;
+#[cfg(feature = "oidc")]
 mod slack;
 mod spotify;
 mod twitch;
+#[cfg(feature = "oauth1")]
 mod twitter;
 mod vk;
 mod vk_id;
@@ -27,6 +34,7 @@ mod yahoo;
 mod yandex;
 
 pub use amazon::Amazon;
+#[cfg(feature = "oidc")]
 pub use apple::Apple;
 pub use bitbucket::Bitbucket;
 pub use discord::Discord;
@@ -34,16 +42,22 @@ pub use dropbox::Dropbox;
 pub use facebook::{FACEBOOK_GRAPH_VERSION, Facebook};
 pub use github::{GitHub, GitHubProfile};
 pub use gitlab::GitLab;
+#[cfg(feature = "oidc")]
 pub use google::Google;
+#[cfg(feature = "oidc")]
 pub use linkedin::LinkedIn;
 pub use mailru::MailRu;
+#[cfg(feature = "oidc")]
 pub use microsoft::Microsoft;
 pub use odnoklassniki::Odnoklassniki;
+#[cfg(feature = "oidc")]
 pub use oidc::Oidc;
 pub use reddit::Reddit;
+#[cfg(feature = "oidc")]
 pub use slack::Slack;
 pub use spotify::Spotify;
 pub use twitch::Twitch;
+#[cfg(feature = "oauth1")]
 pub use twitter::{Twitter, TwitterProfile};
 pub use vk::{VK_API_VERSION, Vk};
 pub use vk_id::VkId;
