@@ -160,8 +160,8 @@ proptest! {
     }
 }
 
-/// A valid flow with the state of another flow, every bit flip of a valid flow, and a valid
-/// flow for another provider: all refused with zero outbound calls.
+/// Every byte of a valid flow changed: each tampered flow is refused with zero outbound
+/// calls.
 #[test]
 fn real_flows_tampered_in_every_byte_are_refused_without_a_provider_call() {
     let client = CountingClient::default();

@@ -36,7 +36,7 @@
     postMessageWorkaroundFuncName: '',
     tryAuthTimeout: 5000,
     window: {
-      // SEED's default is 'dialog=true'; a size keeps browsers from opening a full tab.
+      // A size (not just 'dialog=true') keeps browsers from opening a full tab.
       features: 'dialog=true,width=600,height=700',
       closeCheckInterval: 200,
       // How long a popup that reads `closed` after leaving for the provider is still
@@ -60,7 +60,8 @@
 
   // Options merged over defaults into a fresh object: the caller's object is never
   // mutated, and nested option groups (window, auth, result) merge key by key.
-  // Spread defines properties, so a '__proto__' key cannot reach a prototype.
+  // Spread copies the defaults as own properties; the caller's keys are assigned one by
+  // one (an own '__proto__' key is not yet filtered: SECURITY.md item 39).
   function merge(base, over) {
     var out = { ...base };
     Object.keys(over || {}).forEach(function (key) {

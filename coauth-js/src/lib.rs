@@ -1,10 +1,10 @@
 //! The coauth browser client and its default stub pages, embedded as strings.
 //!
 //! `coauth.js` is a vanilla script (no dependencies, no build step) that runs under a
-//! strict `Content-Security-Policy: script-src 'self'`. The same file plays three roles:
+//! strict `Content-Security-Policy: script-src 'self'`. The same file plays four roles:
 //! the client API on the app's page (`new coauth.Auth(base).auth(options, cb)`), the
-//! popup's stub page while the provider loads, and the result page that hands the
-//! provider's redirect parameters back to the opener.
+//! popup's stub page while the provider loads, the result page that hands the provider's
+//! redirect parameters back to the opener, and the frame transport's answer page.
 //!
 //! The adapters serve these strings at `{base}/coauth.js`, `{base}/coauth.mjs` (the same
 //! client as an ES module), `{base}/auth_page`, `{base}/result_page` and, as the answer of

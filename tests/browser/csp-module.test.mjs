@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHROMIUM_ARGS, popupClosed, probe, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
 
-/** The CSP of issue 3, exactly. */
+/** The strict CSP coauth.js promises to run under, exactly. */
 const STRICT_CSP = "script-src 'self'; object-src 'none'; base-uri 'none'";
 
 let violations;

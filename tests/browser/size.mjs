@@ -15,7 +15,7 @@ export const ANCHORS = [
   ['auth0-spa-js 2.x', 63_400],
 ];
 
-/** The goal of issue 3: every feature under 5 KiB min+gzip. */
+/** coauth.js's budget: every feature under 5 KiB min+gzip. */
 export const GOAL_BYTES = 5120;
 
 /** Sizes of coauth.js: source, minified, minified+gzip (level 9), and coauth.mjs. */

@@ -1,6 +1,6 @@
 // coauth.js minified (terser) and gzipped, printed next to the anchors in size.mjs
 // (hello.js 1.21, oidc-client-ts 3.5 and auth0-spa-js 2.x, measured min+gzip as published);
-// the goal of issue 3 is under 5 KiB with every feature.
+// the budget is under 5 KiB with every feature.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

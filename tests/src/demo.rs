@@ -160,9 +160,12 @@ pub fn index_html(providers: &[(&str, &str)]) -> String {
 pub fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours for a terminal only, not for a log file or a test harness.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }
 
