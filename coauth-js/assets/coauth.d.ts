@@ -12,12 +12,16 @@
 /** Error codes: the server's (see its error table) and the client's own. */
 export type ErrorCode =
   | 'ValidationError'
+  /** From the server, or from the client when the provider's redirect repeats a parameter
+   *  (status 400; nothing is sent to the server). */
   | 'InputError'
   | 'UserDenied'
   | 'ProviderConnectionError'
   | 'ProviderTechnicalError'
   | 'ProviderError'
-  /** The user closed the popup (after `window.closeGrace` once it left for the provider). */
+  /** The user closed the popup (after `window.closeGrace` once it reached the provider), or
+   *  `closeWindow()` ended a waiting flow, or a popup cut off by the provider's
+   *  Cross-Origin-Opener-Policy gave no answer within the flow's lifetime (10 minutes). */
   | 'WindowClosed'
   /** `tryAuth()` did not finish in `tryAuthTimeout` ms: the provider wants the user to act,
    *  refuses to be framed, or its cookies are blocked in frames. */
@@ -28,7 +32,8 @@ export type ErrorCode =
   | 'Aborted'
   /** The coauth server could not be reached. */
   | 'NetworkError'
-  /** The coauth server answered something that is not a coauth answer. */
+  /** The coauth server answered something that is not a coauth answer (e.g. an `auth_url`
+   *  answer whose provider URL is neither https nor http on a loopback host). */
   | 'ServerError';
 
 /** What coauth hands to callbacks and rejects Promises with. */
@@ -114,9 +119,11 @@ export interface AuthOptions<Identity = unknown> {
     features?: string;
     /** How often to check whether the user closed the popup, ms. Default 200. */
     closeCheckInterval?: number;
-    /** How long a popup that reads closed after leaving for the provider is still listened
-     *  to before WindowClosed, ms (a provider page with Cross-Origin-Opener-Policy makes an
-     *  open popup read closed). Default 2000. */
+    /** How long a popup that reads closed at the provider is still listened to before
+     *  WindowClosed, ms. Default 2000. A popup that reads closed within a second of
+     *  reaching the provider (what a provider page's Cross-Origin-Opener-Policy does as it
+     *  loads) is taken as cut off, not closed: its answer is awaited until the flow's
+     *  lifetime (10 minutes), `signal` or `closeWindow()`. */
     closeGrace?: number;
   };
   auth?: AuthStepOptions;
@@ -135,6 +142,9 @@ export interface CustomResultData<Identity = unknown> {
   options: { result: ResultStepOptions };
   /** The sealed flow from `{base}/auth_url`. */
   flow: string;
+  /** Where the provider's answer arrived: the result page's `origin + pathname`. The server
+   *  requires it and checks it against the flow's redirect URI. */
+  redirectUri: string;
   /** The provider's redirect parameters. */
   response: Record<string, string>;
 }
@@ -143,7 +153,10 @@ export type Callback<T, Data = unknown> = (err: CoauthError<Data> | null, result
 
 /** Returned by the callback form. */
 export interface AuthWorker {
-  /** Closes the popup or removes the iframe (for `customAuthResultRequest`). */
+  /** Closes the popup or removes the iframe (for `customAuthResultRequest`). A flow still
+   *  waiting for the provider's answer ends with `WindowClosed` (the callback gets it, the
+   *  Promise rejects with it): the way out where the popup cannot be watched (a provider's
+   *  Cross-Origin-Opener-Policy cut it off). */
   closeWindow(): void;
 }
 

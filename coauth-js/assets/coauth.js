@@ -5,10 +5,11 @@
  *    `authResultHttpRequest`, `authResultFrameRequest`); coauth.mjs re-exports it as an
  *    ES module, and where `module.exports` exists (CommonJS: `require('coauth')`, bundlers)
  *    the same object is the module's export too;
- *  - loaded with data-coauth-page="result": hands the provider's redirect parameters to the
- *    window that opened the popup or the frame (postMessage to this page's own origin; then
- *    the opener's postMessageWorkaroundFuncName function, same origin only; then a
- *    BroadcastChannel named after the flow when Cross-Origin-Opener-Policy cut the opener);
+ *  - loaded with data-coauth-page="result": hands the provider's redirect parameters, and
+ *    where this page was loaded (`redirectUri`), to the window that opened the popup or the
+ *    frame (postMessage to this page's own origin; then the opener's
+ *    postMessageWorkaroundFuncName function, same origin only; then a BroadcastChannel named
+ *    after the flow when Cross-Origin-Opener-Policy cut the opener);
  *  - loaded with data-coauth-page="frame-result": the answer of {base}/result_frame, which
  *    posts the result it carries to its parent;
  *  - loaded with data-coauth-page="auth": the stub shown while the popup loads the provider.
@@ -22,6 +23,12 @@
   var RESULT = 'coauth:result';
   var FRAME_RESULT = 'coauth:frame-result';
   var ACK = 'coauth:ack';
+  // The longest a flow lives (the server's flow_lifetime is at most 10 minutes): how long a
+  // popup cut off by Cross-Origin-Opener-Policy is waited for.
+  var LIFETIME = 600000;
+  // A popup that reads closed this soon (ms) after it reached the provider was cut off by
+  // the provider page's Cross-Origin-Opener-Policy as that page loaded, not closed.
+  var CUT = 1000;
   // Outside a browser (Node's require) there is no window: loading defines the API and
   // touches nothing else; only calling it needs a browser.
   var loc = w && w.location;
@@ -39,9 +46,9 @@
       // A size (not just 'dialog=true') keeps browsers from opening a full tab.
       features: 'dialog=true,width=600,height=700',
       closeCheckInterval: 200,
-      // How long a popup that reads `closed` after leaving for the provider is still
-      // listened to: a provider page with Cross-Origin-Opener-Policy makes an open popup
-      // read closed.
+      // How long a popup that reads `closed` at the provider is still listened to before
+      // WindowClosed (a popup cut off by Cross-Origin-Opener-Policy later than CUT after it
+      // reached the provider also reads closed; its answer may follow at once).
       closeGrace: 2000
     },
     auth: { scope: [] },
@@ -61,13 +68,16 @@
   // Options merged over defaults into a fresh object: the caller's object is never
   // mutated, and nested option groups (window, auth, result) merge key by key.
   // Spread copies the defaults as own properties; the caller's keys are assigned one by
-  // one (an own '__proto__' key is not yet filtered: SECURITY.md item 39).
+  // one, except `__proto__` (an own key of parsed JSON, which would replace the merged
+  // object's prototype and so hand it inherited options), `constructor` and `prototype`,
+  // at every level (SECURITY.md item 39).
   function merge(base, over) {
     var out = { ...base };
     Object.keys(over || {}).forEach(function (key) {
       var value = over[key];
       // undefined means "not given"; null cannot stand in for a whole option group.
-      if (value === undefined || (value === null && isObject(base[key]))) return;
+      if (/^(__proto__|constructor|prototype)$/.test(key) || value === undefined ||
+          (value === null && isObject(base[key]))) return;
       out[key] = isObject(base[key]) && isObject(value) ? merge(base[key], value) : value;
     });
     return out;
@@ -139,6 +149,7 @@
     return {
       providerType: data.providerType,
       flow: data.flow,
+      redirectUri: data.redirectUri,
       response: data.response,
       result: data.options && data.options.result
     };
@@ -208,18 +219,42 @@
     var signal = o.signal;
     var name = o.postMessageWorkaroundFuncName;
     var popup, frame, flow, key, flowId, channel, poll, grace, timer, settled, got, navigated;
+    // The popup's stub page as it was when sent to the provider, when the flow expires, and
+    // where the popup was last seen: undefined on the stub page (or while the provider's
+    // first page loads), 0 on another page of this origin, else the time it was first seen
+    // on another origin (the provider's).
+    var stub, expires, seen;
 
     // The window the provider's answer must come from.
     var source = function () {
       return frame ? frame.contentWindow : popup;
     };
 
-    var closeWindow = handle.closeWindow = function () {
+    var closed = function (message) {
+      return coauthError('WindowClosed', message || 'The sign-in window was closed');
+    };
+
+    // The popup's document, or undefined while it shows another origin's page.
+    var page = function () {
+      try {
+        return popup.document;
+      } catch (e) { /* another origin */ }
+    };
+
+    var closeWindow = function () {
       if (frame) frame.remove();
       frame = null;
       try {
         if (popup && !popup.closed) popup.close();
       } catch (e) { /* already gone */ }
+    };
+
+    // The app's way out, also where this page cannot see the popup any more (a provider's
+    // COOP cut it off): a flow still waiting for the provider's answer ends with
+    // WindowClosed; after it, only the window or frame goes.
+    handle.closeWindow = function () {
+      if (!got) settle(closed());
+      closeWindow();
     };
 
     function stopTimers() {
@@ -251,16 +286,24 @@
         isObject(message.params) && (!key || message.params[key] === flowId);
     }
 
-    function proceed(params) {
+    function proceed(message) {
       got = true;
       // From now on neither a closed popup nor the silent timeout cancels the sign-in.
       stopTimers();
+      // A parameter the provider's redirect carried twice: no value is picked (the server
+      // refuses the same in `response`; SECURITY.md item 38).
+      if (message.repeated) {
+        return settle(coauthError('InputError', 'The provider\'s answer repeats a parameter', 400));
+      }
       var data = {
         providerType: o.providerType,
         identity: o.identity,
         options: { result: o.result },
         flow: flow,
-        response: params
+        // Where the answer arrived, as the result page reported it: the server checks it
+        // against the flow's redirect URI.
+        redirectUri: message.redirectUri,
+        response: message.params
       };
       if (o.customAuthResultRequest) return settle(null, data, true);
       postJson(base + '/result', resultRequest(data), null, signal).then(function (res) {
@@ -273,13 +316,13 @@
     // without a word.
     function onMessage(event) {
       if (event.origin === o.resultOrigin && event.source && event.source === source() && isAnswer(event.data)) {
-        proceed(event.data.params);
+        proceed(event.data);
       }
     }
 
     // The postMessageWorkaroundFuncName path: only same-origin code can call it.
     function onCall(message) {
-      if (isAnswer(message)) proceed(message.params);
+      if (isAnswer(message)) proceed(message);
     }
 
     var invalid = invalidOptions(o, silent);
@@ -310,13 +353,23 @@
         return handle;
       }
       poll = setInterval(function () {
-        if (!popup.closed) return;
+        var now = Date.now();
+        if (!popup.closed) {
+          var doc = page();
+          if (navigated && doc != stub) seen = doc ? 0 : seen || now;
+          return;
+        }
         clearInterval(poll);
-        // Still on our stub page, `closed` is the truth. At the provider it may only mean
-        // that Cross-Origin-Opener-Policy cut the popup off: keep listening a little.
+        // On our own pages `closed` is the truth. At the provider it may only mean that the
+        // provider page's Cross-Origin-Opener-Policy cut the popup off, which the browser
+        // reports as a close the moment that page loads. A popup that reads closed before
+        // or right after it reached the provider is taken as cut off: its answer can only
+        // come on the BroadcastChannel, so listen until the flow expires (or the app
+        // cancels: signal, closeWindow). Read closed later, it is listened to for closeGrace.
+        var cut = navigated && seen !== 0 && !(now - seen > Math.max(CUT, 2 * o.window.closeCheckInterval));
         grace = setTimeout(function () {
-          settle(coauthError('WindowClosed', 'The sign-in window was closed'));
-        }, navigated ? o.window.closeGrace : 0);
+          settle(closed(cut && 'The sign-in window was closed, or gave no answer before the sign-in expired'));
+        }, cut ? expires - now : navigated ? o.window.closeGrace : 0);
       }, o.window.closeCheckInterval);
     }
 
@@ -334,8 +387,10 @@
         url = new URL(data.url);
       } catch (e) { /* handled below */ }
       // Never navigate to javascript: or similar, whatever the server says.
-      if (!url || !/^https?:$/.test(url.protocol) || typeof data.flow != 'string') {
-        throw coauthError('ServerError', 'The coauth server answered auth_url without a usable url and flow', started.status, started);
+      // https only, but for a provider on this machine (loopback, as in development).
+      if (!url || typeof data.flow != 'string' || !(url.protocol == 'https:' ||
+          (url.protocol == 'http:' && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname)))) {
+        throw coauthError('ServerError', 'The coauth server answered auth_url without a usable url (https, or http on loopback) and flow', started.status, started);
       }
       flow = data.flow;
       // The flow id: OAuth 2.0's state, OAuth 1.0a's request token.
@@ -348,16 +403,19 @@
         hubAdd(name, onCall);
         if (flowId) workaroundNames[flowId] = name;
       }
-      if (flowId && w.BroadcastChannel) {
-        // Same origin by construction: where COOP cut window.opener.
+      if (popup && flowId && w.BroadcastChannel) {
+        // Popups only (a frame keeps its parent), same origin by construction: where COOP cut
+        // window.opener. Any page of this origin may post here, so a message counts only once
+        // the popup reads closed: until then its own result page posts to this window.
         channel = new BroadcastChannel('coauth:' + flowId);
         channel.onmessage = function (event) {
-          if (!isAnswer(event.data)) return;
+          if (!popup.closed || !isAnswer(event.data)) return;
           channel.postMessage({ type: ACK });
-          proceed(event.data.params);
+          proceed(event.data);
         };
       }
       navigated = true;
+      expires = Date.now() + LIFETIME;
       if (silent) {
         frame = d.createElement('iframe');
         frame.hidden = true;
@@ -365,6 +423,7 @@
         (d.body || d.documentElement).appendChild(frame);
       } else {
         // The popup still shows the same-origin stub page, so its location is ours to set.
+        stub = page();
         popup.location.replace(url.href);
       }
     }).catch(settle);
@@ -509,22 +568,24 @@
     }
   }
 
-  // The redirect parameters: the JSON the server embedded for form_post POSTs, else the
-  // query and the fragment (fragment wins on duplicate keys: response modes differ).
-  function redirectParams() {
+  // The redirect parameters, as [name, value] pairs: those the server embedded for a
+  // form_post POST (which it refuses when a field repeats), else the query's and the
+  // fragment's.
+  function redirectPairs() {
     var posted = embedded('coauth-params');
-    if (isObject(posted) && Object.keys(posted).length) return posted;
-    var params = {};
-    [loc.search, loc.hash].forEach(function (part) {
-      new URLSearchParams(part.slice(1)).forEach(function (value, key) { params[key] = value; });
-    });
-    return params;
+    var pairs = isObject(posted) ? Object.entries(posted) : [];
+    if (!pairs.length) {
+      [loc.search, loc.hash].forEach(function (part) {
+        new URLSearchParams(part.slice(1)).forEach(function (value, key) { pairs.push([key, value]); });
+      });
+    }
+    return pairs;
   }
 
-  // Hands the parameters over; true when some window took them.
-  function deliver(params) {
+  // Hands the message over; true when some window took it.
+  function deliver(message) {
     var origin = loc.origin;
-    var message = { type: RESULT, params: params };
+    var params = message.params;
     var id = params.state || params.oauth_token;
     var opener = null;
     try {
@@ -566,14 +627,23 @@
   }
 
   function runResultPage() {
-    var params = redirectParams();
+    // Where the provider's answer arrived, before the address changes: the server checks it
+    // against the flow's redirect URI.
+    var message = { type: RESULT, params: Object.create(null), redirectUri: loc.origin + loc.pathname };
+    // A parameter given twice (in the query, the fragment, both, or the form) is never
+    // settled by picking one: the message says so and the app's page refuses the answer
+    // (SECURITY.md item 38). The first value of each stays, to find the flow.
+    redirectPairs().forEach(function (pair) {
+      if (pair[0] in message.params) message.repeated = true;
+      else message.params[pair[0]] = pair[1];
+    });
     // Get the code out of the address bar, history and later Referers at once.
     try {
       history.replaceState(null, '', loc.pathname);
     } catch (e) { /* sandboxed or opaque origin */ }
     // The window is left open on success: the opener closes it once it has the result
     // (closing it here would race the opener's closed-poll and read as a cancellation).
-    if (!deliver(params)) {
+    if (!deliver(message)) {
       var status = d.getElementById('coauth-status') || d.body.appendChild(d.createElement('p'));
       status.textContent = 'Sign-in finished. You can close this window.';
     }

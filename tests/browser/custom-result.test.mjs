@@ -59,6 +59,8 @@ test('the callback gets the data for the result step, and the popup stays open f
   assert.deepEqual(data.identity, { account: 'acct-7' });
   assert.deepEqual(data.options, { result: { fields: ['email', 'preferred_username'], locale: 'en' } });
   assert.equal(typeof data.flow, 'string');
+  // Where the provider's answer arrived, as the result page reported it.
+  assert.equal(data.redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
   assert.equal(typeof data.response.code, 'string');
   assert.equal(typeof data.response.state, 'string');
   assert.deepEqual(requests.map((r) => r.path), ['/coauth/auth_url'], 'the result resource was not called');
@@ -92,7 +94,10 @@ test('authResultHttpRequest: the standard result resource over fetch, with extra
   const sent = requests.find((r) => r.path === '/coauth/result');
   assert.equal(sent.headers['x-app-csrf'], 'token-1');
   assert.equal(sent.headers['content-type'], 'application/json', 'the caller cannot change the body type');
-  assert.deepEqual(JSON.parse(sent.body).result, { fields: ['email', 'preferred_username'], locale: 'en' });
+  const body = JSON.parse(sent.body);
+  assert.deepEqual(Object.keys(body).sort(), ['flow', 'providerType', 'redirectUri', 'response', 'result']);
+  assert.equal(body.redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
+  assert.deepEqual(body.result, { fields: ['email', 'preferred_username'], locale: 'en' });
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
@@ -126,7 +131,9 @@ test('authResultFrameRequest: a form into a hidden iframe, the answer by postMes
   const form = new URLSearchParams(sent.body);
   assert.equal(form.get('csrf'), 'token-2');
   assert.match(form.get('id'), /^[0-9a-f]{24}$/);
-  assert.equal(JSON.parse(form.get('request')).providerType, 'demo');
+  const request = JSON.parse(form.get('request'));
+  assert.equal(request.providerType, 'demo');
+  assert.equal(request.redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
   assert.equal(requests.filter((r) => r.path === '/coauth/result').length, 0);
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
@@ -179,6 +186,7 @@ test('silent custom flow: the data in the callback, the iframe kept until closeW
   const got = await flowOutcome(ctx.page, 'silent-custom');
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.result.providerType, 'demo-auto');
+  assert.equal(got.result.redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
   assert.equal((await probe(ctx.page)).frames, ctx.baseline.frames + 1);
   const response = await ctx.page.evaluate(async () => {
     const flow = window.__coauthFlows['silent-custom'];

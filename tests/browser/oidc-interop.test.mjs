@@ -21,8 +21,10 @@ const ctx = useDemoPage({
     process.env.COAUTH_OIDC_CLIENT_SECRET = INTEROP_CLIENT_SECRET;
     process.env.COAUTH_OIDC_ALLOW_LOOPBACK = '1';
   },
+  // The demo gives each provider from the environment a redirect URI of its own
+  // (SECURITY.md item 33): the one registered at the provider.
   setup({ demo }) {
-    idp.configure(`${demo.baseUrl}/coauth/result_page`);
+    idp.configure(`${demo.baseUrl}/coauth/result_page_oidc`);
   },
   // A fresh user each time: no provider session, so the provider shows its page.
   beforePage({ browser }) {
@@ -36,7 +38,7 @@ const ctx = useDemoPage({
 const options = () => ({
   providerType: 'oidc',
   authPageUrl: '/coauth/auth_page',
-  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page`,
+  resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page_oidc`,
   auth: { scope: [] },
 });
 

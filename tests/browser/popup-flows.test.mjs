@@ -1,12 +1,14 @@
 // Popup flows beyond the happy path, in real Chromium against the demo's mock providers:
-// Cross-Origin-Opener-Policy, the closed-popup grace period, forged messages, several flows
-// at once, the Promise form and AbortSignal, and postMessageWorkaroundFuncName.
+// Cross-Origin-Opener-Policy (a cut-off popup awaited for the flow's lifetime, closeWindow),
+// the closed-popup grace period, forged messages (another origin, an unrelated tab of this
+// origin), several flows at once, the Promise form and AbortSignal, and
+// postMessageWorkaroundFuncName.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, popupClosed, probe, SETTLE_MS, sleep,
-  useDemoPage,
+  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, launchBrowser, popupClosed, probe, SETTLE_MS,
+  sleep, useDemoPage,
 } from './support.mjs';
 
 const ctx = useDemoPage({ probe: true });
@@ -39,6 +41,10 @@ function resultRequests() {
   return seen;
 }
 
+/** What a user does before closing a popup at the provider: looks at its page a while
+ *  (longer than the second in which a `closed` popup counts as cut off by COOP). */
+const LOOK_MS = 2500;
+
 test('a provider page with COOP same-origin cuts the opener; the result still arrives by BroadcastChannel', async () => {
   const popup = await beginAtProvider('coop', 'demo-coop');
   // What COOP does: the popup has no opener, and the opener sees a "closed" popup.
@@ -60,8 +66,88 @@ test('a provider page with COOP same-origin cuts the opener; the result still ar
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
+test('COOP: a user who stays at the provider page many times closeGrace still signs in', async () => {
+  // A cut-off popup reads closed as soon as the provider's page loads; closeGrace (here
+  // 300 ms) bounds only a popup closed later. The user takes ten times that.
+  const results = resultRequests();
+  const popup = await beginAtProvider('coop-slow', 'demo-coop', { window: { closeGrace: 300, closeCheckInterval: 100 } });
+  assert.equal(await popup.evaluate(() => window.opener), null);
+  await sleep(3000);
+  assert.equal(await flowSettled(ctx.page, 'coop-slow'), false, 'no WindowClosed while the user is at the provider');
+
+  const closed = popupClosed(popup);
+  await approve(popup);
+  const got = await flowOutcome(ctx.page, 'coop-slow');
+  assert.equal(got.error, null, JSON.stringify(got.error));
+  assert.equal(got.calls, 1);
+  assert.equal(got.result.data.user.name, 'Ada Lovelace');
+  assert.ok(got.elapsed > 3000, `${got.elapsed} ms`);
+  assert.equal(results.length, 1);
+  await closed;
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
+test('COOP: a cut-off popup is awaited until the flow\'s 10-minute lifetime, not less', async () => {
+  // A controllable clock (installed before any script runs). Playwright installs it in a
+  // whole browser context, so this test has a browser of its own.
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.clock.install();
+    await page.goto(`${ctx.demo.baseUrl}/`);
+    const opened = page.waitForEvent('popup');
+    await beginFlow(page, 'lifetime', 'auth', options('demo-coop'));
+    const popup = await opened;
+    await popup.waitForSelector('#approve', { timeout: 15_000 });
+    // Let the closed-poll see the cut in real time, then jump to just before the lifetime.
+    await sleep(1000);
+    await page.clock.fastForward('09:50');
+    await sleep(200);
+    assert.equal(await flowSettled(page, 'lifetime'), false, 'still waiting 9 min 50 s later');
+    await page.clock.fastForward('00:15');
+    const got = await flowOutcome(page, 'lifetime');
+    assert.equal(got.calls, 1);
+    assert.equal(got.error.code, 'WindowClosed');
+    assert.match(got.error.message, /expired/);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('COOP: closing a cut-off popup at the provider cannot be seen; closeWindow() or the signal ends the flow', async () => {
+  // What the app's page sees of a popup whose opener a COOP page cut: `closed`, from the
+  // moment the provider's page loaded, whatever the user does later. Closing it changes
+  // nothing this page can observe, so the flow waits for the app to give up.
+  const popup = await beginAtProvider('coop-close', 'demo-coop', { window: { closeGrace: 300 } });
+  await popup.close();
+  await sleep(1500);
+  assert.equal(await flowSettled(ctx.page, 'coop-close'), false, 'a close this page cannot see');
+  const cancelledAt = await ctx.page.evaluate(() => {
+    window.__coauthFlows['coop-close'].worker.closeWindow();
+    return performance.now();
+  });
+  const got = await flowOutcome(ctx.page, 'coop-close');
+  assert.equal(got.calls, 1);
+  assert.equal(got.error.code, 'WindowClosed');
+  const settledAt = await ctx.page.evaluate(() => window.__coauthFlows['coop-close'].startedAt + window.__coauthFlows['coop-close'].elapsed);
+  assert.ok(settledAt - cancelledAt < 100, `${settledAt - cancelledAt} ms after closeWindow()`);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+
+  // The same with an AbortSignal: Aborted.
+  const second = await beginAtProvider('coop-abort', 'demo-coop', {}, { signal: true });
+  await second.close();
+  await sleep(500);
+  assert.equal(await flowSettled(ctx.page, 'coop-abort'), false);
+  await abortFlow(ctx.page, 'coop-abort');
+  const aborted = await flowOutcome(ctx.page, 'coop-abort');
+  assert.equal(aborted.calls, 1);
+  assert.equal(aborted.error.code, 'Aborted');
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
 test('closing the popup at the provider: WindowClosed only after the grace period', async () => {
   const popup = await beginAtProvider('closed', 'demo', { window: { closeGrace: 1500 } });
+  await sleep(LOOK_MS);
   await popup.close();
   const closedAt = await ctx.page.evaluate(() => performance.now());
   await sleep(1000);
@@ -76,6 +162,7 @@ test('closing the popup at the provider: WindowClosed only after the grace perio
 
 test('the default grace period is 2 s; closing on the stub page needs none', async () => {
   const popup = await beginAtProvider('default-grace', 'demo');
+  await sleep(LOOK_MS);
   await popup.close();
   const closedAt = await ctx.page.evaluate(() => performance.now());
   const got = await flowOutcome(ctx.page, 'default-grace');
@@ -139,6 +226,46 @@ test('messages from another origin, by postMessage or BroadcastChannel, are igno
   assert.equal(got.calls, 1);
   assert.equal(results.length, 1);
   assert.notEqual(results[0].response.code, 'forged');
+});
+
+test('a result page opened by an unrelated tab of this origin is ignored while the popup is open', async () => {
+  // Every page of this origin can join the flow's BroadcastChannel. While the app's page
+  // can still see its popup (no COOP cut it off), the popup's own result page posts to the
+  // app's window directly, so nothing on the channel counts.
+  const bodies = [];
+  await ctx.page.route('**/coauth/result', (route) => {
+    bodies.push(route.request().postDataJSON());
+    return route.continue();
+  });
+  const popup = await beginAtProvider('tab', 'demo');
+  const state = new URL(popup.url()).searchParams.get('state');
+
+  // A second page of the same browser, not opened by the app's page, lands on the result
+  // page with the flow's state and a code of its own: it has no opener, so it posts on the
+  // flow's channel.
+  const other = await ctx.browser.context.newPage();
+  await other.goto(`${ctx.demo.baseUrl}/coauth/result_page?state=${state}&code=forged-by-another-tab`);
+  await other.waitForFunction(() => document.getElementById('coauth-status').textContent.startsWith('Sign-in finished'));
+  const channels = await other.evaluate(() => window.__coauthProbe.channelNames());
+  assert.ok(channels.includes(`coauth:${state}`), 'the other tab posted on the flow\'s channel');
+  await sleep(SETTLE_MS);
+  assert.equal(await flowSettled(ctx.page, 'tab'), false);
+  assert.deepEqual(bodies, [], 'nothing reached the result resource');
+  assert.equal(other.isClosed(), false, 'no acknowledgement closed the other tab');
+
+  // The real answer, from the popup, completes the flow.
+  const closed = popupClosed(popup);
+  await approve(popup);
+  await closed;
+  const got = await flowOutcome(ctx.page, 'tab');
+  assert.equal(got.error, null, JSON.stringify(got.error));
+  assert.equal(got.calls, 1);
+  assert.equal(got.result.data.user.name, 'Ada Lovelace');
+  assert.equal(bodies.length, 1);
+  assert.notEqual(bodies[0].response.code, 'forged-by-another-tab');
+  assert.equal(bodies[0].redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
+  await other.close();
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('several flows at once stay independent; another flow\'s answer and late messages are ignored', async () => {

@@ -83,6 +83,9 @@ test('deny at the provider: UserDenied with status 409', async () => {
 
 test('closing the popup at the provider: WindowClosed', async () => {
   const popup = await clickAndReachProvider('#signin-demo');
+  // The user looks at the provider's page first: a popup that reads closed within a second
+  // of reaching the provider counts as cut off by COOP, not closed (popup-flows.test.mjs).
+  await sleep(2500);
   await popup.close();
 
   const shown = await demoOutcome(ctx.page);

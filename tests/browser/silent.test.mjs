@@ -82,6 +82,33 @@ test('a provider page that refuses framing: Timeout after tryAuthTimeout, the if
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
+test('silent flows never listen on a BroadcastChannel: a same-origin tab\'s result page for their state is ignored', async () => {
+  // A frame keeps its parent, so the channel (the COOP fallback of popups) has no use here,
+  // and any page of this origin could post on it.
+  const authorize = authorizeRequests(ctx.page);
+  const results = [];
+  ctx.page.on('request', (req) => {
+    if (new URL(req.url()).pathname === '/coauth/result') results.push(req.postDataJSON());
+  });
+  await beginFlow(ctx.page, 'channel', 'tryAuth', options('demo-noframe', { tryAuthTimeout: 2500 }));
+  await ctx.page.waitForFunction(() => document.querySelectorAll('iframe').length > 0);
+  await sleep(300);
+  assert.equal(authorize.length, 1);
+  const state = authorize[0].url.searchParams.get('state');
+
+  const other = await ctx.browser.context.newPage();
+  await other.goto(`${ctx.demo.baseUrl}/coauth/result_page?state=${state}&code=forged-by-another-tab`);
+  assert.ok((await other.evaluate(() => window.__coauthProbe.channelNames())).includes(`coauth:${state}`));
+  const got = await flowOutcome(ctx.page, 'channel');
+  assert.equal(got.calls, 1);
+  assert.equal(got.error.code, 'Timeout');
+  assert.deepEqual(results, []);
+  const channels = await ctx.page.evaluate(() => window.__coauthProbe.channelNames());
+  assert.deepEqual(channels.filter((name) => name.startsWith('coauth:')), []);
+  await other.close();
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
 test('tryAuthTimeout: null means the default 5000 ms, 0 means none (then cancelled by its signal)', async () => {
   await beginFlow(ctx.page, 'default', 'tryAuth', options('demo-noframe', { tryAuthTimeout: null }));
   await beginFlow(ctx.page, 'unbounded', 'tryAuth', options('demo-noframe', { tryAuthTimeout: 0 }), { signal: true });

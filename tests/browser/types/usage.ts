@@ -53,7 +53,8 @@ async function custom(): Promise<void> {
   const data: CustomResultData = await pending;
   const flow: string = data.flow;
   const code: string | undefined = data.response.code;
-  console.log(flow, code, data.options.result.fields, data.identity);
+  const arrivedAt: string = data.redirectUri;
+  console.log(flow, code, arrivedAt, data.options.result.fields, data.identity);
   const viaHttp = await auth.authResultHttpRequest(data, { headers: { 'X-Csrf': 't' } });
   const viaFrame = await auth.authResultFrameRequest<{ welcome: string }>(data, { fields: { csrf: 't' } });
   console.log(viaHttp.data.user.email, viaFrame.data.welcome);
