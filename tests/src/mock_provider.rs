@@ -9,7 +9,8 @@
 //! `GitHub` look-alike with GitHub's quirks (form-encoded token answers, errors with HTTP
 //! 200, a mandatory `User-Agent` on the API, the email hidden behind `/user/emails`).
 //! [`Fault`]s injected with [`MockProvider::set_fault`] make the back-channel endpoints slow,
-//! broken, malformed or oversized.
+//! broken, malformed, oversized or reset; [`MockProvider::connections`] counts the TCP
+//! connections accepted.
 //!
 //! The server task lives as long as the tokio runtime it was started on.
 
@@ -34,6 +35,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 
 pub use presets::{
     ALL_PRESETS, DISCORD_AVATAR_HASH, FACEBOOK_VERSION, OK_APPLICATION_KEY, Preset,
@@ -177,6 +179,10 @@ pub enum Fault {
     Oversize(usize),
     /// `200`, `application/json`, `{"error":"server_error","error_description":"Temporary failure"}`.
     ErrorWith200,
+    /// No answer: the connection is dropped after the request is read, and connections
+    /// accepted while this fault is set close with a TCP reset (`SO_LINGER` 0), as a
+    /// provider's crashing server or a middlebox resetting the connection would.
+    Reset,
 }
 
 /// A request received by the token endpoint.
@@ -228,6 +234,14 @@ impl MockProvider {
         };
         let inner = Arc::new(Shared::new(settings, format!("http://{addr}"), user));
         let app = router(mode).with_state(Arc::clone(&inner));
+        let counted = Arc::clone(&inner);
+        let listener = listener.tap_io(move |tcp| {
+            counted.connections.fetch_add(1, Ordering::SeqCst);
+            if counted.lock().fault == Fault::Reset {
+                // Best effort: without it, the dropped connection closes with a FIN instead.
+                let _ = tcp.set_zero_linger();
+            }
+        });
         tokio::spawn(async move {
             // serve only returns on an accept error the server cannot recover from; the mock
             // then simply stops answering, which the tests see as connection failures.
@@ -283,6 +297,11 @@ impl MockProvider {
     /// received, whatever their outcome.
     pub fn profile_calls(&self) -> usize {
         self.inner.profile_calls.load(Ordering::SeqCst)
+    }
+
+    /// How many TCP connections the mock accepted, from browsers and clients alike.
+    pub fn connections(&self) -> usize {
+        self.inner.connections.load(Ordering::SeqCst)
     }
 
     /// The last request the token endpoint received.

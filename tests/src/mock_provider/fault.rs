@@ -38,7 +38,15 @@ pub(super) async fn apply(shared: &Shared) -> Option<Response> {
                 "error_description": "Temporary failure",
             }),
         )),
+        Fault::Reset => Some(respond::with_body(StatusCode::OK, JSON, dropped_body())),
     }
+}
+
+/// A body whose first read fails: hyper then drops the connection before writing even the
+/// status line, so the client gets no answer at all (and a reset, see [`Fault::Reset`]).
+fn dropped_body() -> Body {
+    let failed = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset");
+    Body::from_stream(futures_util::stream::iter([Err::<Bytes, _>(failed)]))
 }
 
 const CHUNK_LEN: usize = 16 * 1024;

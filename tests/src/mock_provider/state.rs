@@ -49,6 +49,8 @@ pub(super) struct Shared {
     pub(super) base_url: String,
     pub(super) token_calls: AtomicUsize,
     pub(super) profile_calls: AtomicUsize,
+    /// TCP connections accepted.
+    pub(super) connections: AtomicUsize,
     state: Mutex<State>,
 }
 
@@ -82,6 +84,7 @@ impl Shared {
             base_url,
             token_calls: AtomicUsize::new(0),
             profile_calls: AtomicUsize::new(0),
+            connections: AtomicUsize::new(0),
             state: Mutex::new(State {
                 user,
                 fault: Fault::None,

@@ -105,3 +105,66 @@ async fn hanging_url_hangs() {
         tokio::time::timeout(Duration::from_millis(300), http_client().request(request)).await;
     assert!(result.is_err(), "expected a timeout");
 }
+
+#[tokio::test]
+async fn reset_drops_the_connection_without_an_answer() {
+    let mock = MockProvider::start(MockConfig::default()).await;
+    let token_url = mock.token_url();
+    // One pooled client: a healthy answer keeps its connection for the next request.
+    let client = http_client();
+    assert!(post_empty(&client, &token_url).await.is_ok());
+    assert!(post_empty(&client, &token_url).await.is_ok());
+    assert_eq!(mock.connections(), 1);
+
+    mock.set_fault(Fault::Reset);
+    for url in [&token_url, &mock.userinfo_url()] {
+        let answer =
+            tokio::time::timeout(Duration::from_secs(5), post_empty(&http_client(), url)).await;
+        let error = answer
+            .expect("the reset is immediate")
+            .expect_err("no answer");
+        // A connection accepted under the fault is reset (RST), not closed (FIN).
+        assert!(error.contains("reset by peer"), "{error}");
+    }
+    assert_eq!(mock.token_calls(), 3);
+    assert_eq!(mock.connections(), 3);
+
+    mock.set_fault(Fault::None);
+    assert!(post_empty(&http_client(), &token_url).await.is_ok());
+    assert_eq!(mock.connections(), 4);
+}
+
+/// A bodiless form POST (GET for `/userinfo`): its answer's status, or its error with every
+/// cause.
+async fn post_empty(
+    client: &hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        Full<Bytes>,
+    >,
+    url: &str,
+) -> Result<StatusCode, String> {
+    let method = if url.ends_with("/userinfo") {
+        Method::GET
+    } else {
+        Method::POST
+    };
+    let request = Request::builder()
+        .method(method)
+        .uri(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Full::<Bytes>::default())
+        .unwrap();
+    client
+        .request(request)
+        .await
+        .map(|answer| answer.status())
+        .map_err(|error| {
+            let mut chain = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                chain = format!("{chain}: {cause}");
+                source = cause.source();
+            }
+            chain
+        })
+}
