@@ -9,8 +9,8 @@ use axum::routing::any;
 use coauth_core::{Resource, ResourceCreator};
 
 /// A router serving every coauth resource at its path (`/auth_url`, `/result`,
-/// `/result_frame`, `/coauth.js`, `/coauth.mjs`, `/auth_page`, `/result_page`). Mount it
-/// under any prefix with
+/// `/result_frame`, `/coauth.js`, `/coauth.mjs`, `/auth_page`, `/result_page`, and
+/// `/result_page_{provider}` for each provider). Mount it under any prefix with
 /// [`Router::nest`].
 pub fn router<S>(creator: &ResourceCreator) -> Router<S>
 where

@@ -103,6 +103,7 @@ fn flow(c: &mut Criterion) {
                 provider_type: "demo".into(),
                 flow: forged.clone(),
                 response: serde_json::Map::new(),
+                redirect_uri: "https://app.example/coauth/result_page".into(),
                 result: Default::default(),
             };
             black_box(runtime.block_on(coauth.result(request, &ctx)).unwrap_err())

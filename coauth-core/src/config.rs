@@ -175,7 +175,10 @@ pub struct Coauth {
 pub(crate) struct Inner {
     pub(crate) sealer: FlowSealer,
     pub(crate) providers: HashMap<String, Arc<dyn Provider>>,
+    /// The redirect URIs of the providers without URIs of their own.
     pub(crate) redirect_uris: Vec<String>,
+    /// The redirect URIs of the providers that have their own: the only ones they accept.
+    pub(crate) provider_redirect_uris: HashMap<String, Vec<String>>,
     pub(crate) origins: Vec<String>,
     pub(crate) flow_lifetime: u64,
     pub(crate) expose_credentials: bool,
@@ -193,6 +196,14 @@ impl std::fmt::Debug for Coauth {
         f.debug_struct("Coauth")
             .field("providers", &providers)
             .field("redirect_uris", &self.inner.redirect_uris)
+            .field(
+                "provider_redirect_uris",
+                &self
+                    .inner
+                    .provider_redirect_uris
+                    .iter()
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
             .field("origins", &self.inner.origins)
             .field("flow_lifetime", &self.inner.flow_lifetime)
             .field("expose_credentials", &self.inner.expose_credentials)
@@ -211,6 +222,15 @@ impl Coauth {
     /// Whether provider credentials are included in the browser's result.
     pub fn exposes_credentials(&self) -> bool {
         self.inner.expose_credentials
+    }
+
+    /// The redirect URIs `auth_url` accepts for `provider`: its own when it has some (see
+    /// [`CoauthBuilder::provider_redirect_uri`]), otherwise the shared ones.
+    pub fn redirect_uris_of(&self, provider: &str) -> &[String] {
+        self.inner
+            .provider_redirect_uris
+            .get(provider)
+            .unwrap_or(&self.inner.redirect_uris)
     }
 
     /// The app user signed in for `request`, as the configured [`SessionUser`] says; `None`
@@ -240,6 +260,8 @@ pub struct CoauthBuilder {
     previous_secrets: Vec<Vec<u8>>,
     providers: HashMap<String, Arc<dyn Provider>>,
     redirect_uris: Vec<String>,
+    provider_redirect_uris: Vec<(String, String)>,
+    provider_result_pages: bool,
     public_url: Option<String>,
     origins: Vec<String>,
     flow_lifetime: Duration,
@@ -258,6 +280,8 @@ impl Default for CoauthBuilder {
             previous_secrets: Vec::new(),
             providers: HashMap::new(),
             redirect_uris: Vec::new(),
+            provider_redirect_uris: Vec::new(),
+            provider_result_pages: false,
             public_url: None,
             origins: Vec::new(),
             flow_lifetime: MAX_FLOW_LIFETIME,
@@ -293,9 +317,78 @@ impl CoauthBuilder {
     }
 
     /// Allows one exact redirect URI (the result page's full URL, registered at the
-    /// providers). Call once per URI.
+    /// providers). Call once per URI. These are shared by every provider that has no
+    /// redirect URI of its own ([`CoauthBuilder::provider_redirect_uri`]).
     pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.redirect_uris.push(uri.into());
+        self
+    }
+
+    /// Gives provider `provider` a redirect URI of its own (exact, registered at that
+    /// provider only); call once per URI. A provider with URIs of its own accepts only
+    /// those, the others keep the shared ones ([`CoauthBuilder::redirect_uri`],
+    /// [`CoauthBuilder::public_url`]).
+    ///
+    /// This is the defence against provider mix-up (RFC 9700 section 4.4; SECURITY.md items
+    /// 8 and 33): the result step refuses an answer that arrived at another redirect URI than
+    /// the flow's, so an honest provider's code that a malicious provider had sent to the
+    /// honest provider's redirect URI is never sent to the malicious one. URIs of different
+    /// providers must therefore differ in their origin or path (a query does not count: the
+    /// browser reports where the answer arrived as origin and path), and none may be shared.
+    ///
+    /// The resources serve the result page at `{base}/result_page_{provider}` for every
+    /// provider, so `https://app.example/coauth/result_page_github` is a ready-made choice
+    /// for `github` when the resources are mounted at `/coauth`; see also
+    /// [`CoauthBuilder::provider_result_pages`].
+    ///
+    /// ```
+    /// use coauth_core::{Coauth, presets::{GitHub, Google}};
+    /// let coauth = Coauth::builder()
+    ///     .secret("a random app secret, at least 32 bytes long!")
+    ///     .provider("github", GitHub::new("client-id", "client-secret").build())
+    ///     .provider("google", Google::new("client-id", "client-secret").build())
+    ///     .provider_redirect_uri("github", "https://app.example/coauth/result_page_github")
+    ///     .provider_redirect_uri("google", "https://app.example/coauth/result_page_google")
+    ///     .build()
+    ///     .expect("valid configuration");
+    /// assert_eq!(
+    ///     coauth.redirect_uris_of("github"),
+    ///     ["https://app.example/coauth/result_page_github"]
+    /// );
+    /// ```
+    pub fn provider_redirect_uri(
+        mut self,
+        provider: impl Into<String>,
+        uri: impl Into<String>,
+    ) -> Self {
+        self.provider_redirect_uris
+            .push((provider.into(), uri.into()));
+        self
+    }
+
+    /// With a [`CoauthBuilder::public_url`], gives every provider without a redirect URI of
+    /// its own ([`CoauthBuilder::provider_redirect_uri`]) the redirect URI
+    /// `{public_url}/result_page_{provider}`, which the resources serve, instead of the
+    /// shared `{public_url}/result_page`. Default `false`, so existing registrations keep
+    /// working; turn it on (and register each provider's own URI at that provider) to
+    /// defend against provider mix-up without relying on the provider sending `iss`.
+    ///
+    /// ```
+    /// use coauth_core::{Coauth, presets::GitHub};
+    /// let coauth = Coauth::builder()
+    ///     .secret("a random app secret, at least 32 bytes long!")
+    ///     .provider("github", GitHub::new("client-id", "client-secret").build())
+    ///     .public_url("https://app.example/coauth")
+    ///     .provider_result_pages(true)
+    ///     .build()
+    ///     .expect("valid configuration");
+    /// assert_eq!(
+    ///     coauth.redirect_uris_of("github"),
+    ///     ["https://app.example/coauth/result_page_github"]
+    /// );
+    /// ```
+    pub fn provider_result_pages(mut self, on: bool) -> Self {
+        self.provider_result_pages = on;
         self
     }
 
@@ -390,21 +483,57 @@ impl CoauthBuilder {
                 "provider name {name:?} must be 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'"
             )));
         }
-        if let Some(public_url) = self.public_url.take() {
-            let result_page = result_page_of(&public_url)?;
+        let public_url = self.public_url.take();
+        if let Some(public_url) = &public_url {
+            let result_page = result_page_of(public_url, "result_page")?;
             if !self.redirect_uris.contains(&result_page) {
                 self.redirect_uris.push(result_page);
             }
         }
-        if self.redirect_uris.is_empty() {
+        let mut provider_redirect_uris: HashMap<String, Vec<String>> = HashMap::new();
+        for (provider, uri) in std::mem::take(&mut self.provider_redirect_uris) {
+            if !self.providers.contains_key(&provider) {
+                return Err(ConfigError(format!(
+                    "a redirect URI is given for provider {provider:?}, which is not configured"
+                )));
+            }
+            let uris = provider_redirect_uris.entry(provider).or_default();
+            if !uris.contains(&uri) {
+                uris.push(uri);
+            }
+        }
+        if self.provider_result_pages {
+            let public_url = public_url.as_deref().ok_or_else(|| {
+                ConfigError("provider_result_pages(true) needs a public URL".into())
+            })?;
+            for name in self.providers.keys() {
+                if !provider_redirect_uris.contains_key(name) {
+                    let page = result_page_of(public_url, &format!("result_page_{name}"))?;
+                    provider_redirect_uris.insert(name.clone(), vec![page]);
+                }
+            }
+        }
+        let every_provider_has_its_own = self
+            .providers
+            .keys()
+            .all(|name| provider_redirect_uris.contains_key(name));
+        if self.redirect_uris.is_empty() && !every_provider_has_its_own {
             return Err(ConfigError(
                 "at least one redirect URI (or a public URL) is required".into(),
             ));
         }
         let mut derived_origins = Vec::new();
-        for uri in &self.redirect_uris {
-            derived_origins.push(check_app_url(uri, "redirect URI")?);
+        for uri in self
+            .redirect_uris
+            .iter()
+            .chain(provider_redirect_uris.values().flatten())
+        {
+            let origin = check_app_url(uri, "redirect URI")?;
+            if !derived_origins.contains(&origin) {
+                derived_origins.push(origin);
+            }
         }
+        check_distinct_redirect_uris(&self.redirect_uris, &provider_redirect_uris)?;
         let origins = if self.origins.is_empty() {
             derived_origins
         } else {
@@ -434,6 +563,7 @@ impl CoauthBuilder {
                 sealer: FlowSealer::new(&secret, &self.previous_secrets),
                 providers: self.providers,
                 redirect_uris: self.redirect_uris,
+                provider_redirect_uris,
                 origins,
                 flow_lifetime: self.flow_lifetime.as_secs().max(1),
                 expose_credentials: self.expose_credentials,
@@ -459,8 +589,9 @@ fn default_http_client() -> Result<Arc<dyn HttpClient>, ConfigError> {
     ))
 }
 
-/// The result page's URL under the public URL the resources are mounted at.
-fn result_page_of(public_url: &str) -> Result<String, ConfigError> {
+/// The URL of the page `page` (`result_page`, `result_page_{provider}`) under the public URL
+/// the resources are mounted at.
+fn result_page_of(public_url: &str, page: &str) -> Result<String, ConfigError> {
     check_app_url(public_url, "public URL")?;
     let url = Url::parse(public_url).map_err(|e| ConfigError(format!("public URL: {e}")))?;
     if url.query().is_some() {
@@ -468,10 +599,58 @@ fn result_page_of(public_url: &str) -> Result<String, ConfigError> {
             "public URL {public_url:?} must not have a query"
         )));
     }
-    Ok(format!(
-        "{}/result_page",
-        url.as_str().trim_end_matches('/')
-    ))
+    Ok(format!("{}/{page}", url.as_str().trim_end_matches('/')))
+}
+
+/// A redirect URI as the browser reports where an answer arrived: its origin and path, the
+/// query and fragment left out. `None` for what is not an http(s) URL.
+pub(crate) fn origin_and_path(uri: &str) -> Option<(String, String)> {
+    let url = Url::parse(uri).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        return None;
+    }
+    Some((url.origin().ascii_serialization(), url.path().to_owned()))
+}
+
+/// Refuses a provider's own redirect URI that another provider may use too: one of the
+/// shared URIs or of another provider's, compared as the result step compares them (origin
+/// and path). Otherwise the result step could not tell where an answer belongs.
+fn check_distinct_redirect_uris(
+    shared: &[String],
+    own: &HashMap<String, Vec<String>>,
+) -> Result<(), ConfigError> {
+    let mut owners: HashMap<(String, String), &str> = HashMap::new();
+    let mut names: Vec<&String> = own.keys().collect();
+    names.sort();
+    for name in names {
+        for uri in &own[name] {
+            let key = origin_and_path(uri)
+                .ok_or_else(|| ConfigError(format!("redirect URI {uri:?} is not a URL")))?;
+            if shared
+                .iter()
+                .any(|other| origin_and_path(other).as_ref() == Some(&key))
+            {
+                return Err(ConfigError(format!(
+                    "redirect URI {uri:?} of provider {name:?} is also a shared redirect URI: \
+                     a provider's own redirect URIs must differ in origin or path from every \
+                     other provider's"
+                )));
+            }
+            match owners.get(&key) {
+                Some(owner) if *owner != name.as_str() => {
+                    return Err(ConfigError(format!(
+                        "redirect URI {uri:?} of provider {name:?} is also provider {owner:?}'s: \
+                         a provider's own redirect URIs must differ in origin or path from \
+                         every other provider's"
+                    )));
+                }
+                _ => {
+                    owners.insert(key, name);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn valid_provider_name(name: &str) -> bool {
@@ -552,6 +731,94 @@ mod tests {
             let error = base().public_url(bad).build().unwrap_err();
             assert!(error.to_string().contains("public URL"), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn providers_may_have_redirect_uris_of_their_own() {
+        let own = "https://app.example/coauth/result_page_github";
+        let coauth = base()
+            .provider("other", GitHub::new("id", "secret").build())
+            .provider_redirect_uri("github", own)
+            .provider_redirect_uri("github", own)
+            .build()
+            .unwrap();
+        assert_eq!(coauth.redirect_uris_of("github"), [own]);
+        assert_eq!(
+            coauth.redirect_uris_of("other"),
+            ["https://app.example/coauth/result_page"]
+        );
+        // When every provider has its own, no shared one is needed; their origins are allowed.
+        let coauth = Coauth::builder()
+            .secret(SECRET)
+            .provider("github", GitHub::new("id", "secret").build())
+            .provider_redirect_uri("github", "https://login.example/cb/github")
+            .build()
+            .unwrap();
+        assert_eq!(coauth.inner.origins, ["https://login.example"]);
+        assert!(format!("{coauth:?}").contains("/cb/github"));
+        let refused = |builder: CoauthBuilder, expected: &str| {
+            let error = builder.build().unwrap_err().to_string();
+            assert!(error.contains(expected), "{error}");
+        };
+        refused(
+            base().provider_redirect_uri("nobody", own),
+            "not configured",
+        );
+        refused(
+            base().provider_redirect_uri("github", "http://app.example/r"),
+            "https",
+        );
+        // Another provider's page, or a shared one, even with another query: the result
+        // step compares origin and path, so they could not be told apart.
+        refused(
+            base()
+                .provider("other", GitHub::new("id", "secret").build())
+                .provider_redirect_uri("github", own)
+                .provider_redirect_uri("other", format!("{own}?p=other")),
+            "also provider",
+        );
+        refused(
+            base()
+                .provider_redirect_uri("github", "https://app.example/coauth/result_page?p=github"),
+            "shared",
+        );
+    }
+
+    #[test]
+    fn provider_result_pages_derive_from_the_public_url() {
+        let coauth = Coauth::builder()
+            .secret(SECRET)
+            .provider("github", GitHub::new("id", "secret").build())
+            .provider("gitlab", GitHub::new("id", "secret").build())
+            .provider_redirect_uri("gitlab", "https://app.example/own/gitlab")
+            .public_url("https://app.example/coauth/")
+            .provider_result_pages(true)
+            .build()
+            .unwrap();
+        assert_eq!(
+            coauth.redirect_uris_of("github"),
+            ["https://app.example/coauth/result_page_github"]
+        );
+        assert_eq!(
+            coauth.redirect_uris_of("gitlab"),
+            ["https://app.example/own/gitlab"]
+        );
+        // The shared result page stays (for providers added without their own).
+        assert_eq!(
+            coauth.inner.redirect_uris,
+            ["https://app.example/coauth/result_page"]
+        );
+        let error = base().provider_result_pages(true).build().unwrap_err();
+        assert!(error.to_string().contains("public URL"), "{error}");
+        // Off by default: the shared result page for everyone.
+        let shared = base()
+            .public_url("https://app.example/coauth")
+            .build()
+            .unwrap();
+        assert_eq!(
+            shared.redirect_uris_of("github"),
+            ["https://app.example/coauth/result_page"]
+        );
     }
 
     #[test]

@@ -10,6 +10,11 @@ use crate::HttpError;
 /// Each variant maps to exactly one `code` of the wire protocol ([`Error::code`]) and one HTTP
 /// status ([`Error::status`]). Messages are written for people and never contain a secret,
 /// an authorization code or a token.
+///
+/// The error's `Display` is the detailed message, for the app's logs (coauth logs it) and
+/// its [`crate::ErrorHook`]. The browser gets [`Error::browser_message`] instead, which is
+/// fixed for failures on the provider's side: how a connection failed, or what a provider
+/// answered, is none of the browser's business (SECURITY.md item 40).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -53,6 +58,22 @@ pub enum Error {
     /// (`ProviderError`, 500).
     #[error("{0}")]
     Provider(String),
+    /// The provider's redirect reported a failure other than a denial
+    /// (`error=login_required`, `error=invalid_scope`, `error=server_error`, ...):
+    /// `ProviderTechnicalError` when it is a temporary one, `ProviderError` otherwise (500).
+    ///
+    /// The browser delivered that redirect, so the provider's error code is nothing to hide
+    /// from it, and its [`Error::browser_message`] keeps the code: that is how an app tells
+    /// a silent sign-in's `login_required` from other failures.
+    #[error("{}", redirect_message(.error, *.temporary))]
+    ProviderRedirect {
+        /// The provider's error code as the redirect carried it, cut to 64 characters of
+        /// `[A-Za-z0-9_. -]`.
+        error: String,
+        /// Whether the provider called the failure temporary (`server_error`,
+        /// `temporarily_unavailable`).
+        temporary: bool,
+    },
     /// An outbound call to the provider failed in transport, as the [`crate::HttpClient`]
     /// reported it. Its code follows the table: [`HttpError::Connect`] and
     /// [`HttpError::Timeout`] are `ProviderConnectionError` (500), the others
@@ -61,6 +82,23 @@ pub enum Error {
     /// hyper or TLS error behind it, for the app's logs; the message never names the URL.
     #[error("{}", transport_message(.0))]
     Transport(#[source] HttpError),
+}
+
+/// The browser's message for a connection failure (`ProviderConnectionError`).
+const CONNECTION_MESSAGE: &str = "the sign-in provider could not be reached";
+/// The browser's message for a temporary provider failure (`ProviderTechnicalError`).
+const TECHNICAL_MESSAGE: &str = "the sign-in provider failed; try again later";
+/// The browser's message for any other provider failure (`ProviderError`).
+const PROVIDER_MESSAGE: &str =
+    "the sign-in provider refused the sign-in or gave an answer that cannot be used";
+
+/// The message of [`Error::ProviderRedirect`].
+fn redirect_message(error: &str, temporary: bool) -> String {
+    if temporary {
+        format!("the provider reported a temporary failure ({error})")
+    } else {
+        format!("the provider refused the sign-in ({error})")
+    }
 }
 
 /// The message of [`Error::Transport`]: what failed, for people, then the transport's reason.
@@ -97,6 +135,10 @@ impl Error {
             Error::ProviderConnection(_) => "ProviderConnectionError",
             Error::ProviderTechnical(_) => "ProviderTechnicalError",
             Error::Provider(_) => "ProviderError",
+            Error::ProviderRedirect {
+                temporary: true, ..
+            } => "ProviderTechnicalError",
+            Error::ProviderRedirect { .. } => "ProviderError",
             Error::Transport(error) if is_connection_failure(error) => "ProviderConnectionError",
             Error::Transport(_) => "ProviderError",
         }
@@ -113,13 +155,38 @@ impl Error {
             Error::ProviderConnection(_)
             | Error::ProviderTechnical(_)
             | Error::Provider(_)
+            | Error::ProviderRedirect { .. }
             | Error::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    /// The error as the JSON body of the wire protocol: `{"code": ..., "message": ...}`.
+    /// The message the browser gets in the error answer ([`Error::to_json`]).
+    ///
+    /// For the client's own mistakes and a denial (`ValidationError`, `InputError`,
+    /// `UserDenied`) it is the error's message: it describes the request, quoting at most a
+    /// short, sanitized piece of it. For a failure on the provider's side it is fixed per
+    /// code: "the sign-in provider could not be reached" (`ProviderConnectionError`), "the
+    /// sign-in provider failed; try again later" (`ProviderTechnicalError`), "the sign-in
+    /// provider refused the sign-in or gave an answer that cannot be used"
+    /// (`ProviderError`); except [`Error::ProviderRedirect`], whose error code came from
+    /// the browser. The detail stays in the error's `Display`, for the logs and the
+    /// [`crate::ErrorHook`].
+    pub fn browser_message(&self) -> String {
+        match self {
+            Error::ProviderRedirect { .. } => self.to_string(),
+            _ => match self.code() {
+                "ProviderConnectionError" => CONNECTION_MESSAGE.to_owned(),
+                "ProviderTechnicalError" => TECHNICAL_MESSAGE.to_owned(),
+                "ProviderError" => PROVIDER_MESSAGE.to_owned(),
+                _ => self.to_string(),
+            },
+        }
+    }
+
+    /// The error as the JSON body of the wire protocol: `{"code": ..., "message": ...}`,
+    /// with [`Error::browser_message`] as the message.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "code": self.code(), "message": self.to_string() })
+        serde_json::json!({ "code": self.code(), "message": self.browser_message() })
     }
 
     /// The complete HTTP answer for this error, as every adapter sends it.
@@ -166,6 +233,22 @@ mod tests {
                 500,
             ),
             (Error::Provider("x".into()), "ProviderError", 500),
+            (
+                Error::ProviderRedirect {
+                    error: "login_required".into(),
+                    temporary: false,
+                },
+                "ProviderError",
+                500,
+            ),
+            (
+                Error::ProviderRedirect {
+                    error: "server_error".into(),
+                    temporary: true,
+                },
+                "ProviderTechnicalError",
+                500,
+            ),
             (
                 Error::Transport(HttpError::Connect("refused".into())),
                 "ProviderConnectionError",
@@ -231,6 +314,80 @@ mod tests {
         assert_eq!(
             Error::from(HttpError::Forbidden("plain http".into())).to_string(),
             "the sign-in provider could not be called: plain http"
+        );
+    }
+
+    /// The browser gets a fixed message for each provider-side code, whatever the detail;
+    /// the detail stays the error's `Display`. The client's own mistakes, denials and the
+    /// provider's redirect errors (which came through the browser) keep their message.
+    #[test]
+    fn provider_side_failures_give_the_browser_a_fixed_message() {
+        let io = std::io::Error::other("dns error: no such host");
+        let detailed = [
+            (
+                Error::from(HttpError::Connect(
+                    crate::HttpErrorDetail::new("tcp connect error: 10.1.2.3:443").with_source(io),
+                )),
+                CONNECTION_MESSAGE,
+            ),
+            (Error::Transport(HttpError::Timeout), CONNECTION_MESSAGE),
+            (
+                Error::ProviderConnection("tls handshake: bad certificate".into()),
+                CONNECTION_MESSAGE,
+            ),
+            (
+                Error::ProviderTechnical("the token endpoint answered HTTP 503".into()),
+                TECHNICAL_MESSAGE,
+            ),
+            (
+                Error::Provider("the provider refused the token request (invalid_grant)".into()),
+                PROVIDER_MESSAGE,
+            ),
+            (
+                Error::Transport(HttpError::Forbidden("plain http to 10.0.0.1".into())),
+                PROVIDER_MESSAGE,
+            ),
+            (
+                Error::Transport(HttpError::BodyTooLarge { limit: 1048576 }),
+                PROVIDER_MESSAGE,
+            ),
+        ];
+        for (error, fixed) in detailed {
+            assert_eq!(error.browser_message(), fixed);
+            assert_eq!(error.to_json()["message"], fixed);
+            let body = String::from_utf8_lossy(error.to_response().body()).into_owned();
+            assert!(body.contains(fixed), "{body}");
+            assert_ne!(error.to_string(), fixed, "the detail stays in Display");
+            for detail in [
+                "10.1.2.3",
+                "dns",
+                "tls",
+                "503",
+                "invalid_grant",
+                "10.0.0.1",
+                "1048576",
+            ] {
+                assert!(!body.contains(detail), "{detail} in {body}");
+            }
+        }
+        for error in [
+            Error::Validation("providerType is required".into()),
+            Error::Input("the redirect URI is not allowed".into()),
+            Error::UserDenied("the user denied access".into()),
+            Error::ProviderRedirect {
+                error: "login_required".into(),
+                temporary: false,
+            },
+        ] {
+            assert_eq!(error.browser_message(), error.to_string());
+        }
+        assert!(
+            Error::ProviderRedirect {
+                error: "login_required".into(),
+                temporary: false
+            }
+            .browser_message()
+            .contains("login_required")
         );
     }
 

@@ -42,7 +42,10 @@ impl std::fmt::Display for Step {
 }
 
 /// One refusal or failure, as an [`ErrorHook`] sees it.
-#[derive(Debug)]
+///
+/// Its `Debug` shows the request's method and path only: the headers hold the binding
+/// cookie and the query of a result page holds the authorization code and `state`
+/// (SECURITY.md item 30).
 #[non_exhaustive]
 pub struct ErrorEvent<'a> {
     /// The resource the request reached.
@@ -53,12 +56,27 @@ pub struct ErrorEvent<'a> {
     /// The fingerprint of the flow the request carried (`result`), the same short value
     /// coauth's logs name the flow by; never the flow itself.
     pub flow: Option<&'a str>,
-    /// What went wrong; [`Error::code`] and [`Error::status`] are what the client gets, and
-    /// [`std::error::Error::source`] the cause when there is one (a transport error).
+    /// What went wrong; [`Error::code`], [`Error::status`] and [`Error::browser_message`]
+    /// are what the client gets, its `Display` the detail (for a provider-side failure,
+    /// more than the browser is told), and [`std::error::Error::source`] the cause when
+    /// there is one (a transport error).
     pub error: &'a Error,
     /// The request's head: method, URI, headers (cookies included: the hook must not log
     /// them), extensions.
     pub request: &'a http::request::Parts,
+}
+
+impl std::fmt::Debug for ErrorEvent<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ErrorEvent")
+            .field("step", &self.step)
+            .field("provider", &self.provider)
+            .field("flow", &self.flow)
+            .field("error", &self.error)
+            .field("method", &self.request.method)
+            .field("path", &self.request.uri.path())
+            .finish_non_exhaustive()
+    }
 }
 
 /// App code that sees every refusal and failure of the resources: `ValidationError` and

@@ -12,9 +12,11 @@ use tracing::{Instrument, Span};
 use http::{HeaderMap, HeaderValue, header};
 
 use crate::Error;
-use crate::config::Coauth;
+use crate::config::{Coauth, origin_and_path};
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_b64};
-use crate::protocol::{AuthUrlRequest, AuthUrlResponse, Mode, ResultRequest, check_provider_name};
+use crate::protocol::{
+    AuthUrlRequest, AuthUrlResponse, Mode, ResultRequest, check_identity, check_provider_name, echo,
+};
 use crate::provider::{
     AuthResult, FinishContext, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding, StartContext,
 };
@@ -45,7 +47,9 @@ const STANDARD_RESPONSE_PARAMS: &[&str] = &[
 const MAX_PARAM_LEN: usize = 8192;
 
 /// What the resources need to know about the HTTP request that carries a step.
-#[derive(Debug, Clone, Default)]
+///
+/// Its `Debug` says whether a binding cookie is there, never its value (SECURITY.md item 30).
+#[derive(Clone, Default)]
 pub struct RequestContext {
     /// The request's `Origin` header.
     pub origin: Option<String>,
@@ -107,6 +111,19 @@ impl RequestContext {
     }
 }
 
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cookie = |value: &Option<String>| value.as_ref().map(|_| "[redacted]");
+        f.debug_struct("RequestContext")
+            .field("origin", &self.origin)
+            .field("sec_fetch_site", &self.sec_fetch_site)
+            .field("binding_secure", &cookie(&self.binding_secure))
+            .field("binding_loopback", &cookie(&self.binding_loopback))
+            .field("session_user", &self.session_user)
+            .finish()
+    }
+}
+
 /// A binding value as coauth makes them: 43 base64url characters.
 fn is_token(value: &str) -> bool {
     value.len() == 43
@@ -115,14 +132,31 @@ fn is_token(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The outcome of `auth_url`: the answer for the client and, when the browser has no binding
-/// cookie yet, the `Set-Cookie` header that gives it one.
-#[derive(Debug, Clone)]
+/// The outcome of `auth_url`: the answer for the client and the `Set-Cookie` header of the
+/// binding cookie.
+///
+/// Its `Debug` shows neither the cookie's value nor the flow (SECURITY.md item 30).
+#[derive(Clone)]
 pub struct AuthUrlOutcome {
     /// The answer for the client.
     pub response: AuthUrlResponse,
-    /// A `Set-Cookie` value to send with the answer.
+    /// A `Set-Cookie` value to send with the answer: the binding cookie, new or the
+    /// browser's own value again, with a `Max-Age` of a whole flow lifetime from now, so
+    /// that the cookie outlives every flow started with it (SECURITY.md item 34). `auth_url`
+    /// always sets it.
     pub set_cookie: Option<HeaderValue>,
+}
+
+impl std::fmt::Debug for AuthUrlOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthUrlOutcome")
+            .field("response", &self.response)
+            .field(
+                "set_cookie",
+                &self.set_cookie.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 impl Coauth {
@@ -142,7 +176,7 @@ impl Coauth {
             .providers
             .get(name)
             .map(|provider| provider.as_ref())
-            .ok_or_else(|| Error::Input(format!("unknown provider {:?}", truncate(name))))
+            .ok_or_else(|| Error::Input(format!("unknown provider \"{}\"", echo(name, 64))))
     }
 
     /// Refuses requests from origins the app did not allow, and cross-site requests.
@@ -217,13 +251,15 @@ impl Coauth {
                 "popup"
             },
         );
+        // A provider with redirect URIs of its own accepts only those (SECURITY.md item 33).
         if !self
-            .inner
-            .redirect_uris
+            .redirect_uris_of(&request.provider_type)
             .iter()
             .any(|allowed| allowed == &request.redirect_uri)
         {
-            return Err(Error::Input("the redirect URI is not allowed".into()));
+            return Err(Error::Input(
+                "the redirect URI is not allowed for this provider".into(),
+            ));
         }
         let silent = request.mode == Mode::Silent;
         if silent && !request.identity.is_null() {
@@ -231,6 +267,8 @@ impl Coauth {
                 "silent sign-in cannot be combined with an identity".into(),
             ));
         }
+        // So that the sealed flow fits what the result step accepts (SECURITY.md item 37).
+        check_identity(&request.identity)?;
         // Checked before the provider is asked for anything (OAuth 1.0a's request token).
         let linking_user = if request.identity.is_null() {
             None
@@ -240,14 +278,15 @@ impl Coauth {
                 .ok_or_else(|| self.no_linking_user())?;
             Some(self.inner.sealer.linking_user_tag(&user))
         };
-        let (binding, set_cookie) = match ctx.binding_for(origin) {
-            Some(existing) => (existing.to_owned(), None),
-            None => {
-                let fresh = random_token();
-                let cookie = self.binding_cookie(origin, &fresh);
-                (fresh, Some(cookie))
-            }
+        // The browser's binding cookie is sent again with a fresh Max-Age, so it lives at
+        // least as long as this flow: a flow started late in the cookie's life must still
+        // find it at `result` (SECURITY.md item 34). Same value, so flows already started
+        // in this browser stay valid.
+        let binding = match ctx.binding_for(origin) {
+            Some(existing) => existing.to_owned(),
+            None => random_token(),
         };
+        let set_cookie = Some(self.binding_cookie(origin, &binding));
         let state = random_token();
         let verifier = random_token();
         let nonce = random_token();
@@ -283,7 +322,7 @@ impl Coauth {
             provider_data: started.sealed,
             iat: now,
             exp: now + self.inner.flow_lifetime,
-        });
+        })?;
         Span::current().record("flow", flow_fingerprint(&flow).as_str());
         Ok(AuthUrlOutcome {
             response: AuthUrlResponse {
@@ -392,6 +431,7 @@ impl Coauth {
                 "the sign-in was started from another origin".into(),
             ));
         }
+        check_arrival(&request.redirect_uri, &opened.state.redirect_uri)?;
         let linking_user = check_linking_user(&opened, session_user).await?;
         let flow = opened.state;
         let params = response_params(request.response, provider.extra_response_params())?;
@@ -473,6 +513,31 @@ async fn check_linking_user(
     Ok(Some(user))
 }
 
+/// Checks that the provider's answer arrived at the flow's own redirect URI, compared as
+/// origin and path (the result page reports `location.origin + location.pathname`). With a
+/// redirect URI per provider, this is what stops provider mix-up (SECURITY.md items 8 and
+/// 33): a malicious provider that sends the browser on to an honest provider gets the honest
+/// provider's answer delivered to the honest provider's redirect URI, not to the flow's. The
+/// report is required, or a request without it would skip the check.
+fn check_arrival(reported: &str, sealed: &str) -> Result<(), Error> {
+    if reported.is_empty() {
+        return Err(Error::Input(
+            "the result request does not say where the provider's answer arrived \
+             (redirectUri is required)"
+                .into(),
+        ));
+    }
+    let arrived = (reported.len() <= MAX_PARAM_LEN)
+        .then(|| origin_and_path(reported))
+        .flatten();
+    if arrived.is_none() || arrived != origin_and_path(sealed) {
+        return Err(Error::Input(
+            "the provider's answer arrived at another redirect URI than the sign-in's".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that the provider's redirect belongs to this flow: `state` for OAuth 2.0 and
 /// OpenID Connect, the sealed request token for OAuth 1.0a (see [`RedirectBinding`]).
 fn check_redirect_binding(
@@ -518,10 +583,6 @@ fn check_redirect_binding(
     Ok(())
 }
 
-fn truncate(text: &str) -> String {
-    text.chars().take(64).collect()
-}
-
 /// Keeps the redirect parameters a provider may read; each must be a string.
 fn response_params(
     response: serde_json::Map<String, serde_json::Value>,
@@ -547,6 +608,17 @@ fn response_params(
     Ok(params)
 }
 
+/// A failure the provider's redirect reported: its sanitized code, which the browser already
+/// has, classified as the token endpoint's error codes are.
+fn redirect_failure(error: &str) -> Error {
+    let classified =
+        crate::oauth2::provider_error_code("sign-in", &serde_json::Value::String(error.into()));
+    Error::ProviderRedirect {
+        error: crate::oauth2::safe_code(error),
+        temporary: classified.code() == "ProviderTechnicalError",
+    }
+}
+
 /// Maps the error shapes providers redirect with. Users deny in many shapes:
 /// `error=access_denied`, any error mentioning "denied" or "cancel", Facebook's
 /// `error_code=200`, OAuth 1.0a's `denied=`.
@@ -557,19 +629,13 @@ fn redirect_error(params: &BTreeMap<String, String>) -> Option<Error> {
         if lower.contains("denied") || lower.contains("cancel") {
             return Some(denied());
         }
-        return Some(crate::oauth2::provider_error_code(
-            "sign-in",
-            &serde_json::Value::String(error.clone()),
-        ));
+        return Some(redirect_failure(error));
     }
     if let Some(code) = params.get("error_code") {
         if code == "200" {
             return Some(denied());
         }
-        return Some(crate::oauth2::provider_error_code(
-            "sign-in",
-            &serde_json::Value::String(format!("error_code {code}")),
-        ));
+        return Some(redirect_failure(&format!("error_code {code}")));
     }
     if params.contains_key("denied") {
         return Some(denied());
@@ -718,6 +784,37 @@ mod tests {
             .unwrap_err();
             assert_eq!(error.code(), "ProviderError");
         }
+    }
+
+    #[test]
+    fn the_answer_must_arrive_at_the_sealed_redirect_uri() {
+        let sealed = "https://app.example/coauth/result_page_github?x=1";
+        for same in [
+            "https://app.example/coauth/result_page_github",
+            "https://APP.example:443/coauth/result_page_github",
+            "https://app.example/coauth/result_page_github?other=query#and-fragment",
+        ] {
+            assert!(check_arrival(same, sealed).is_ok(), "{same}");
+        }
+        for (other, what) in [
+            ("", "required"),
+            ("https://app.example/coauth/result_page_google", "another"),
+            ("https://app.example/coauth/result_page", "another"),
+            ("http://app.example/coauth/result_page_github", "another"),
+            ("https://evil.example/coauth/result_page_github", "another"),
+            ("/coauth/result_page_github", "another"),
+            ("not a url", "another"),
+            ("javascript:alert(1)", "another"),
+        ] {
+            let error = check_arrival(other, sealed).unwrap_err();
+            assert_eq!(error.code(), "InputError", "{other}");
+            assert!(error.to_string().contains(what), "{other}: {error}");
+        }
+        let long = format!("https://app.example/{}", "a".repeat(MAX_PARAM_LEN));
+        assert_eq!(
+            check_arrival(&long, sealed).unwrap_err().code(),
+            "InputError"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Outbound HTTP: the [`HttpClient`] trait every provider call goes through, and the policy
 //! that decides which provider URLs may be called at all.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -158,12 +158,19 @@ pub trait HttpClient: Send + Sync {
     async fn execute(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError>;
 }
 
-/// Which URLs outbound requests may target: https everywhere, never a private or link-local
-/// address literal (cloud metadata services live there), and loopback only when explicitly
-/// allowed (tests, demos, a provider on the same machine).
+/// Which URLs outbound requests may target: https everywhere, never an address that is not a
+/// public destination (private, link-local where cloud metadata services live, CGNAT,
+/// documentation, multicast, reserved, or an IPv6 form embedding such an IPv4 address), and
+/// loopback only when explicitly allowed (tests, demos, a provider on the same machine).
+///
+/// The same rules apply to an address literal in the URL ([`OutboundPolicy::check`]) and
+/// to every address a host name resolves to ([`OutboundPolicy::allows_ip`], which
+/// [`crate::HyperClient`]'s resolver applies), so a name gets no further than a literal
+/// would. SECURITY.md items 9 and 36.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OutboundPolicy {
-    /// Allow `http://` and `https://` to loopback hosts (`127.0.0.0/8`, `::1`, `localhost`).
+    /// Allow `http://` and `https://` to loopback hosts (`127.0.0.0/8`, `::1`, `localhost`,
+    /// and IPv6 forms embedding a `127.0.0.0/8` address, such as `::ffff:127.0.0.1`).
     pub allow_loopback: bool,
 }
 
@@ -174,69 +181,154 @@ impl OutboundPolicy {
             .host()
             .ok_or_else(|| HttpError::Forbidden("the provider URL has no host".into()))?;
         let bare = host.trim_start_matches('[').trim_end_matches(']');
-        let ip = bare.parse::<IpAddr>().ok();
-        let loopback =
-            bare.eq_ignore_ascii_case("localhost") || ip.is_some_and(|ip| ip.is_loopback());
-        if loopback {
-            return if self.allow_loopback {
-                Ok(())
-            } else {
-                Err(HttpError::Forbidden(
-                    "provider URLs on loopback are not allowed by the outbound policy".into(),
-                ))
-            };
-        }
-        if let Some(ip) = ip
-            && !is_public(ip)
-        {
-            return Err(HttpError::Forbidden(
-                "provider URLs on private or link-local addresses are not allowed".into(),
-            ));
-        }
-        match uri.scheme_str() {
-            Some("https") => Ok(()),
-            _ => Err(HttpError::Forbidden(
-                "provider URLs must use https (plain http is allowed on loopback only)".into(),
+        let reach = match bare.parse::<IpAddr>() {
+            Ok(ip) => reach(ip),
+            Err(_) if bare.eq_ignore_ascii_case("localhost") => Reach::Loopback,
+            // A name: what it resolves to is checked by the resolver with the same rules.
+            Err(_) => Reach::Public,
+        };
+        match reach {
+            Reach::Loopback if self.allow_loopback => Ok(()),
+            Reach::Loopback => Err(HttpError::Forbidden(
+                "provider URLs on loopback are not allowed by the outbound policy".into(),
             )),
+            Reach::Refused => Err(HttpError::Forbidden(
+                "provider URLs on private, link-local, reserved or other non-public addresses \
+                 are not allowed"
+                    .into(),
+            )),
+            Reach::Public => match uri.scheme_str() {
+                Some("https") => Ok(()),
+                _ => Err(HttpError::Forbidden(
+                    "provider URLs must use https (plain http is allowed on loopback only)".into(),
+                )),
+            },
         }
     }
-}
 
-impl OutboundPolicy {
     /// Whether a connection to `ip` is allowed: public addresses always, loopback only with
     /// the opt-in. Applied to the literal in the URL and to every address a host name
     /// resolves to.
     pub fn allows_ip(&self, ip: IpAddr) -> bool {
-        if ip.is_loopback() || ip_is_mapped_loopback(ip) {
-            self.allow_loopback
-        } else {
-            is_public(ip)
+        match reach(ip) {
+            Reach::Public => true,
+            Reach::Loopback => self.allow_loopback,
+            Reach::Refused => false,
         }
     }
 }
 
-fn ip_is_mapped_loopback(ip: IpAddr) -> bool {
-    matches!(ip, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()))
+/// What the outbound policy makes of an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// A public destination.
+    Public,
+    /// This machine: `127.0.0.0/8`, `::1`, or an IPv6 form embedding a `127.0.0.0/8` address.
+    Loopback,
+    /// Anything else: never a provider.
+    Refused,
 }
 
-fn is_public(ip: IpAddr) -> bool {
+/// IPv4 ranges that are not public destinations (IANA's special-purpose address registry),
+/// as (network, prefix length). `127.0.0.0/8` is loopback, decided apart.
+const REFUSED_V4: &[([u8; 4], u8)] = &[
+    ([0, 0, 0, 0], 8),       // "this network"
+    ([10, 0, 0, 0], 8),      // private (RFC 1918)
+    ([100, 64, 0, 0], 10),   // shared address space, carrier-grade NAT (RFC 6598)
+    ([169, 254, 0, 0], 16),  // link-local, where cloud metadata services answer
+    ([172, 16, 0, 0], 12),   // private (RFC 1918)
+    ([192, 0, 0, 0], 24),    // IETF protocol assignments
+    ([192, 0, 2, 0], 24),    // documentation (TEST-NET-1)
+    ([192, 168, 0, 0], 16),  // private (RFC 1918)
+    ([198, 18, 0, 0], 15),   // benchmarking
+    ([198, 51, 100, 0], 24), // documentation (TEST-NET-2)
+    ([203, 0, 113, 0], 24),  // documentation (TEST-NET-3)
+    ([224, 0, 0, 0], 4),     // multicast
+    ([240, 0, 0, 0], 4),     // reserved, including the broadcast address 255.255.255.255
+];
+
+/// Global unicast IPv6, `2000::/3`: every public IPv6 destination is in it. Outside it are
+/// unique-local `fc00::/7`, link-local `fe80::/10`, multicast `ff00::/8`, the local-use
+/// NAT64 prefix `64:ff9b:1::/48`, discard-only `100::/64`, and unassigned space.
+const GLOBAL_UNICAST_V6: (Ipv6Addr, u8) = (Ipv6Addr::new(0x2000, 0, 0, 0, 0, 0, 0, 0), 3);
+
+/// Ranges inside `2000::/3` that are not public destinations either.
+const REFUSED_V6: &[(Ipv6Addr, u8)] = &[
+    (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32), // documentation
+    (Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20),     // documentation (RFC 9637)
+    (Ipv6Addr::new(0x2001, 2, 0, 0, 0, 0, 0, 0), 48),     // benchmarking
+];
+
+fn reach(ip: IpAddr) -> Reach {
     match ip {
-        IpAddr::V4(v4) => {
-            !(v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.octets()[0] == 0
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64))
-        }
+        IpAddr::V4(v4) => reach_v4(v4),
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4)) && !v4.is_loopback();
+            if v6.is_loopback() {
+                return Reach::Loopback;
             }
-            let first = v6.segments()[0];
-            !(v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+            if v6.is_unspecified() {
+                return Reach::Refused;
+            }
+            // A connection to an address that embeds an IPv4 address reaches that IPv4
+            // address (through a translator or tunnel), so that address decides.
+            if let Some(v4) = embedded_ipv4(v6) {
+                return reach_v4(v4);
+            }
+            let (global, global_len) = GLOBAL_UNICAST_V6;
+            if in_v6(v6, global, global_len)
+                && !REFUSED_V6
+                    .iter()
+                    .any(|&(network, len)| in_v6(v6, network, len))
+            {
+                Reach::Public
+            } else {
+                Reach::Refused
+            }
         }
+    }
+}
+
+fn reach_v4(v4: Ipv4Addr) -> Reach {
+    if v4.is_loopback() {
+        return Reach::Loopback;
+    }
+    let address = u32::from(v4);
+    let refused = REFUSED_V4.iter().any(|&(network, len)| {
+        let mask = u32::MAX << (32 - u32::from(len));
+        address & mask == u32::from_be_bytes(network)
+    });
+    if refused {
+        Reach::Refused
+    } else {
+        Reach::Public
+    }
+}
+
+fn in_v6(address: Ipv6Addr, network: Ipv6Addr, len: u8) -> bool {
+    let mask = u128::MAX << (128 - u32::from(len));
+    u128::from(address) & mask == u128::from(network)
+}
+
+/// The IPv4 address an IPv6 address stands for, in the forms that carry one:
+///
+/// - IPv4-mapped `::ffff:a.b.c.d` and IPv4-translated `::ffff:0:a.b.c.d` (SIIT);
+/// - IPv4-compatible `::a.b.c.d` (deprecated, but still parsed and routed by some stacks);
+///   `::` and `::1` are the unspecified and loopback IPv6 addresses, decided before;
+/// - NAT64 with the well-known prefix `64:ff9b::/96` (RFC 6052): the last 32 bits;
+/// - 6to4 `2002::/16` (RFC 3056): bits 16 to 47;
+/// - Teredo `2001::/32` (RFC 4380): the client's address, the last 32 bits inverted.
+fn embedded_ipv4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    let bits = u128::from(v6);
+    let last32 = Ipv4Addr::from((bits & 0xffff_ffff) as u32);
+    let segments = v6.segments();
+    match segments {
+        [0, 0, 0, 0, 0, 0xffff, _, _]
+        | [0, 0, 0, 0, 0xffff, 0, _, _]
+        | [0, 0, 0, 0, 0, 0, _, _] => Some(last32),
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(last32),
+        [0x2002, high, low, ..] => Some(Ipv4Addr::from((u32::from(high) << 16) | u32::from(low))),
+        [0x2001, 0, ..] => Some(Ipv4Addr::from(!((bits & 0xffff_ffff) as u32))),
+        _ => None,
     }
 }
 
@@ -293,9 +385,248 @@ mod tests {
             "https://[fd00::1]/",
             "https://[fe80::1]/",
             "https://[::ffff:10.0.0.1]/",
+            "https://[::10.0.0.1]/",
+            "https://[64:ff9b::a9fe:a9fe]/",
+            "https://[2002:a9fe:a9fe::]/",
             "https://0.0.0.0/",
         ] {
             assert!(!check(dev, url), "{url}");
         }
+    }
+
+    /// Every range the policy refuses, as (what it is, addresses inside, a public address
+    /// just outside it, or the nearest public one where the neighbours are not public
+    /// either). Each address is checked as a URL literal and as a resolved address, with and
+    /// without the loopback opt-in; an address whose (embedded) IPv4 address is loopback
+    /// passes with the opt-in only. SECURITY.md item 36.
+    #[test]
+    fn every_non_public_range_is_refused_and_its_public_neighbour_allowed() {
+        const LOOPBACK: &str = "loopback";
+        let table: &[(&str, &[&str], &[&str])] = &[
+            ("0.0.0.0/8", &["0.0.0.0", "0.255.255.255"], &["1.0.0.1"]),
+            (
+                "10.0.0.0/8",
+                &["10.0.0.0", "10.255.255.255"],
+                &["9.255.255.255", "11.0.0.0"],
+            ),
+            (
+                "100.64.0.0/10",
+                &["100.64.0.0", "100.127.255.255"],
+                &["100.63.255.255", "100.128.0.0"],
+            ),
+            (
+                "127.0.0.0/8",
+                &[LOOPBACK, "127.0.0.1", "127.255.255.255"],
+                &["126.255.255.255", "128.0.0.0"],
+            ),
+            (
+                "169.254.0.0/16",
+                &["169.254.0.0", "169.254.169.254", "169.254.255.255"],
+                &["169.253.255.255", "169.255.0.0"],
+            ),
+            (
+                "172.16.0.0/12",
+                &["172.16.0.0", "172.31.255.255"],
+                &["172.15.255.255", "172.32.0.0"],
+            ),
+            (
+                "192.0.0.0/24",
+                &["192.0.0.0", "192.0.0.255"],
+                &["191.255.255.255", "192.0.1.0"],
+            ),
+            (
+                "192.0.2.0/24",
+                &["192.0.2.0", "192.0.2.255"],
+                &["192.0.1.255", "192.0.3.0"],
+            ),
+            (
+                "192.168.0.0/16",
+                &["192.168.0.0", "192.168.255.255"],
+                &["192.167.255.255", "192.169.0.0"],
+            ),
+            (
+                "198.18.0.0/15",
+                &["198.18.0.0", "198.19.255.255"],
+                &["198.17.255.255", "198.20.0.0"],
+            ),
+            (
+                "198.51.100.0/24",
+                &["198.51.100.0", "198.51.100.255"],
+                &["198.51.99.255", "198.51.101.0"],
+            ),
+            (
+                "203.0.113.0/24",
+                &["203.0.113.0", "203.0.113.255"],
+                &["203.0.112.255", "203.0.114.0"],
+            ),
+            (
+                "224.0.0.0/4",
+                &["224.0.0.0", "239.255.255.255"],
+                &["223.255.255.255"],
+            ),
+            (
+                "240.0.0.0/4",
+                &["240.0.0.0", "255.255.255.254", "255.255.255.255"],
+                &["223.255.255.255"],
+            ),
+            (
+                "::/128 and ::1",
+                &["::", LOOPBACK, "::1"],
+                &["2001:4860:4860::8888"],
+            ),
+            // IPv6 forms that embed an IPv4 address are judged by that address.
+            (
+                "IPv4-mapped ::ffff:0:0/96",
+                &[
+                    "::ffff:10.0.0.1",
+                    "::ffff:169.254.169.254",
+                    "::ffff:0.0.0.0",
+                    LOOPBACK,
+                    "::ffff:127.0.0.1",
+                ],
+                &["::ffff:8.8.8.8"],
+            ),
+            (
+                "IPv4-translated ::ffff:0:0:0/96",
+                &[
+                    "::ffff:0:10.0.0.1",
+                    "::ffff:0:192.168.1.1",
+                    LOOPBACK,
+                    "::ffff:0:127.0.0.1",
+                ],
+                &["::ffff:0:8.8.8.8"],
+            ),
+            (
+                "IPv4-compatible ::/96",
+                &[
+                    "::10.0.0.1",
+                    "::169.254.169.254",
+                    "::0.0.0.2",
+                    LOOPBACK,
+                    "::127.0.0.1",
+                ],
+                &["::8.8.8.8"],
+            ),
+            (
+                "NAT64 64:ff9b::/96",
+                &[
+                    "64:ff9b::10.0.0.1",
+                    "64:ff9b::169.254.169.254",
+                    "64:ff9b::100.64.0.1",
+                    "64:ff9b::255.255.255.255",
+                    LOOPBACK,
+                    "64:ff9b::127.0.0.1",
+                ],
+                &["64:ff9b::8.8.8.8"],
+            ),
+            (
+                "6to4 2002::/16",
+                &[
+                    "2002:a00:1::1",
+                    "2002:a9fe:a9fe::1",
+                    "2002:c0a8:101:1::1",
+                    "2002:e000:1::",
+                    LOOPBACK,
+                    "2002:7f00:1::1",
+                ],
+                &["2002:808:808::1", "2003::1"],
+            ),
+            // Teredo: the client's IPv4 address is the last 32 bits inverted; 10.0.0.1 is
+            // f5ff:fffe, 169.254.169.254 is 5601:5601, 127.0.0.1 is 80ff:fffe.
+            (
+                "Teredo 2001::/32",
+                &[
+                    "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+                    "2001::5601:5601",
+                    LOOPBACK,
+                    "2001:0:4136:e378:8000:63bf:80ff:fffe",
+                ],
+                &[
+                    "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
+                    "2001:4860:4860::8888",
+                ],
+            ),
+            (
+                "NAT64 local-use 64:ff9b:1::/48",
+                &["64:ff9b:1::8.8.8.8", "64:ff9b:1:ffff:ffff:ffff:ffff:ffff"],
+                &["3fff:ffff::1"],
+            ),
+            (
+                "documentation 2001:db8::/32",
+                &["2001:db8::1", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"],
+                &["2001:db7:ffff::1", "2001:db9::1"],
+            ),
+            (
+                "documentation 3fff::/20",
+                &["3fff::1", "3fff:fff:ffff::1"],
+                &["3ffe:ffff::1", "3fff:1000::1"],
+            ),
+            ("benchmarking 2001:2::/48", &["2001:2::1"], &["2001:3::1"]),
+            (
+                "unique-local fc00::/7",
+                &[
+                    "fc00::1",
+                    "fd00::1",
+                    "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+                ],
+                &["3fff:ffff::1"],
+            ),
+            (
+                "link-local fe80::/10",
+                &["fe80::1", "febf:ffff::1"],
+                &["3fff:ffff::1"],
+            ),
+            ("site-local fec0::/10", &["fec0::1"], &["3fff:ffff::1"]),
+            (
+                "multicast ff00::/8",
+                &[
+                    "ff00::1",
+                    "ff02::1",
+                    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+                ],
+                &["3fff:ffff::1"],
+            ),
+            (
+                "outside global unicast 2000::/3",
+                &["100::1", "1fff:ffff::1", "4000::1", "e000::1"],
+                &["2000::1", "3fff:ffff::1"],
+            ),
+        ];
+        let strict = OutboundPolicy::default();
+        let dev = OutboundPolicy {
+            allow_loopback: true,
+        };
+        for &(range, inside, outside) in table {
+            let mut loopback = false;
+            for &address in inside {
+                if address == LOOPBACK {
+                    loopback = true;
+                    continue;
+                }
+                let ip: IpAddr = address.parse().unwrap();
+                let url = match ip {
+                    IpAddr::V4(_) => format!("https://{ip}/token"),
+                    IpAddr::V6(_) => format!("https://[{ip}]/token"),
+                };
+                assert!(!strict.allows_ip(ip), "{range}: {address}");
+                assert!(!check(strict, &url), "{range}: {url}");
+                assert_eq!(dev.allows_ip(ip), loopback, "{range}: {address}");
+                assert_eq!(check(dev, &url), loopback, "{range}: {url}");
+            }
+            for &address in outside {
+                let ip: IpAddr = address.parse().unwrap();
+                let url = match ip {
+                    IpAddr::V4(_) => format!("https://{ip}/token"),
+                    IpAddr::V6(_) => format!("https://[{ip}]/token"),
+                };
+                for policy in [strict, dev] {
+                    assert!(policy.allows_ip(ip), "{range}: {address} is public");
+                    assert!(check(policy, &url), "{range}: {url} is public");
+                }
+            }
+        }
+        // Loopback forms still need https or the opt-in, and plain http stays loopback-only.
+        assert!(check(dev, "http://[::ffff:127.0.0.1]:9/"));
+        assert!(!check(dev, "http://[::ffff:8.8.8.8]/"));
     }
 }

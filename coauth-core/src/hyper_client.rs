@@ -297,12 +297,46 @@ fn request_error(error: hyper_util::client::legacy::Error) -> HttpError {
     if error.is_connect() {
         let message = deepest_cause(&error).unwrap_or_else(|| "connection failed".into());
         HttpError::Connect(HttpErrorDetail::new(message).with_source(error))
+    } else if connection_lost(&error) {
+        // Reset, aborted or closed before the answer: the provider could not be reached, as
+        // with a refused connection, not a provider that answered something wrong.
+        HttpError::Connect(
+            HttpErrorDetail::new("the connection was lost before an answer arrived")
+                .with_source(error),
+        )
     } else {
         HttpError::Other(
             HttpErrorDetail::new("the connection failed before an answer arrived")
                 .with_source(error),
         )
     }
+}
+
+/// Whether `error` is a connection that was reset, aborted or closed before a whole answer
+/// arrived (rather than an answer hyper could not read).
+fn connection_lost(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    let mut current = Some(error);
+    while let Some(inner) = current {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+            )
+        {
+            return true;
+        }
+        if let Some(hyper) = inner.downcast_ref::<hyper::Error>()
+            && (hyper.is_incomplete_message() || hyper.is_closed() || hyper.is_canceled())
+        {
+            return true;
+        }
+        current = inner.source();
+    }
+    false
 }
 
 /// The innermost cause of `error`, as a short, secret-free description (no URL: it may carry

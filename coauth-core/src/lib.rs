@@ -4,11 +4,16 @@
 
 mod config;
 mod crypto;
+#[cfg(test)]
+mod debug_tests;
 #[cfg(feature = "env")]
 pub mod env;
 mod error;
 mod error_hook;
 mod flow;
+#[cfg(all(feature = "oidc", feature = "oauth1", feature = "presets"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http_client;
 #[cfg(feature = "hyper-client")]
 mod hyper_client;
@@ -38,7 +43,8 @@ pub use http_client::{HttpClient, HttpError, HttpErrorDetail, OutboundPolicy};
 #[cfg(feature = "hyper-client")]
 pub use hyper_client::{HyperClient, HyperClientBuilder, ProxyConfig, Roots};
 pub use protocol::{
-    AuthOptions, AuthUrlRequest, AuthUrlResponse, Mode, ResultOptions, ResultRequest, parse_json,
+    AuthOptions, AuthUrlRequest, AuthUrlResponse, MAX_IDENTITY_BYTES, Mode, ResultOptions,
+    ResultRequest, parse_json,
 };
 pub use provider::{
     AuthResult, Credentials, FinishContext, Finished, OAUTH1_SEALED_TOKEN, Provider,

@@ -3,6 +3,7 @@
 //!
 //! Presets ([`crate::presets`]) are configurations of this engine plus a [`ProfileFetcher`].
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -75,6 +76,16 @@ pub struct OAuth2Config {
     /// [`OAuth2Config::with_private_key_jwt`].
     #[cfg(feature = "oidc")]
     pub client_assertion_key: Option<crate::oidc::SigningKey>,
+    /// The provider's issuer identifier (RFC 8414), as it sends it in the `iss` parameter of
+    /// its answers (RFC 9207), e.g. GitHub's `https://github.com/login/oauth`. An answer that
+    /// carries an `iss` is refused before the code is sent anywhere unless `iss` equals this
+    /// exactly, and so is every answer with an `iss` while this is `None`: a provider that
+    /// sends `iss` needs its issuer configured. Default `None`.
+    pub issuer: Option<String>,
+    /// Whether the provider sends `iss` in every answer (its metadata's
+    /// `authorization_response_iss_parameter_supported`): then an answer without `iss` is
+    /// refused too. Needs [`OAuth2Config::issuer`]. Default `false`.
+    pub iss_parameter_supported: bool,
 }
 
 impl OAuth2Config {
@@ -101,6 +112,8 @@ impl OAuth2Config {
             redirect_params_to_token: &[],
             #[cfg(feature = "oidc")]
             client_assertion_key: None,
+            issuer: None,
+            iss_parameter_supported: false,
         })
     }
 
@@ -296,6 +309,20 @@ impl Provider for OAuth2Provider {
     }
 
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error> {
+        let issuer = self.config.issuer.as_deref();
+        if issuer.is_none() && ctx.params.contains_key("iss") {
+            // Without a configured issuer an `iss` cannot be told from another provider's.
+            return Err(Error::Input(
+                "the provider's answer carries an RFC 9207 iss, but no issuer is configured \
+                 for this provider (OAuth2Config::issuer): refused as a possible mix-up"
+                    .into(),
+            ));
+        }
+        check_response_iss(
+            ctx.params,
+            |iss| issuer == Some(iss),
+            self.config.iss_parameter_supported,
+        )?;
         let mut form = code_grant_form(&ctx, self.config.pkce)?;
         for name in self.config.redirect_params_to_token {
             let value = ctx
@@ -322,6 +349,27 @@ impl Provider for OAuth2Provider {
             profile,
             credentials,
         })
+    }
+}
+
+/// RFC 9207, shared by the OAuth 2.0 and OpenID Connect engines: an `iss` in the provider's
+/// answer must be one `accepts` takes, and when the provider always sends one (`required`) it
+/// must be there. Called before the code is sent anywhere, so an answer of another provider
+/// (provider mix-up, SECURITY.md item 8) never reaches this provider's token endpoint.
+pub(crate) fn check_response_iss(
+    params: &BTreeMap<String, String>,
+    accepts: impl Fn(&str) -> bool,
+    required: bool,
+) -> Result<(), Error> {
+    match params.get("iss") {
+        Some(iss) if accepts(iss) => Ok(()),
+        Some(_) => Err(Error::Input(
+            "the provider's answer names another issuer (RFC 9207 iss mismatch)".into(),
+        )),
+        None if required => Err(Error::Input(
+            "the provider's answer has no iss although the provider always sends one".into(),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -449,7 +497,7 @@ pub(crate) fn provider_error_code(step: &str, error: &serde_json::Value) -> Erro
 }
 
 /// A provider's error text reduced to a short run of harmless characters, for messages.
-fn safe_code(text: &str) -> String {
+pub(crate) fn safe_code(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
         .take(64)
@@ -682,6 +730,85 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(error.code(), "InputError");
+    }
+
+    /// Counts the calls it is asked to make, and fails each one.
+    #[derive(Default)]
+    struct CountingNoNetwork(std::sync::atomic::AtomicUsize);
+
+    #[async_trait]
+    impl HttpClient for CountingNoNetwork {
+        async fn execute(
+            &self,
+            _request: Request<Bytes>,
+        ) -> Result<Response<Bytes>, crate::HttpError> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Err(crate::HttpError::Other("no network in unit tests".into()))
+        }
+    }
+
+    /// What `finish` does with an answer carrying `iss`: the error's code, and how many
+    /// outbound calls it made (a failed token call is a ProviderError).
+    async fn finish_with_iss(config: OAuth2Config, iss: Option<&str>) -> (String, usize) {
+        let provider = OAuth2Provider::new(
+            config,
+            StandardUserinfo::new("https://p.example/me").unwrap(),
+        );
+        let mut params = BTreeMap::from([("code".to_owned(), "c".to_owned())]);
+        if let Some(iss) = iss {
+            params.insert("iss".into(), iss.into());
+        }
+        let http = CountingNoNetwork::default();
+        let error = provider
+            .finish(FinishContext {
+                params: &params,
+                redirect_uri: "https://app.example/coauth/result_page",
+                pkce_verifier: "v",
+                nonce: "n",
+                sealed: &serde_json::Value::Null,
+                options: &crate::protocol::ResultOptions::default(),
+                http: &http,
+            })
+            .await
+            .unwrap_err();
+        (
+            error.code().to_owned(),
+            http.0.load(std::sync::atomic::Ordering::SeqCst),
+        )
+    }
+
+    #[tokio::test]
+    async fn rfc9207_iss_is_checked_before_the_token_call() {
+        let refused = ("InputError".to_owned(), 0);
+        let exchanged = ("ProviderError".to_owned(), 1);
+        // No issuer configured: an answer without iss goes on, one with iss is refused.
+        assert_eq!(finish_with_iss(config(), None).await, exchanged);
+        assert_eq!(
+            finish_with_iss(config(), Some("https://p.example")).await,
+            refused
+        );
+        // An issuer configured: only that one passes.
+        let mut with_issuer = config();
+        with_issuer.issuer = Some("https://p.example".into());
+        assert_eq!(
+            finish_with_iss(with_issuer.clone(), Some("https://p.example")).await,
+            exchanged
+        );
+        for other in ["https://honest.example", "https://p.example/", ""] {
+            assert_eq!(
+                finish_with_iss(with_issuer.clone(), Some(other)).await,
+                refused,
+                "{other:?}"
+            );
+        }
+        assert_eq!(finish_with_iss(with_issuer.clone(), None).await, exchanged);
+        // A provider that always sends iss: an answer without one is refused.
+        with_issuer.iss_parameter_supported = true;
+        assert_eq!(finish_with_iss(with_issuer.clone(), None).await, refused);
+        assert_eq!(
+            finish_with_iss(with_issuer, Some("https://p.example")).await,
+            exchanged
+        );
     }
 
     #[test]

@@ -89,13 +89,28 @@ pub struct StartContext<'a> {
 }
 
 /// What [`Provider::start`] returns.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows neither the sealed data (an OAuth 1.0a request token and its secret)
+/// nor the URL's query (`state`, the nonce, a request token): SECURITY.md item 30.
+#[derive(Clone)]
 pub struct Started {
     /// The authorization URL.
     pub url: Url,
     /// Data the provider needs again in `finish`; sealed in the flow, never readable by the
     /// browser.
     pub sealed: serde_json::Value,
+}
+
+impl std::fmt::Debug for Started {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut url = self.url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        f.debug_struct("Started")
+            .field("url", &format_args!("{url}?[redacted]"))
+            .field("sealed", &"[redacted]")
+            .finish()
+    }
 }
 
 /// What [`Provider::finish`] gets.

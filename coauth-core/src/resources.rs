@@ -2,7 +2,8 @@
 //! out. Adapters mount each [`Resource`] at its [`Resource::path`] under a prefix of the
 //! app's choosing and copy the answer as it is: every status, header and body is decided here.
 
-use std::sync::LazyLock;
+use std::collections::BTreeSet;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
@@ -79,8 +80,23 @@ impl ResourceCreator {
         self.resource(Kind::ResultPage)
     }
 
-    /// All the resources.
+    /// `GET|POST /result_page_{provider}`: the same page as `/result_page`, at a path of
+    /// `provider`'s own, for a redirect URI of its own
+    /// ([`crate::CoauthBuilder::provider_redirect_uri`]). `None` when no provider of that
+    /// name is configured.
+    pub fn create_provider_result_page_resource(&self, provider: &str) -> Option<Resource> {
+        self.coauth.inner.providers.contains_key(provider).then(|| {
+            self.resource(Kind::ProviderResultPage(provider_result_page_path(
+                provider,
+            )))
+        })
+    }
+
+    /// All the resources: the fixed ones, then `/result_page_{provider}` for every
+    /// configured provider, by name.
     pub fn resources(&self) -> Vec<Resource> {
+        let mut providers: Vec<&String> = self.coauth.inner.providers.keys().collect();
+        providers.sort();
         [
             Kind::AuthUrl,
             Kind::Result,
@@ -91,9 +107,33 @@ impl ResourceCreator {
             Kind::ResultPage,
         ]
         .into_iter()
+        .chain(
+            providers
+                .into_iter()
+                .map(|name| Kind::ProviderResultPage(provider_result_page_path(name))),
+        )
         .map(|kind| self.resource(kind))
         .collect()
     }
+}
+
+/// The path of a provider's own result page, `/result_page_{provider}`: one segment (an
+/// adapter mounts each resource at its path, and warp matches one segment per resource), in
+/// the same directory as `coauth.js`, which the page loads by a relative URL.
+///
+/// [`Resource::path`] is a `&'static str`, so each distinct path is made once and kept for
+/// the life of the process. Provider names come from the app's configuration (1 to 64
+/// checked characters each), never from a request, so what is kept stays small.
+fn provider_result_page_path(provider: &str) -> &'static str {
+    static PATHS: LazyLock<Mutex<BTreeSet<&'static str>>> = LazyLock::new(Mutex::default);
+    let path = format!("/result_page_{provider}");
+    let mut paths = PATHS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = paths.get(path.as_str()) {
+        return known;
+    }
+    let made: &'static str = Box::leak(path.into_boxed_str());
+    paths.insert(made);
+    made
 }
 
 /// What a request turned out to be about, learnt while it is handled: for the error hook.
@@ -121,6 +161,8 @@ enum Kind {
     Module,
     AuthPage,
     ResultPage,
+    /// The result page at a provider's own path, `/result_page_{provider}`.
+    ProviderResultPage(&'static str),
 }
 
 /// One coauth HTTP resource.
@@ -141,6 +183,7 @@ impl Resource {
             Kind::Module => "/coauth.mjs",
             Kind::AuthPage => "/auth_page",
             Kind::ResultPage => "/result_page",
+            Kind::ProviderResultPage(path) => path,
         }
     }
 
@@ -166,7 +209,7 @@ impl Resource {
             Kind::ResultFrame => Step::ResultFrame,
             Kind::Js | Kind::Module => Step::Script,
             Kind::AuthPage => Step::AuthPage,
-            Kind::ResultPage => Step::ResultPage,
+            Kind::ResultPage | Kind::ProviderResultPage(_) => Step::ResultPage,
         }
     }
 
@@ -187,7 +230,7 @@ impl Resource {
                 Kind::Js => serve_script(&parts, coauth_js::COAUTH_JS, &SCRIPT_ETAG),
                 Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG),
                 Kind::AuthPage => serve_page(&parts, "GET, HEAD", coauth_js::AUTH_PAGE.into()),
-                Kind::ResultPage => result_page(&parts, &body),
+                Kind::ResultPage | Kind::ProviderResultPage(_) => result_page(&parts, &body),
             }
         };
         let mut response = match answer {
@@ -624,9 +667,21 @@ fn result_page(request: &http::request::Parts, body: &Bytes) -> Result<Response<
         if media_type(&request.headers) != FORM {
             return Err(Error::UnsupportedMediaType { expected: FORM });
         }
-        let params: serde_json::Map<String, serde_json::Value> = url::form_urlencoded::parse(body)
-            .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
-            .collect();
+        // A parameter sent twice is refused rather than read as its last value, which
+        // another reader might not pick (SECURITY.md item 38).
+        let mut params = serde_json::Map::new();
+        for (name, value) in url::form_urlencoded::parse(body) {
+            if params.contains_key(name.as_ref()) {
+                return Err(Error::Input(format!(
+                    "the provider's answer repeats the parameter \"{}\"",
+                    protocol::echo(&name, 32)
+                )));
+            }
+            params.insert(
+                name.into_owned(),
+                serde_json::Value::String(value.into_owned()),
+            );
+        }
         script_safe_json(&serde_json::Value::Object(params))
     } else {
         String::new()
@@ -678,6 +733,42 @@ mod tests {
             request = request.header(header::IF_NONE_MATCH, tag);
         }
         request.body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_provider_has_its_result_page_at_a_path_of_its_own() {
+        let creator = creator();
+        let paths: Vec<&str> = creator.resources().iter().map(Resource::path).collect();
+        assert!(paths.contains(&"/result_page"), "{paths:?}");
+        assert!(paths.contains(&"/result_page_github"), "{paths:?}");
+        let own = creator
+            .create_provider_result_page_resource("github")
+            .unwrap();
+        assert_eq!(own.path(), "/result_page_github");
+        assert_eq!(own.step(), Step::ResultPage);
+        // The same path is made once.
+        assert!(std::ptr::eq(
+            own.path(),
+            creator
+                .create_provider_result_page_resource("github")
+                .unwrap()
+                .path()
+        ));
+        assert!(
+            creator
+                .create_provider_result_page_resource("other")
+                .is_none()
+        );
+        let page = own
+            .handle(get("/coauth/result_page_github?code=c&state=s", None))
+            .await;
+        let shared = creator
+            .create_result_page_resource()
+            .handle(get("/coauth/result_page?code=c&state=s", None))
+            .await;
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers(), shared.headers());
+        assert_eq!(page.body(), shared.body());
     }
 
     #[tokio::test]

@@ -34,7 +34,11 @@ pub(crate) const MAX_BLOB_LEN: usize = 4096;
 const ISSUED_AT_LEEWAY_SECS: u64 = 60;
 
 /// What `auth_url` hands to `result`, sealed inside the flow blob.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+///
+/// Its `Debug` (below) leaves out every secret it holds: `state`, the PKCE verifier, the
+/// nonce, the binding cookie's hash, the linking user's tag and the provider's sealed data
+/// (the OAuth 1.0a request token and its secret). SECURITY.md item 30.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub(crate) struct FlowState {
     /// Name of the provider the flow was started with.
     pub provider: String,
@@ -64,6 +68,30 @@ pub(crate) struct FlowState {
     pub iat: u64,
     /// Expires at, seconds since the Unix epoch.
     pub exp: u64,
+}
+
+impl std::fmt::Debug for FlowState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const REDACTED: &str = "[redacted]";
+        f.debug_struct("FlowState")
+            .field("provider", &self.provider)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("origin", &self.origin)
+            .field("identity", &self.identity)
+            .field("silent", &self.silent)
+            .field("state", &REDACTED)
+            .field("verifier", &REDACTED)
+            .field("nonce", &REDACTED)
+            .field("binding", &REDACTED)
+            .field(
+                "linking_user",
+                &self.linking_user.as_ref().map(|_| REDACTED),
+            )
+            .field("provider_data", &REDACTED)
+            .field("iat", &self.iat)
+            .field("exp", &self.exp)
+            .finish()
+    }
 }
 
 struct SealingKey {
@@ -155,8 +183,26 @@ impl FlowSealer {
     }
 
     /// Seals `state` into a URL-safe blob.
-    pub(crate) fn seal(&self, state: &FlowState) -> String {
-        let plaintext = serde_json::to_vec(state).expect("a FlowState always serializes");
+    ///
+    /// A blob longer than [`FlowSealer::open`] accepts ([`MAX_BLOB_LEN`]) is refused here,
+    /// so `auth_url` never hands out a flow that `result` would refuse (SECURITY.md item
+    /// 37). With the caps on what the client sends (`identity`, see
+    /// [`crate::protocol::MAX_IDENTITY_BYTES`]) only a configuration or a provider that
+    /// seals unusually long values reaches that limit, so the error is the server's
+    /// ([`Error::Provider`], 500), with the sizes for the app's log.
+    pub(crate) fn seal(&self, state: &FlowState) -> Result<String, Error> {
+        let plaintext = serde_json::to_vec(state).map_err(|_| {
+            Error::Provider("the sign-in flow could not be sealed: its data is not JSON".into())
+        })?;
+        // base64url without padding of version, key id, nonce, ciphertext and tag.
+        let sealed_len = ((1 + KEY_ID_LEN + NONCE_LEN + plaintext.len() + TAG_LEN) * 4).div_ceil(3);
+        if sealed_len > MAX_BLOB_LEN {
+            return Err(Error::Provider(format!(
+                "the sign-in flow would be {sealed_len} characters, more than the {MAX_BLOB_LEN} \
+                 the result step accepts: the configured redirect URI or origin, or the data \
+                 the provider seals, are too long"
+            )));
+        }
         let nonce = random_bytes::<NONCE_LEN>();
         let aad = associated_data(&self.current.id, &state.provider);
         let ciphertext = self
@@ -175,7 +221,9 @@ impl FlowSealer {
         blob.extend_from_slice(&self.current.id);
         blob.extend_from_slice(&nonce);
         blob.extend_from_slice(&ciphertext);
-        URL_SAFE_NO_PAD.encode(blob)
+        let blob = URL_SAFE_NO_PAD.encode(blob);
+        debug_assert_eq!(blob.len(), sealed_len);
+        Ok(blob)
     }
 
     /// Opens a blob sealed for `provider` and checks its lifetime against `now`.
@@ -254,14 +302,14 @@ mod tests {
     fn round_trip() {
         let sealer = FlowSealer::new(SECRET, &[]);
         let original = state("github", 1000);
-        let blob = sealer.seal(&original);
+        let blob = sealer.seal(&original).unwrap();
         assert_eq!(sealer.open(&blob, "github", 1001).unwrap().state, original);
     }
 
     #[test]
     fn blob_hides_its_content() {
         let sealer = FlowSealer::new(SECRET, &[]);
-        let blob = sealer.seal(&state("github", 1000));
+        let blob = sealer.seal(&state("github", 1000)).unwrap();
         let raw = URL_SAFE_NO_PAD.decode(&blob).unwrap();
         let text = String::from_utf8_lossy(&raw);
         assert!(!text.contains("ver") && !text.contains("app.example"));
@@ -270,7 +318,7 @@ mod tests {
     #[test]
     fn every_flipped_bit_is_refused() {
         let sealer = FlowSealer::new(SECRET, &[]);
-        let blob = sealer.seal(&state("github", 1000));
+        let blob = sealer.seal(&state("github", 1000)).unwrap();
         let raw = URL_SAFE_NO_PAD.decode(&blob).unwrap();
         for byte in 0..raw.len() {
             let mut tampered = raw.clone();
@@ -284,7 +332,7 @@ mod tests {
     #[test]
     fn expired_blob_is_refused() {
         let sealer = FlowSealer::new(SECRET, &[]);
-        let blob = sealer.seal(&state("github", 1000));
+        let blob = sealer.seal(&state("github", 1000)).unwrap();
         assert!(sealer.open(&blob, "github", 1599).is_ok());
         let error = sealer.open(&blob, "github", 1600).unwrap_err();
         assert!(error.to_string().contains("expired"));
@@ -293,14 +341,14 @@ mod tests {
     #[test]
     fn blob_from_the_future_is_refused() {
         let sealer = FlowSealer::new(SECRET, &[]);
-        let blob = sealer.seal(&state("github", 5000));
+        let blob = sealer.seal(&state("github", 5000)).unwrap();
         assert!(sealer.open(&blob, "github", 1000).is_err());
     }
 
     #[test]
     fn other_provider_is_refused() {
         let sealer = FlowSealer::new(SECRET, &[]);
-        let blob = sealer.seal(&state("github", 1000));
+        let blob = sealer.seal(&state("github", 1000)).unwrap();
         assert_eq!(
             sealer.open(&blob, "google", 1001).unwrap_err().code(),
             "InputError"
@@ -311,7 +359,7 @@ mod tests {
     fn foreign_key_is_refused() {
         let ours = FlowSealer::new(SECRET, &[]);
         let theirs = FlowSealer::new(b"another secret, also thirty-two bytes long", &[]);
-        let blob = theirs.seal(&state("github", 1000));
+        let blob = theirs.seal(&state("github", 1000)).unwrap();
         let error = ours.open(&blob, "github", 1001).unwrap_err();
         assert!(error.to_string().contains("unknown key"));
     }
@@ -320,7 +368,7 @@ mod tests {
     fn rotation_opens_blobs_of_previous_keys_only() {
         let old_secret = b"the old secret, thirty-two bytes or longer".to_vec();
         let old = FlowSealer::new(&old_secret, &[]);
-        let blob = old.seal(&state("github", 1000));
+        let blob = old.seal(&state("github", 1000)).unwrap();
         let rotated = FlowSealer::new(SECRET, &[old_secret]);
         assert!(rotated.open(&blob, "github", 1001).is_ok());
         let retired = FlowSealer::new(SECRET, &[]);
@@ -346,7 +394,7 @@ mod tests {
         let old = FlowSealer::new(&old_secret, &[]);
         let mut linking = state("github", 1000);
         linking.linking_user = Some(old.linking_user_tag("alice"));
-        let blob = old.seal(&linking);
+        let blob = old.seal(&linking).unwrap();
         let rotated = FlowSealer::new(SECRET, &[old_secret]);
         let opened = rotated.open(&blob, "github", 1001).unwrap();
         assert_eq!(opened.state, linking);
@@ -358,6 +406,71 @@ mod tests {
             rotated.linking_user_tag("alice"),
             opened.linking_user_tag("alice")
         );
+    }
+
+    /// A flow too long for `open` is an error at `seal`, never a blob `result` refuses; the
+    /// largest values a client can make sealed (SECURITY.md item 37), next to the longest
+    /// OAuth 1.0a request token and secret, a 64-character provider name and a
+    /// 200-character redirect URI, still give a blob that opens.
+    #[test]
+    fn seal_refuses_what_open_would_refuse_and_the_largest_client_values_fit() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let mut huge = state("github", 1000);
+        huge.provider_data = serde_json::json!({ "oauth_token_secret": "s".repeat(4000) });
+        let error = sealer.seal(&huge).unwrap_err();
+        assert_eq!(error.code(), "ProviderError");
+        assert!(error.to_string().contains("4096"), "{error}");
+        assert!(!error.to_string().contains("sss"), "{error}");
+
+        let provider = "p".repeat(64);
+        let mut largest = state(&provider, 1000);
+        largest.redirect_uri = format!("https://app.example/{}", "r".repeat(180));
+        // The largest identity the protocol accepts, counted as serialized JSON.
+        let text = "i".repeat(crate::protocol::MAX_IDENTITY_BYTES - 2);
+        largest.identity = serde_json::Value::String(text);
+        crate::protocol::check_identity(&largest.identity).unwrap();
+        largest.linking_user = Some(sealer.linking_user_tag("alice"));
+        largest.state = "s".repeat(43);
+        largest.verifier = "v".repeat(43);
+        largest.nonce = "n".repeat(43);
+        largest.binding = "b".repeat(43);
+        // The OAuth 1.0a engine refuses longer ones (`MAX_REQUEST_TOKEN_LEN` in oauth1.rs).
+        largest.provider_data = serde_json::json!({
+            "oauth_token": "t".repeat(512),
+            "oauth_token_secret": "s".repeat(512),
+        });
+        let blob = sealer.seal(&largest).unwrap();
+        assert!(blob.len() <= MAX_BLOB_LEN, "{}", blob.len());
+        assert_eq!(sealer.open(&blob, &provider, 1001).unwrap().state, largest);
+    }
+
+    /// `Debug` of a flow, sealed or opened, shows none of the secrets it carries.
+    #[test]
+    fn debug_hides_the_flows_secrets() {
+        let sealer = FlowSealer::new(SECRET, &[]);
+        let mut flow = state("twitter", 1000);
+        flow.state = "state-value-xyz".into();
+        flow.verifier = "verifier-value-xyz".into();
+        flow.nonce = "nonce-value-xyz".into();
+        flow.binding = "binding-hash-xyz".into();
+        flow.linking_user = Some("linking-tag-xyz".into());
+        flow.provider_data = serde_json::json!({
+            "oauth_token": "request-token-xyz",
+            "oauth_token_secret": "token-secret-xyz",
+        });
+        let blob = sealer.seal(&flow).unwrap();
+        let opened = sealer.open(&blob, "twitter", 1001).unwrap();
+        for text in [
+            format!("{flow:?}"),
+            format!("{flow:#?}"),
+            format!("{opened:?}"),
+        ] {
+            assert!(
+                text.contains("twitter") && text.contains("[redacted]"),
+                "{text}"
+            );
+            assert!(!text.contains("xyz"), "{text}");
+        }
     }
 
     #[test]

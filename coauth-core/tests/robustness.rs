@@ -134,6 +134,7 @@ proptest! {
             provider_type: "demo".into(),
             flow,
             response,
+            redirect_uri: "https://app.example/coauth/result_page".into(),
             result: Default::default(),
         };
         let error = runtime().block_on(coauth.result(request, &context())).unwrap_err();
@@ -194,6 +195,7 @@ fn real_flows_tampered_in_every_byte_are_refused_without_a_provider_call() {
             provider_type: "demo".into(),
             flow: candidate,
             response,
+            redirect_uri: "https://app.example/coauth/result_page".into(),
             result: Default::default(),
         };
         let error = rt.block_on(coauth.result(request, &context())).unwrap_err();

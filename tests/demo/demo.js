@@ -137,8 +137,10 @@
     $('error-card').hidden = false;
   }
 
-  // `label`: the provider's display name, from its button.
-  function signIn(providerType, silent, label) {
+  // `label`: the provider's display name, from its button; `resultPage`: the result page
+  // the provider redirects to, under /coauth (`result_page`, or `result_page_{name}` for a
+  // provider with a redirect URI of its own).
+  function signIn(providerType, silent, label, resultPage) {
     resetCards();
     clearSteps();
     silentNow = !!silent;
@@ -149,7 +151,7 @@
     auth[silent ? 'tryAuth' : 'auth']({
       providerType: providerType,
       authPageUrl: '/coauth/auth_page',
-      resultPageUrl: location.origin + '/coauth/result_page',
+      resultPageUrl: location.origin + '/coauth/' + (resultPage || 'result_page'),
       auth: { scope: [] }
     }, function (err, result) {
       window.__coauthCallbacks += 1;
@@ -172,11 +174,12 @@
 
   $('silent-demo').addEventListener('click', function () { signIn('demo', true, 'Demo provider'); });
   // One button per configured provider, rendered by the server: data-provider is the
-  // provider's name on the server, .label its display name.
+  // provider's name on the server, data-result-page its result page, .label its display name.
   Array.prototype.forEach.call(document.querySelectorAll('button[data-provider]'), function (button) {
     var label = button.querySelector('.label');
     button.addEventListener('click', function () {
-      signIn(button.getAttribute('data-provider'), false, label && label.textContent);
+      signIn(button.getAttribute('data-provider'), false, label && label.textContent,
+        button.getAttribute('data-result-page'));
     });
   });
 })();

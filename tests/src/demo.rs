@@ -119,9 +119,22 @@ pub struct Demo {
 
 /// The demo page with a sign-in button for each of `providers`, in order: (provider name,
 /// display name), e.g. `("demo", "Demo provider")`. Each button is
-/// `<button type="button" id="signin-{name}" data-provider="{name}">`, labelled
-/// "Sign in with {display name}"; demo.js signs in with the `data-provider` name.
+/// `<button type="button" id="signin-{name}" data-provider="{name}" data-result-page="result_page">`,
+/// labelled "Sign in with {display name}"; demo.js signs in with the `data-provider` name and
+/// the shared result page `/coauth/result_page`.
 pub fn index_html(providers: &[(&str, &str)]) -> String {
+    let buttons: Vec<(&str, &str, &str)> = providers
+        .iter()
+        .map(|(name, display)| (*name, *display, "result_page"))
+        .collect();
+    index_html_with_pages(&buttons)
+}
+
+/// [`index_html`] with each provider's result page: (provider name, display name, page under
+/// `/coauth`), e.g. `("github", "GitHub", "result_page_github")` for a provider with a
+/// redirect URI of its own. demo.js sends `location.origin + '/coauth/' + page` as the
+/// `resultPageUrl` (the `data-result-page` attribute).
+pub fn index_html_with_pages(providers: &[(&str, &str, &str)]) -> String {
     // Display names are text: escaped for element content.
     let escape = |text: &str| {
         text.replace('&', "&amp;")
@@ -131,11 +144,13 @@ pub fn index_html(providers: &[(&str, &str)]) -> String {
     };
     let buttons: String = providers
         .iter()
-        .map(|(name, display)| {
-            // Provider names come from coauth's preset table and the demo's own mocks:
-            // [a-z0-9_-] only, so as attribute values they need no escaping.
+        .map(|(name, display, page)| {
+            // Provider names come from coauth's preset table and the demo's own mocks, and
+            // pages are `result_page` or `result_page_{name}`: [a-z0-9_-] only, so as
+            // attribute values they need no escaping.
             debug_assert!(
                 name.bytes()
+                    .chain(page.bytes())
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             );
             let initial: String = display
@@ -144,7 +159,8 @@ pub fn index_html(providers: &[(&str, &str)]) -> String {
                 .flat_map(char::to_uppercase)
                 .collect();
             format!(
-                "\n    <button type=\"button\" id=\"signin-{name}\" data-provider=\"{name}\">\
+                "\n    <button type=\"button\" id=\"signin-{name}\" data-provider=\"{name}\" \
+                 data-result-page=\"{page}\">\
                  <span class=\"glyph\" aria-hidden=\"true\">{}</span>\
                  <span>Sign in with <span class=\"label\">{}</span></span></button>",
                 escape(&initial),
@@ -186,6 +202,11 @@ pub fn port_from_env() -> Result<u16, String> {
 /// `COAUTH_PUBLIC_URL`. When that is set, it replaces the loopback redirect URIs
 /// (`http://127.0.0.1:{port}/coauth/result_page` and `localhost`): the demo then serves
 /// browsers through a reverse proxy at that URL.
+///
+/// Every provider turned on from the environment gets a redirect URI of its own,
+/// `.../coauth/result_page_{name}` (SECURITY.md item 33: a provider's answer is then
+/// accepted only for that provider's flows), and its button uses that result page. The
+/// in-process mocks keep the shared `/coauth/result_page`, which the browser tests use.
 pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     let (mock, demo) = mock_backed(MockConfig::default()).await?;
 
@@ -234,13 +255,36 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         .session_user(session_user(|_request| async {
             Some(DEMO_USER.to_owned())
         }));
-    match &configured.public_url {
-        Some(public_url) => tracing::info!("serving browsers at {public_url}"),
+    // Where browsers reach the resources: the public URL, or the loopback addresses.
+    let bases = match &configured.public_url {
+        Some(public_url) => {
+            tracing::info!("serving browsers at {public_url}");
+            vec![public_url.trim_end_matches('/').to_owned()]
+        }
         None => {
             builder = builder
                 .redirect_uri(format!("http://127.0.0.1:{port}/coauth/result_page"))
                 .redirect_uri(format!("http://localhost:{port}/coauth/result_page"));
+            vec![
+                format!("http://127.0.0.1:{port}/coauth"),
+                format!("http://localhost:{port}/coauth"),
+            ]
         }
+    };
+    // Each real provider gets its own result page, the one to register at that provider.
+    for provider in &configured.enabled {
+        for base in &bases {
+            builder = builder.provider_redirect_uri(
+                provider.name,
+                format!("{base}/result_page_{}", provider.name),
+            );
+        }
+        tracing::info!(
+            "{}: register the redirect URI {}/result_page_{}",
+            provider.name,
+            bases[0],
+            provider.name
+        );
     }
     let mut test_mocks = Vec::new();
     for (name, config) in test_providers() {
@@ -250,21 +294,27 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     }
     let (apple_mock, apple) = apple_backed().await?;
     builder = builder.provider(APPLE_TEST_PROVIDER, apple);
-    // (provider name, display name) of every sign-in button of the page.
-    let mut buttons = vec![("demo", "Demo provider")];
+    // (provider name, display name, result page) of every sign-in button of the page.
+    let own_pages: Vec<String> = configured
+        .enabled
+        .iter()
+        .map(|provider| format!("result_page_{}", provider.name))
+        .collect();
+    let mut buttons = vec![("demo", "Demo provider", "result_page")];
     buttons.extend(
         configured
             .enabled
             .iter()
-            .map(|provider| (provider.name, provider.display_name)),
+            .zip(&own_pages)
+            .map(|(provider, page)| (provider.name, provider.display_name, page.as_str())),
     );
-    buttons.push((APPLE_TEST_PROVIDER, "Apple (mock)"));
+    buttons.push((APPLE_TEST_PROVIDER, "Apple (mock)", "result_page"));
     Ok(Demo {
         coauth: builder.build()?,
         mock,
         test_mocks,
         apple_mock,
-        index_html: Box::leak(index_html(&buttons).into_boxed_str()),
+        index_html: Box::leak(index_html_with_pages(&buttons).into_boxed_str()),
     })
 }
 
@@ -378,8 +428,9 @@ mod tests {
             ("demo-apple", "Apple &lt;mock&gt; &amp; co"),
         ] {
             let label = format!(r#"<span>Sign in with <span class="label">{label}</span></span>"#);
-            let button =
-                format!(r#"<button type="button" id="signin-{name}" data-provider="{name}">"#);
+            let button = format!(
+                r#"<button type="button" id="signin-{name}" data-provider="{name}" data-result-page="result_page">"#
+            );
             let at = page
                 .find(&button)
                 .unwrap_or_else(|| panic!("no button for {name}"));
@@ -397,6 +448,19 @@ mod tests {
         assert!(!empty.contains("data-provider"));
         // The silent sign-in button is part of the page itself.
         assert!(empty.contains(r#"id="silent-demo""#));
+    }
+
+    #[test]
+    fn a_provider_with_its_own_result_page_has_it_on_its_button() {
+        let page = index_html_with_pages(&[
+            ("demo", "Demo provider", "result_page"),
+            ("github", "GitHub", "result_page_github"),
+        ]);
+        assert!(page.contains(
+            r#"id="signin-github" data-provider="github" data-result-page="result_page_github">"#
+        ));
+        assert!(page.contains(r#"data-provider="demo" data-result-page="result_page">"#));
+        assert!(DEMO_JS.contains("data-result-page"));
     }
 
     #[test]

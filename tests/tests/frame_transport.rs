@@ -73,6 +73,7 @@ fn request_json(started: &Started, response: serde_json::Value) -> String {
         "providerType": "demo",
         "flow": started.flow,
         "response": response,
+        "redirectUri": arrived_at(&started.redirect_uri),
         "result": { "fields": ["preferred_username"] },
     })
     .to_string()
@@ -200,6 +201,30 @@ async fn cross_site_foreign_or_unbound_forms_are_refused_before_any_provider_cal
         }
         let response = post_frame(&app, &fields, "", &[]).await;
         assert_refused(&response, 400, "InputError", Some("abc"));
+        // The request field is the /result body: it must say where the answer arrived, and
+        // that must be the flow's redirect URI (SECURITY.md item 33).
+        let mut elsewhere: serde_json::Value = serde_json::from_str(&request).unwrap();
+        for reported in [
+            serde_json::Value::Null,
+            format!("{ORIGIN}{BASE}/result_page_other").into(),
+        ] {
+            match reported {
+                serde_json::Value::Null => elsewhere.as_object_mut().unwrap().remove("redirectUri"),
+                uri => elsewhere
+                    .as_object_mut()
+                    .unwrap()
+                    .insert("redirectUri".into(), uri),
+            };
+            let body = elsewhere.to_string();
+            let response = post_frame(
+                &app,
+                &[("request", &body), ("id", "abc")],
+                &started.cookie,
+                &[],
+            )
+            .await;
+            assert_refused(&response, 400, "InputError", Some("abc"));
+        }
         assert_eq!(
             mock.token_calls(),
             0,
@@ -340,7 +365,8 @@ async fn provider_errors_and_messages_reach_the_page_escaped() {
         .await;
         assert_refused(&response, 409, "UserDenied", Some("d"));
 
-        // An unknown provider's name goes into the message: it must stay inert text.
+        // An unknown provider's name goes into the message, sanitized (SECURITY.md item
+        // 40); the page must stay inert whatever the message holds.
         let sneaky =
             r#"{"providerType":"</script><img src=x onerror=alert(1)>","flow":"f","response":{}}"#;
         let response = post_frame(
@@ -353,11 +379,14 @@ async fn provider_errors_and_messages_reach_the_page_escaped() {
         assert_refused(&response, 400, "InputError", Some("e"));
         let html = String::from_utf8_lossy(response.body());
         assert!(!html.contains("<img"), "{html}");
+        let message = carried(&response)["data"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.contains("unknown provider"), "{message}");
         assert!(
-            carried(&response)["data"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("<img")
+            message.contains("img?src?x") && !message.contains('<'),
+            "{message}"
         );
         assert_eq!(mock.token_calls(), 0);
     }

@@ -66,8 +66,9 @@ async fn error_sent_with_http_200_is_a_provider_error() {
     assert_ok(&app.finish("github", &started, params.clone()).await);
     // The code is spent: GitHub answers HTTP 200 with error=bad_verification_code.
     let replay = app.finish("github", &started, params).await;
-    let message = assert_error(&replay, 500, "ProviderError");
-    assert!(message.contains("bad_verification_code"), "{message}");
+    assert_provider_failure(&replay, "ProviderError");
+    let detail = app.reported_error();
+    assert!(detail.contains("bad_verification_code"), "{detail}");
 }
 
 #[tokio::test]
@@ -86,4 +87,31 @@ async fn github_refuses_silent_mode() {
     let (_mock, app) = github_app(false).await;
     let response = app.auth_url_in_mode("github", "silent").await;
     assert_error(&response, 400, "InputError");
+}
+
+/// GitHub sends RFC 9207 `iss` (`https://github.com/login/oauth` on github.com, the web
+/// host's `/login/oauth` here): the preset accepts it, and refuses another issuer's before
+/// the code is sent (provider mix-up, SECURITY.md item 8).
+#[tokio::test]
+async fn github_iss_is_accepted_and_another_issuer_refused() {
+    let (mock, app) = github_app(false).await;
+    for (iss, accepted) in [
+        (format!("{}/login/oauth", mock.base_url()), true),
+        ("https://github.com/login/oauth".to_owned(), false),
+        ("https://accounts.google.com".to_owned(), false),
+    ] {
+        let calls = mock.token_calls();
+        let started = app.start("github").await;
+        let redirect = mock.decide(&started.url, true).await.unwrap();
+        let mut params = redirect_params(&redirect);
+        params["iss"] = iss.as_str().into();
+        let response = app.finish("github", &started, params).await;
+        if accepted {
+            assert_eq!(assert_ok(&response)["user"]["id"], "mock-user-1");
+        } else {
+            let message = assert_error(&response, 400, "InputError");
+            assert!(message.contains("RFC 9207"), "{iss}: {message}");
+            assert_eq!(mock.token_calls(), calls, "{iss}: the code was sent");
+        }
+    }
 }

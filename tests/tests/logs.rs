@@ -239,3 +239,100 @@ async fn refusals_and_failures_are_logged_with_their_reason_and_reach_the_error_
     values.extend(params["code"].as_str().map(str::to_owned));
     check(&log, &values, &[&config.client_secret]);
 }
+
+/// A provider-side failure gives the browser a fixed message for its code, while the log
+/// and the error hook get the detail (SECURITY.md item 40): for a refused connection, how
+/// the connection failed; for a provider's error body, the provider's error code.
+#[tokio::test]
+async fn provider_failures_give_the_browser_a_fixed_message_and_the_log_and_hook_the_detail() {
+    use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
+    use coauth_tests::mock_provider::refused_url;
+
+    let capture = log_capture::install();
+    let config = MockConfig::default();
+    let mock = MockProvider::start(config.clone()).await;
+    // (flow fingerprint, code, the error's detailed message) of each event.
+    type Events = Arc<Mutex<Vec<(String, String, String)>>>;
+    let events: Events = Arc::default();
+    let hook = |events: &Events| {
+        let seen = events.clone();
+        move |event: &ErrorEvent<'_>| {
+            seen.lock().unwrap().push((
+                event.flow.unwrap_or_default().to_owned(),
+                event.error.code().to_owned(),
+                event.error.to_string(),
+            ));
+        }
+    };
+
+    // A token endpoint that refuses connections.
+    let refused = refused_url();
+    let provider = OAuth2Provider::new(
+        OAuth2Config::new(
+            config.client_id.clone(),
+            config.client_secret.clone(),
+            &mock.authorize_url(),
+            &format!("{refused}/token"),
+        )
+        .unwrap(),
+        StandardUserinfo::new(&mock.userinfo_url()).unwrap(),
+    );
+    let coauth = app_builder("demo", provider)
+        .error_hook(hook(&events))
+        .build()
+        .unwrap();
+    let app = App::axum(coauth, Transport::InProcess).await;
+    let started = app.start("demo").await;
+    let params = mock.consent(&started.url, true).await;
+    let answer = app.finish("demo", &started, params).await;
+    let message = assert_error(&answer, 500, "ProviderConnectionError");
+    assert_eq!(message, "the sign-in provider could not be reached");
+    let port = refused.rsplit(':').next().unwrap().to_owned();
+    let body = String::from_utf8_lossy(answer.body()).into_owned();
+    for detail in ["connect", "refused", "127.0.0.1", port.as_str(), "os error"] {
+        assert!(
+            !body.contains(detail),
+            "{detail} reached the browser: {body}"
+        );
+    }
+    let (flow, code, detail) = events.lock().unwrap().pop().expect("the hook saw it");
+    assert_eq!(code, "ProviderConnectionError");
+    assert!(detail.contains("could not connect"), "{detail}");
+    assert_ne!(detail, message);
+
+    // A provider's error body: the code is redeemed twice, the second time the token
+    // endpoint answers `invalid_grant`.
+    let coauth = builder(&mock, &config, &TestClock::starting_now())
+        .error_hook(hook(&events))
+        .build()
+        .unwrap();
+    let app = App::axum(coauth, Transport::InProcess).await;
+    let started = app.start("demo").await;
+    let params = mock.consent(&started.url, true).await;
+    assert_ok(&app.finish("demo", &started, params.clone()).await);
+    let answer = app.finish("demo", &started, params).await;
+    let message = assert_error(&answer, 500, "ProviderError");
+    assert_eq!(
+        message,
+        "the sign-in provider refused the sign-in or gave an answer that cannot be used"
+    );
+    assert!(!String::from_utf8_lossy(answer.body()).contains("invalid_grant"));
+    let (replayed, code, body_detail) = events.lock().unwrap().pop().expect("the hook saw it");
+    assert_eq!(code, "ProviderError");
+    assert!(body_detail.contains("invalid_grant"), "{body_detail}");
+
+    // The log has each detail, on the lines of its flow.
+    let log = capture.text();
+    for (flow, detail) in [(&flow, "could not connect"), (&replayed, "invalid_grant")] {
+        assert!(
+            log.lines()
+                .any(|line| line.contains(flow.as_str()) && line.contains(detail)),
+            "no log line of flow {flow} with {detail:?}:\n{log}"
+        );
+    }
+    check(
+        &log,
+        std::slice::from_ref(&started.flow),
+        &[&config.client_secret],
+    );
+}

@@ -49,12 +49,13 @@ async fn access_token_and_profile_faults() {
         let response = app
             .finish("twitter", &started, redirect_params(&redirect))
             .await;
-        let message = assert_error(&response, 500, code);
+        assert_provider_failure(&response, code);
         let verifier = redirect_params(&redirect)["oauth_verifier"]
             .as_str()
             .unwrap()
             .to_owned();
-        assert!(!message.contains(&verifier), "{message}");
+        let detail = app.reported_error();
+        assert!(!detail.contains(&verifier), "{detail}");
     }
 }
 

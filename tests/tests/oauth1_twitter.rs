@@ -159,8 +159,9 @@ async fn callback_must_be_confirmed() {
         let (mock, app) = twitter_app().await;
         mock.set_callback_confirmed(confirmed);
         let response = app.auth_url("twitter").await;
-        let message = assert_error(&response, 500, "ProviderError");
-        assert!(message.contains("oauth_callback_confirmed"), "{message}");
+        assert_provider_failure(&response, "ProviderError");
+        let detail = app.reported_error();
+        assert!(detail.contains("oauth_callback_confirmed"), "{detail}");
         assert_eq!(mock.request_token_calls(), 1);
         assert_eq!(mock.authorize_calls(), 0);
     }
@@ -192,6 +193,118 @@ async fn silent_mode_is_refused_before_any_call() {
     assert_eq!(mock.total_calls(), 0);
 }
 
+/// An `auth_url` that coauth refuses never reaches the provider: each OAuth 1.0a `auth_url`
+/// costs a request-token call, so every check of the request comes before it (SECURITY.md
+/// item 28). The mock counts zero calls after each refusal, and one after the valid
+/// request that ends the test.
+#[tokio::test]
+async fn refused_auth_urls_never_reach_the_provider() {
+    use bytes::Bytes;
+    use http::{Request, header};
+
+    let config = MockOAuth1Config::default();
+    let mock = MockOAuth1::start(config.clone()).await;
+    let provider = twitter_for(&mock, &config).try_build().unwrap();
+    let app = serve(twitter_builder(provider).session_user(test_session_user())).await;
+    let valid = serde_json::json!({"providerType": "twitter", "redirectUri": REDIRECT_URI});
+    let with = |member: &str, value: serde_json::Value| {
+        let mut body = valid.clone();
+        body[member] = value;
+        body.to_string()
+    };
+    let cases = [
+        (
+            "a foreign Origin",
+            Some("https://evil.example"),
+            None,
+            valid.to_string(),
+            "InputError",
+        ),
+        ("no Origin", None, None, valid.to_string(), "InputError"),
+        (
+            "a cross-site request",
+            Some(ORIGIN),
+            Some("cross-site"),
+            valid.to_string(),
+            "InputError",
+        ),
+        (
+            "an unknown provider",
+            Some(ORIGIN),
+            None,
+            with("providerType", "github".into()),
+            "InputError",
+        ),
+        (
+            "a redirect URI not allowed",
+            Some(ORIGIN),
+            None,
+            with(
+                "redirectUri",
+                "https://evil.example/coauth/result_page".into(),
+            ),
+            "InputError",
+        ),
+        (
+            "an identity too long to seal",
+            Some(ORIGIN),
+            None,
+            with("identity", serde_json::json!({"blob": "x".repeat(2000)})),
+            "ValidationError",
+        ),
+        (
+            "an identity with a repeated key",
+            Some(ORIGIN),
+            None,
+            format!(
+                r#"{{"providerType":"twitter","redirectUri":"{REDIRECT_URI}","identity":{{"id":1,"id":2}}}}"#
+            ),
+            "ValidationError",
+        ),
+        (
+            "silent mode",
+            Some(ORIGIN),
+            None,
+            with("mode", "silent".into()),
+            "InputError",
+        ),
+        (
+            "a malformed body",
+            Some(ORIGIN),
+            None,
+            "{\"providerType\":".to_owned(),
+            "ValidationError",
+        ),
+    ];
+    for (case, origin, site, body, code) in cases {
+        let mut request = Request::post("/coauth/auth_url")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, session_cookie("alice"));
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        let response = app.send(request.body(Bytes::from(body)).unwrap()).await;
+        assert_error(&response, 400, code);
+        assert_eq!(mock.request_token_calls(), 0, "{case}");
+        assert_eq!(mock.total_calls(), 0, "{case}");
+    }
+    // The counter counts: a valid request, a linking one included, makes one call each.
+    app.start("twitter").await;
+    assert_eq!(mock.request_token_calls(), 1);
+    let linking = app
+        .post_json(
+            "/auth_url",
+            &serde_json::from_str(&with("identity", serde_json::json!({"id": 1}))).unwrap(),
+            Some(&session_cookie("alice")),
+        )
+        .await;
+    assert_eq!(linking.status(), 200, "{:?}", linking.body());
+    assert_eq!(mock.request_token_calls(), 2);
+}
+
 #[tokio::test]
 async fn a_wrong_consumer_secret_is_caught_by_the_mock() {
     let config = MockOAuth1Config::default();
@@ -203,9 +316,10 @@ async fn a_wrong_consumer_secret_is_caught_by_the_mock() {
     let provider = twitter_for(&mock, &wrong).try_build().unwrap();
     let app = serve(twitter_builder(provider)).await;
     let response = app.auth_url("twitter").await;
-    let message = assert_error(&response, 500, "ProviderError");
-    assert!(message.contains("HTTP 401, error 32"), "{message}");
-    assert!(!message.contains("not the secret"));
+    assert_provider_failure(&response, "ProviderError");
+    let detail = app.reported_error();
+    assert!(detail.contains("HTTP 401, error 32"), "{detail}");
+    assert!(!detail.contains("not the secret"));
     assert_eq!(mock.rejected_calls(), 1);
     assert!(mock.last_rejection().unwrap().contains("invalid signature"));
 }

@@ -115,8 +115,9 @@ async fn discovery_naming_another_issuer_is_refused() {
     let mock = mock(MockOidcConfig::default()).await;
     mock.set_discovery_issuer(Some("https://evil.example".into()));
     let app = oidc_app("oidc", generic(&mock)).await;
-    let message = assert_error(&app.auth_url("oidc").await, 500, "ProviderError");
-    assert!(message.contains("another issuer"), "{message}");
+    assert_provider_failure(&app.auth_url("oidc").await, "ProviderError");
+    let detail = app.reported_error();
+    assert!(detail.contains("another issuer"), "{detail}");
     assert_eq!(mock.jwks_calls(), 0);
 }
 

@@ -18,13 +18,15 @@ fn provider(mock: &MockOidc, refetch: Duration) -> OidcProvider {
     oidc.build().unwrap()
 }
 
-/// Signs in with the mock issuing `forge`; returns the error message.
+/// Signs in with the mock issuing `forge`; returns the error's detailed message, as the
+/// app's log and error hook get it (the browser gets the fixed `ProviderError` message).
 async fn refused(forge: Forge) -> (MockOidc, String) {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
     let app = oidc_app("oidc", provider(&mock, Duration::from_secs(30))).await;
     mock.set_forge(forge);
     let response = app.sign_in("oidc", &mock, true).await;
-    let message = assert_error(&response, 500, "ProviderError");
+    assert_provider_failure(&response, "ProviderError");
+    let message = app.reported_error();
     assert!(
         message.starts_with("the provider's ID token is invalid"),
         "{forge:?}: {message}"

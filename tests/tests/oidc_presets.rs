@@ -264,8 +264,9 @@ async fn slack_signs_in_maps_its_claims_and_reads_http_200_errors() {
     assert_fields(&body["user"], json!({"id": GRACE_ID, "email": GRACE_EMAIL}));
     // The spent code: Slack answers HTTP 200 with ok:false.
     let replay = app.finish("slack", &started, params).await;
-    let message = assert_error(&replay, 500, "ProviderError");
-    assert!(message.contains("invalid_grant"), "{message}");
+    assert_provider_failure(&replay, "ProviderError");
+    let detail = app.reported_error();
+    assert!(detail.contains("invalid_grant"), "{detail}");
     sign_in_denied(&app, "slack", &mock).await;
 }
 

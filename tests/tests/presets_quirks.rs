@@ -6,7 +6,7 @@ mod presets_support;
 
 use coauth_core::oauth2::{ClientAuth, OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::presets::{Odnoklassniki, Reddit, Twitch, Vk, VkId, X};
-use coauth_tests::fixture::assert_error;
+use coauth_tests::fixture::assert_provider_failure;
 use coauth_tests::mock_provider::{MockProvider, Preset};
 use presets_support::*;
 
@@ -15,11 +15,13 @@ fn engine(mock: &MockProvider, config: OAuth2Config) -> OAuth2Provider {
     OAuth2Provider::new(config, StandardUserinfo::new(&mock.userinfo_url()).unwrap())
 }
 
-/// Signs in with `provider` at `mock` and asserts `500 ProviderError`; returns its message.
+/// Signs in with `provider` at `mock` and asserts `500 ProviderError`; returns the error's
+/// detailed message, as the app's log and error hook get it (the browser gets the fixed one).
 async fn refused(mock: &MockProvider, provider: OAuth2Provider) -> String {
     let app = preset_app("quirk", provider).await;
     let response = journey(mock, &app, "quirk", true).await;
-    assert_error(&response, 500, "ProviderError")
+    assert_provider_failure(&response, "ProviderError");
+    app.reported_error()
 }
 
 #[tokio::test]

@@ -83,6 +83,7 @@ fn result_request(flow: String) -> ResultRequest {
         "providerType": "github",
         "flow": flow,
         "response": {"code": "c", "state": "s"},
+        "redirectUri": REDIRECT_URI,
     }))
     .unwrap()
 }
@@ -217,10 +218,52 @@ async fn an_identity_flow_without_a_sealed_user_is_refused() {
         iat: now,
         exp: now + 60,
     };
-    let blob = coauth.inner.sealer.seal(&state);
+    let blob = coauth.inner.sealer.seal(&state).unwrap();
     let opened = coauth.inner.sealer.open(&blob, "github", now).unwrap();
     let error = check_linking_user(&opened, ready(Some("alice".into())))
         .await
         .unwrap_err();
     assert_eq!(error.code(), "InputError");
+}
+
+/// Every flow `auth_url` hands out can finish: `identity` is capped at
+/// `MAX_IDENTITY_BYTES` of JSON (SECURITY.md item 37). The largest accepted identity gives a
+/// flow that opens; a longer one, which would have made a blob `result` refuses, is a
+/// `ValidationError` naming the limit at `auth_url`.
+#[tokio::test]
+async fn an_identity_too_long_to_finish_is_refused_at_auth_url() {
+    use crate::protocol::MAX_IDENTITY_BYTES;
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let coauth = with_session(builder(&calls));
+    let now = coauth.inner.clock.now_unix();
+    // A JSON string of exactly MAX_IDENTITY_BYTES, with its quotes.
+    let largest = serde_json::Value::String("i".repeat(MAX_IDENTITY_BYTES - 2));
+    let outcome = coauth
+        .auth_url(
+            auth_url_request(largest.clone(), "popup"),
+            &ctx(Some("alice")),
+        )
+        .await
+        .unwrap();
+    let opened = coauth
+        .inner
+        .sealer
+        .open(&outcome.response.flow, "github", now)
+        .unwrap();
+    assert_eq!(opened.state.identity, largest);
+
+    for identity in [
+        serde_json::Value::String("i".repeat(MAX_IDENTITY_BYTES - 1)),
+        serde_json::json!({"blob": "x".repeat(3000)}),
+        serde_json::json!(vec![1; 20_000]),
+    ] {
+        let error = coauth
+            .auth_url(auth_url_request(identity, "popup"), &ctx(Some("alice")))
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "ValidationError", "{error}");
+        assert!(error.to_string().contains("1024"), "{error}");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
 }

@@ -113,14 +113,37 @@ mod tests {
             "169.254.169.254:80",
             "[fd00::1]:443",
             "127.0.0.1:443",
+            // IPv6 forms embedding a refused IPv4 address, and other reserved ranges
+            // (SECURITY.md item 36; every range: http_client.rs
+            // every_non_public_range_is_refused_and_its_public_neighbour_allowed).
+            "[::ffff:127.0.0.1]:443",
+            "[::10.0.0.7]:443",
+            "[64:ff9b::a9fe:a9fe]:80",
+            "[2002:a00:7::1]:443",
+            "[2001::5601:5601]:443",
+            "[ff02::1]:443",
+            "[2001:db8::1]:443",
+            "198.18.0.1:443",
+            "240.0.0.1:443",
         ] {
             let error = resolve(&[private], false).await.unwrap_err();
             assert!(error.get_ref().unwrap().is::<PolicyRefused>(), "{private}");
         }
-        let mixed = resolve(&["10.0.0.7:443", "140.82.112.3:443"], false)
-            .await
-            .unwrap();
-        assert_eq!(mixed, addrs(&["140.82.112.3:443"]));
+        let mixed = resolve(
+            &[
+                "10.0.0.7:443",
+                "140.82.112.3:443",
+                "[64:ff9b::a00:7]:443",
+                "[64:ff9b::8c52:7003]:443",
+            ],
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            mixed,
+            addrs(&["140.82.112.3:443", "[64:ff9b::8c52:7003]:443"])
+        );
     }
 
     #[tokio::test]

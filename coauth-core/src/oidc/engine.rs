@@ -331,16 +331,11 @@ impl OidcProvider {
         params: &BTreeMap<String, String>,
         metadata: &ProviderMetadata,
     ) -> Result<(), Error> {
-        match params.get("iss") {
-            Some(iss) if self.issuer.accepts_response_iss(iss) => Ok(()),
-            Some(_) => Err(Error::Input(
-                "the provider's answer names another issuer (RFC 9207 iss mismatch)".into(),
-            )),
-            None if metadata.iss_parameter_supported => Err(Error::Input(
-                "the provider's answer has no iss although the provider always sends one".into(),
-            )),
-            None => Ok(()),
-        }
+        crate::oauth2::check_response_iss(
+            params,
+            |iss| self.issuer.accepts_response_iss(iss),
+            metadata.iss_parameter_supported,
+        )
     }
 }
 

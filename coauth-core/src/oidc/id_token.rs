@@ -71,14 +71,24 @@ fn is_tenant_id(tid: &str) -> bool {
     tid.len() == 36 && tid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
-/// An ID token split and decoded, signature not yet checked.
-#[derive(Debug)]
+/// An ID token split and decoded, signature not yet checked. Its `Debug` shows the header
+/// and the claims' names, not the token nor the claims' values (the nonce is one).
 pub(crate) struct Unverified<'a> {
     pub(crate) alg: Algorithm,
     pub(crate) kid: Option<String>,
     pub(crate) signing_input: &'a str,
     pub(crate) signature: &'a str,
     pub(crate) claims: Map<String, Value>,
+}
+
+impl std::fmt::Debug for Unverified<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unverified")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .field("claims", &self.claims.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 fn invalid(reason: impl std::fmt::Display) -> Error {
@@ -150,8 +160,7 @@ pub(crate) fn parse<'a>(token: &'a str, allowed: &[Algorithm]) -> Result<Unverif
     })
 }
 
-/// What the claims must satisfy.
-#[derive(Debug)]
+/// What the claims must satisfy. Its `Debug` leaves the sealed nonce out.
 pub(crate) struct Expected<'a> {
     pub(crate) issuer: &'a IssuerRule,
     pub(crate) client_id: &'a str,
@@ -161,6 +170,19 @@ pub(crate) struct Expected<'a> {
     pub(crate) nonce: Option<&'a str>,
     pub(crate) now: u64,
     pub(crate) leeway: u64,
+}
+
+impl std::fmt::Debug for Expected<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expected")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("additional_audiences", &self.additional_audiences)
+            .field("nonce", &self.nonce.map(|_| "[redacted]"))
+            .field("now", &self.now)
+            .field("leeway", &self.leeway)
+            .finish()
+    }
 }
 
 /// A NumericDate claim: absent, or a JSON number. A string, boolean or anything else is an

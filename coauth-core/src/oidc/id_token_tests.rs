@@ -222,3 +222,35 @@ fn headers_are_checked_before_anything_else() {
         assert!(parse(malformed, &all).is_err());
     }
 }
+
+/// `Debug` of the claim rules and of a parsed token shows neither the sealed nonce nor the
+/// token (SECURITY.md item 30).
+#[test]
+fn debug_hides_the_nonce_and_the_token() {
+    let rule = issuer();
+    let nonce = "sealed-nonce-S3CRET";
+    let expected = Expected {
+        issuer: &rule,
+        client_id: "client",
+        additional_audiences: &[],
+        nonce: Some(nonce),
+        now: NOW,
+        leeway: 30,
+    };
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"k1"}"#);
+    let claims = URL_SAFE_NO_PAD.encode(
+        serde_json::json!({"iss": "https://id.example", "nonce": nonce, "sub": "u1"}).to_string(),
+    );
+    let token = format!("{header}.{claims}.{}", URL_SAFE_NO_PAD.encode("sig-S3CRET"));
+    let unverified = parse(&token, &[Algorithm::RS256]).unwrap();
+    for text in [
+        format!("{expected:?}"),
+        format!("{expected:#?}"),
+        format!("{unverified:?}"),
+        format!("{unverified:#?}"),
+    ] {
+        assert!(!text.contains("S3CRET"), "{text}");
+        assert!(!text.contains(&claims) && !text.contains(&header), "{text}");
+    }
+    assert!(format!("{unverified:?}").contains("\"nonce\""));
+}

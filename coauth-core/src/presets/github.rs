@@ -1,6 +1,7 @@
 //! GitHub: OAuth 2.0 with a form-encoded token answer unless JSON is asked for, errors sent
-//! with HTTP 200, a required `User-Agent`, and an email that is `null` on `/user` unless the
-//! user made it public (then read the primary verified one from `/user/emails`).
+//! with HTTP 200, a required `User-Agent`, an email that is `null` on `/user` unless the
+//! user made it public (then read the primary verified one from `/user/emails`), and an RFC
+//! 9207 `iss` in its answers.
 
 use async_trait::async_trait;
 use url::Url;
@@ -63,6 +64,9 @@ impl GitHub {
         config.client_auth = ClientAuth::Post;
         // GitHub has no prompt=none: a silent attempt would show the consent page.
         config.supports_prompt_none = false;
+        // GitHub sends RFC 9207 `iss` with its answers: its issuer is `/login/oauth` on the
+        // web host (`https://github.com/login/oauth` for github.com).
+        config.issuer = Some(format!("{web}/login/oauth"));
         let profile = GitHubProfile {
             user_url: parse_endpoint(&format!("{api}/user"))?,
             emails_url: parse_endpoint(&format!("{api}/user/emails"))?,

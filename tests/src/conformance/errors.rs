@@ -1,5 +1,5 @@
-//! The provider side of the error table: failures of the token endpoint map to fixed codes
-//! and statuses, and the answers leak neither the code nor the client secret.
+//! The provider side of the error table: failures of the token endpoint map to fixed codes,
+//! statuses and messages, and the answers leak neither the code nor the client secret.
 
 use std::time::{Duration, Instant};
 
@@ -55,12 +55,18 @@ pub(super) async fn provider_failures_map_to_the_error_table(adapter: Adapter) {
             Some(refused_url() + "/token"),
             "ProviderConnectionError",
         ),
+        // A connection reset before any answer: unreachable, like a refused connection.
+        (Some(Fault::Reset), None, "ProviderConnectionError"),
     ];
     for (fault, token_url, code) in cases {
         let (_mock, app, started, params) =
             provider_failure(&adapter, fault.clone(), token_url).await;
         let response = app.finish("demo", &started, params.clone()).await;
-        assert_error(&response, 500, code);
+        // The browser gets the code's fixed message; the detail goes to the log and the
+        // error hook (SECURITY.md item 40).
+        assert_provider_failure(&response, code);
+        let detail = app.reported_error();
+        assert_ne!(detail, provider_message(code), "{fault:?}");
         let text = String::from_utf8_lossy(response.body());
         assert!(
             !text.contains(params["code"].as_str().unwrap()),
@@ -80,7 +86,7 @@ pub(super) async fn hanging_provider_is_a_connection_error_within_the_timeout(ad
         let (_mock, app, started, params) = provider_failure(&adapter, fault, url).await;
         let begun = Instant::now();
         let response = app.finish("demo", &started, params).await;
-        assert_error(&response, 500, "ProviderConnectionError");
+        assert_provider_failure(&response, "ProviderConnectionError");
         // The client's whole-request limit is 1.5 s; far below the provider's 30 s stall.
         assert!(
             begun.elapsed() < Duration::from_secs(10),

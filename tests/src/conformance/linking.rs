@@ -55,8 +55,8 @@ async fn result(
     params: &serde_json::Value,
     cookie: &str,
 ) -> Response<Bytes> {
-    let body =
-        serde_json::json!({"providerType": "demo", "flow": started.flow, "response": params});
+    let body = serde_json::json!({"providerType": "demo", "flow": started.flow,
+        "response": params, "redirectUri": REDIRECT_URI});
     app.post_json("/result", &body, Some(cookie)).await
 }
 

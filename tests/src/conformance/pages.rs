@@ -48,7 +48,7 @@ fn assert_page_headers(response: &http::Response<Bytes>, what: &str) {
 
 pub(super) async fn cannot_be_framed_cached_or_leak_a_referrer(adapter: Adapter) {
     let (_mock, _config, app, _) = fixture(&adapter).await;
-    for path in ["/auth_page", "/result_page"] {
+    for path in ["/auth_page", "/result_page", "/result_page_demo"] {
         let response = app.send(get(path).body(Bytes::new()).unwrap()).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_page_headers(&response, path);
@@ -67,7 +67,7 @@ pub(super) async fn cannot_be_framed_cached_or_leak_a_referrer(adapter: Adapter)
 /// `HEAD` on a page: the GET answer's status and headers, its length, no body.
 pub(super) async fn head_answers_headers_without_a_body(adapter: Adapter) {
     let (_mock, _config, app, _) = fixture(&adapter).await;
-    for path in ["/auth_page", "/result_page"] {
+    for path in ["/auth_page", "/result_page", "/result_page_demo"] {
         let full = app.call(Method::GET, path).await;
         let head = app.call(Method::HEAD, path).await;
         assert_eq!(head.status(), 200, "{path}");
@@ -132,6 +132,20 @@ pub(super) async fn form_post_answer_is_embedded_as_inert_json(adapter: Adapter)
     assert_eq!(params["code"], "c+1");
     assert_eq!(params["user"], "</script><img src=x onerror=alert(1)>");
     assert!(!html.contains("<img"));
+    // A provider's own result page takes the form_post answer the same way.
+    let own = app
+        .send(
+            Request::post("/coauth/result_page_demo")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Bytes::from(
+                    "code=c%2B1&state=s&user=%3C%2Fscript%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E",
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(own.status(), 200);
+    assert_page_headers(&own, "form_post to a provider's own page");
+    assert_eq!(own.body(), response.body());
 
     let get = app
         .send(get("/result_page").body(Bytes::new()).unwrap())
@@ -193,5 +207,32 @@ pub(super) async fn a_form_whose_first_field_is_method_stays_a_post(adapter: Ada
             "_method={method}"
         );
         assert!(html.contains(r#""code":"abc""#), "_method={method}");
+    }
+}
+
+/// A `form_post` answer that repeats a parameter is refused (`400 InputError`), never read
+/// as its last value; the message names the parameter, sanitized, and no value (SECURITY.md
+/// item 38).
+pub(super) async fn a_form_post_repeating_a_parameter_is_refused(adapter: Adapter) {
+    let (_mock, _config, app, _) = fixture(&adapter).await;
+    for body in [
+        "code=attacker&state=s&code=victim",
+        "state=s1&code=c&state=s2",
+        "code=c&state=s&user=%7B%7D&user=%7B%7D",
+        "code=c&state=s&%3Cb%3E=1&%3Cb%3E=2",
+    ] {
+        let response = app
+            .send(
+                Request::post("/coauth/result_page")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Bytes::from(body))
+                    .unwrap(),
+            )
+            .await;
+        let message = assert_error(&response, 400, "InputError");
+        assert!(message.contains("repeats"), "{body}: {message}");
+        for value in ["attacker", "victim", "s1", "s2", "<b>"] {
+            assert!(!message.contains(value), "{body}: {message}");
+        }
     }
 }

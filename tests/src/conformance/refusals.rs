@@ -1,5 +1,6 @@
 //! Refusals of `result` that must happen before any provider call, checked with the mock's
-//! counters.
+//! counters: a spoiled request, and an answer that arrived at another redirect URI than the
+//! flow's (provider mix-up, SECURITY.md item 33).
 
 use bytes::Bytes;
 use http::{Request, header};
@@ -37,7 +38,8 @@ pub(super) async fn result_refusals_happen_before_any_provider_call(adapter: Ada
         async move {
             app.post_json(
                 "/result",
-                &serde_json::json!({"providerType": provider, "flow": flow, "response": response}),
+                &serde_json::json!({"providerType": provider, "flow": flow, "response": response,
+                    "redirectUri": REDIRECT_URI}),
                 cookie.as_deref(),
             )
             .await
@@ -133,8 +135,9 @@ pub(super) async fn result_refusals_happen_before_any_provider_call(adapter: Ada
                 .header(header::ORIGIN, "https://evil.example")
                 .header(header::COOKIE, &started.cookie)
                 .body(Bytes::from(
-                    serde_json::json!({"providerType": "demo", "flow": flow, "response": params})
-                        .to_string(),
+                    serde_json::json!({"providerType": "demo", "flow": flow, "response": params,
+                        "redirectUri": REDIRECT_URI})
+                    .to_string(),
                 ))
                 .unwrap(),
         )
@@ -155,4 +158,85 @@ pub(super) async fn result_refusals_happen_before_any_provider_call(adapter: Ada
         0,
         "a refused request reached the provider"
     );
+}
+
+/// The result page's URL of provider `name`, as the resources serve it
+/// (`{base}/result_page_{name}`).
+fn own_page(name: &str) -> String {
+    format!("{ORIGIN}{BASE}/result_page_{name}")
+}
+
+/// With a redirect URI per provider, `auth_url` takes only the provider's own, and `result`
+/// refuses an answer that did not arrive at the flow's redirect URI (the result page reports
+/// where it was loaded as `redirectUri`): missing, another page, another provider's page,
+/// another origin. All before the provider is called; the same answer reported at the right
+/// page then signs in.
+pub(super) async fn answers_arriving_at_another_redirect_uri_are_refused(adapter: Adapter) {
+    let config = MockConfig::default();
+    let mock = MockProvider::start(MockConfig::default()).await;
+    let coauth = builder(&mock, &config, &TestClock::starting_now())
+        .provider("other", mock_oauth2(&mock, &config))
+        .provider("shared", mock_oauth2(&mock, &config))
+        .provider_redirect_uri("demo", own_page("demo"))
+        .provider_redirect_uri("other", own_page("other"))
+        .build()
+        .unwrap();
+    let app = adapter.app(coauth).await;
+
+    // auth_url: a provider with its own redirect URI takes no other; the others keep the
+    // shared one.
+    for (provider, uri) in [
+        ("demo", REDIRECT_URI.to_owned()),
+        ("demo", own_page("other")),
+        ("other", own_page("demo")),
+        ("shared", own_page("demo")),
+    ] {
+        let body = serde_json::json!({"providerType": provider, "redirectUri": uri});
+        let response = app.post_json("/auth_url", &body, None).await;
+        let message = assert_error(&response, 400, "InputError");
+        assert!(
+            message.contains("redirect URI"),
+            "{provider} at {uri}: {message}"
+        );
+    }
+    Started::from_response(&app.auth_url("shared").await);
+    assert_eq!(mock.token_calls(), 0);
+
+    let started = app.start_at("demo", &own_page("demo")).await;
+    let params = mock.consent(&started.url, true).await;
+    let post = |redirect_uri: Option<String>| {
+        let mut body =
+            serde_json::json!({"providerType": "demo", "flow": started.flow, "response": params});
+        if let Some(uri) = redirect_uri {
+            body["redirectUri"] = uri.into();
+        }
+        let app = &app;
+        let cookie = started.cookie.clone();
+        async move { app.post_json("/result", &body, Some(&cookie)).await }
+    };
+    for (what, reported) in [
+        ("missing", None),
+        ("empty", Some(String::new())),
+        ("the shared page", Some(REDIRECT_URI.to_owned())),
+        ("another provider's page", Some(own_page("other"))),
+        (
+            "another path",
+            Some(format!("{ORIGIN}/elsewhere/result_page_demo")),
+        ),
+        (
+            "another origin",
+            Some(format!("https://evil.example{BASE}/result_page_demo")),
+        ),
+        ("not a URL", Some("result_page_demo".to_owned())),
+    ] {
+        let response = post(reported).await;
+        let message = assert_error(&response, 400, "InputError");
+        assert!(message.contains("redirect"), "{what}: {message}");
+        assert_eq!(mock.token_calls(), 0, "{what}: the provider was called");
+    }
+    // The same answer, reported at the flow's page, signs in: the refusals above were about
+    // where it arrived, and the code was never spent.
+    let response = post(Some(own_page("demo"))).await;
+    assert_eq!(assert_ok(&response)["user"]["id"], "mock-user-1");
+    assert_eq!(mock.token_calls(), 1);
 }

@@ -13,8 +13,9 @@ use super::flow::fixture;
 use super::{Adapter, Transport};
 use crate::fixture::*;
 
-/// Each resource with the methods it takes, as its `Allow` header says them.
-const RESOURCES: [(&str, &str); 7] = [
+/// Each resource with the methods it takes, as its `Allow` header says them; the fixture's
+/// one provider, `demo`, has its own result page.
+const RESOURCES: [(&str, &str); 8] = [
     ("/auth_url", "POST"),
     ("/result", "POST"),
     ("/result_frame", "POST"),
@@ -22,6 +23,7 @@ const RESOURCES: [(&str, &str); 7] = [
     ("/coauth.mjs", "GET, HEAD"),
     ("/auth_page", "GET, HEAD"),
     ("/result_page", "GET, HEAD, POST"),
+    ("/result_page_demo", "GET, HEAD, POST"),
 ];
 
 /// Every method but the allowed ones reaches the core, which answers 405 with `Allow`: the

@@ -19,7 +19,7 @@ pub(super) async fn resources_answer_under_any_prefix(adapter: Adapter) {
     let script = app.call(Method::GET, "/coauth.js").await;
     assert_eq!(script.status(), 200);
     assert_eq!(script.body().as_ref(), coauth_js::COAUTH_JS.as_bytes());
-    for path in ["/auth_page", "/result_page"] {
+    for path in ["/auth_page", "/result_page", "/result_page_demo"] {
         assert_eq!(app.call(Method::GET, path).await.status(), 200, "{path}");
     }
     let response = app.sign_in("demo", &mock, true).await;
@@ -35,6 +35,8 @@ pub(super) async fn resources_answer_under_any_prefix(adapter: Adapter) {
         (Method::GET, "/auth/social/unknown"),
         (Method::POST, "/auth/social/auth_url/more"),
         (Method::GET, "/auth/social/coauth.js/x"),
+        (Method::GET, "/auth/social/result_page_unknown"),
+        (Method::GET, "/auth/social/result_page/demo"),
         (Method::GET, "/auth/coauth.js"),
     ] {
         let response = app
