@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use coauth_core::oidc::ProviderMetadata;
 use coauth_core::{HyperClient, Provider};
-use coauth_tests::fixture::{App, Transport, app_builder, assert_error, http_client_with_timeout};
+use coauth_tests::fixture::{
+    App, Transport, app_builder, assert_error, assert_provider_failure, http_client_with_timeout,
+};
 use coauth_tests::mock_oidc::MockOidc;
 
 /// The outbound client of the OpenID Connect tests: loopback allowed, 2 s a request.
@@ -39,13 +41,11 @@ pub fn metadata(mock: &MockOidc) -> ProviderMetadata {
 }
 
 /// Signs in with `provider`, the user approving at `mock`, and asserts that the provider's
-/// answer is refused (`500 ProviderError`); returns the error message.
+/// answer is refused (`500 ProviderError`, with the fixed message the browser gets); returns
+/// the error's detailed message, as the app's log and error hook get it.
 pub async fn sign_in_refused(app: &App, provider: &str, mock: &MockOidc) -> String {
-    assert_error(
-        &app.sign_in(provider, mock, true).await,
-        500,
-        "ProviderError",
-    )
+    assert_provider_failure(&app.sign_in(provider, mock, true).await, "ProviderError");
+    app.reported_error()
 }
 
 /// Signs in with `provider`, the user denying at `mock`, and asserts `409 UserDenied`.
