@@ -1,0 +1,6 @@
+//! Fuzz target `flow_open`: opening a sealed flow (blob and provider name). The input format and
+//! the invariants are those of `coauth_core::fuzzing::flow_open` (coauth-core/src/fuzzing.rs),
+//! which the corpus replay (tests/tests/fuzz_corpus.rs) calls on stable.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| coauth_core::fuzzing::flow_open(data));

@@ -1,0 +1,7 @@
+//! Fuzz target `result_page`: a `form_post` answer at the result page, then its parameters at
+//! `result`. The input format and the invariants are those of `coauth_core::fuzzing::result_page`
+//! (coauth-core/src/fuzzing.rs), which the corpus replay (tests/tests/fuzz_corpus.rs) calls on
+//! stable.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| coauth_core::fuzzing::result_page(data));
