@@ -95,6 +95,20 @@ test('closing the popup at the provider: WindowClosed', async () => {
   assert.equal(shown.callbacks, 1);
 });
 
+test('the demo page cancels a sign-in in progress: Aborted, popup closed, one callback', async () => {
+  const popup = await clickAndReachProvider('#signin-demo');
+  assert.equal(await ctx.page.isVisible('#cancel'), true);
+  const closed = popupClosed(popup);
+  await ctx.page.click('#cancel');
+  await closed;
+
+  const shown = await demoOutcome(ctx.page);
+  assert.equal(shown.status, 'Sign-in failed');
+  assert.equal(shown.errorCode, 'Aborted');
+  assert.equal(shown.callbacks, 1);
+  assert.equal(await ctx.page.isVisible('#cancel'), false);
+});
+
 test('closing the popup on the stub page before the provider loads: WindowClosed', async () => {
   // Hold auth_url back so the popup is still on the stub when the user closes it.
   let release;

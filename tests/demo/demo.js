@@ -140,7 +140,18 @@
   // `label`: the provider's display name, from its button; `resultPage`: the result page
   // the provider redirects to, under /coauth (`result_page`, or `result_page_{name}` for a
   // provider with a redirect URI of its own).
+  // Cancels the sign-in in progress: the popup's close is not always visible to the page
+  // (a provider page with Cross-Origin-Opener-Policy), so the user gets a way out.
+  var cancel = null;
+  $('cancel').addEventListener('click', function () {
+    if (cancel) cancel.abort();
+  });
+
   function signIn(providerType, silent, label, resultPage) {
+    if (cancel) cancel.abort();
+    cancel = new AbortController();
+    var mine = cancel;
+    $('cancel').hidden = false;
     resetCards();
     clearSteps();
     silentNow = !!silent;
@@ -152,8 +163,13 @@
       providerType: providerType,
       authPageUrl: '/coauth/auth_page',
       resultPageUrl: location.origin + '/coauth/' + (resultPage || 'result_page'),
-      auth: { scope: [] }
+      auth: { scope: [] },
+      signal: mine.signal
     }, function (err, result) {
+      if (cancel === mine) {
+        cancel = null;
+        $('cancel').hidden = true;
+      }
       window.__coauthCallbacks += 1;
       if (err) {
         window.__coauthLastError = { code: err.code, status: err.status, message: err.message };
