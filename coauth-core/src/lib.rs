@@ -11,7 +11,7 @@ pub mod env;
 mod error;
 mod error_hook;
 mod flow;
-#[cfg(all(feature = "fuzzing", feature = "oidc", feature = "oauth1", feature = "presets"))]
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod http_client;
