@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::future::{Future, ready};
-use std::time::Instant;
 
+use tracing::Span;
 use tracing::field::Empty;
-use tracing::{Instrument, Span};
 
 use http::{HeaderMap, HeaderValue, header};
 
@@ -21,7 +20,7 @@ use crate::provider::{
     AuthResult, FinishContext, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding, StartContext,
 };
 use crate::seal::{FlowState, MAX_BLOB_LEN, Opened};
-use crate::trace::{flow_fingerprint, provider_stage, step_finished};
+use crate::trace::{flow_fingerprint, provider_stage, step};
 
 /// Name of the binding cookie on https origins (`__Host-`: Secure, Path=/, no Domain).
 pub const BINDING_COOKIE_SECURE: &str = "__Host-coauth-binding";
@@ -224,13 +223,7 @@ impl Coauth {
             outcome = Empty,
             duration_ms = Empty
         );
-        let started = Instant::now();
-        let result = self
-            .start_flow_checked(request, ctx, session_user)
-            .instrument(span.clone())
-            .await;
-        step_finished(&span, started, &result);
-        result
+        step(span, self.start_flow_checked(request, ctx, session_user)).await
     }
 
     async fn start_flow_checked(
@@ -388,13 +381,7 @@ impl Coauth {
             outcome = Empty,
             duration_ms = Empty
         );
-        let started = Instant::now();
-        let result = self
-            .finish_flow_checked(request, ctx, session_user)
-            .instrument(span.clone())
-            .await;
-        step_finished(&span, started, &result);
-        result
+        step(span, self.finish_flow_checked(request, ctx, session_user)).await
     }
 
     async fn finish_flow_checked(

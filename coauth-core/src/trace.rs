@@ -48,61 +48,81 @@ pub(crate) fn is_provider_failure(error: &Error) -> bool {
     error.code().starts_with("Provider")
 }
 
+/// Runs `work` inside `span`, then records its `outcome` (`ok` or the error code) and
+/// `duration_ms` on the span, which must declare both fields (as `tracing::field::Empty`).
+/// Returns the result and the duration.
+async fn timed<T>(
+    span: &Span,
+    work: impl Future<Output = Result<T, Error>>,
+) -> (Result<T, Error>, f64) {
+    let started = Instant::now();
+    let result = work.instrument(span.clone()).await;
+    let duration_ms = (started.elapsed().as_micros() as f64) / 1000.0;
+    span.record("duration_ms", duration_ms);
+    span.record(
+        "outcome",
+        match &result {
+            Ok(_) => "ok",
+            Err(error) => error.code(),
+        },
+    );
+    (result, duration_ms)
+}
+
 /// Runs one call to a provider (token exchange, profile, discovery, JWKS, request token)
-/// inside `span`, then records its outcome and duration on the span and logs it: `debug` on
-/// success, `warn` with the error's message on the provider's failure, `debug` otherwise.
-///
-/// The span must declare the fields `outcome` and `duration_ms` (as
-/// `tracing::field::Empty`).
+/// inside `span` (made with [`call_span!`]) and logs its end: `debug` on success, `warn`
+/// with the error's message on the provider's failure, `debug` otherwise.
 pub(crate) async fn provider_call<T>(
     span: Span,
     call: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    let started = Instant::now();
-    let result = call.instrument(span.clone()).await;
-    let duration_ms = elapsed_ms(started);
+    let (result, duration_ms) = timed(&span, call).await;
     let _entered = span.enter();
-    span.record("duration_ms", duration_ms);
     match &result {
-        Ok(_) => {
-            span.record("outcome", "ok");
-            tracing::debug!(duration_ms, "provider call succeeded");
+        Ok(_) => tracing::debug!(duration_ms, "provider call succeeded"),
+        Err(error) if is_provider_failure(error) => {
+            tracing::warn!(code = error.code(), error = %error, duration_ms, "provider call failed")
         }
         Err(error) => {
-            span.record("outcome", error.code());
-            if is_provider_failure(error) {
-                tracing::warn!(
-                    code = error.code(),
-                    error = %error,
-                    duration_ms,
-                    "provider call failed"
-                );
-            } else {
-                tracing::debug!(code = error.code(), reason = %error, duration_ms, "provider call refused");
-            }
+            tracing::debug!(code = error.code(), reason = %error, duration_ms, "provider call refused")
         }
     }
     result
 }
 
-/// Runs a provider's `start` or `finish` inside `span` and records its outcome and duration;
-/// logs at `debug` only, since the calls inside log their own failures and the step its
-/// outcome.
+/// Runs a provider's `start` or `finish` inside `span`; logs at `debug` only, since the
+/// calls inside log their own failures and the step its outcome.
 pub(crate) async fn provider_stage<T>(
     span: Span,
     stage: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    let started = Instant::now();
-    let result = stage.instrument(span.clone()).await;
-    let duration_ms = elapsed_ms(started);
+    let (result, duration_ms) = timed(&span, stage).await;
     let _entered = span.enter();
-    span.record("duration_ms", duration_ms);
-    let outcome = match &result {
-        Ok(_) => "ok",
-        Err(error) => error.code(),
-    };
-    span.record("outcome", outcome);
-    tracing::debug!(outcome, duration_ms, "provider stage finished");
+    tracing::debug!(duration_ms, "provider stage finished");
+    result
+}
+
+/// Runs a step (`auth_url`, `result`) inside `span` and logs its end at `info`: a success,
+/// a refusal or a denial (with the reason), or a provider failure (with the code and
+/// message; the call that failed logged it at `warn`).
+pub(crate) async fn step<T>(
+    span: Span,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let (result, duration_ms) = timed(&span, work).await;
+    let _entered = span.enter();
+    match &result {
+        Ok(_) => tracing::info!(outcome = "ok", duration_ms, "step finished"),
+        Err(error) if is_provider_failure(error) => tracing::info!(
+            code = error.code(),
+            error = %error,
+            duration_ms,
+            "step failed at the provider"
+        ),
+        Err(error) => {
+            tracing::info!(code = error.code(), reason = %error, duration_ms, "step refused")
+        }
+    }
     result
 }
 
@@ -110,34 +130,6 @@ pub(crate) async fn provider_stage<T>(
 /// [`provider_call`] declares `http_status`).
 pub(crate) fn record_status(status: http::StatusCode) {
     Span::current().record("http_status", status.as_u16());
-}
-
-/// Milliseconds since `started`, with microsecond resolution.
-pub(crate) fn elapsed_ms(started: Instant) -> f64 {
-    (started.elapsed().as_micros() as f64) / 1000.0
-}
-
-/// Logs the end of a step (`auth_url`, `result`) and records its outcome on `span`: `info`
-/// for a success, a refusal or a denial (with the reason), `info` with the code for a
-/// provider failure, which was logged at `warn` where it happened.
-pub(crate) fn step_finished<T>(span: &Span, started: Instant, result: &Result<T, Error>) {
-    let duration_ms = elapsed_ms(started);
-    let _entered = span.enter();
-    span.record("duration_ms", duration_ms);
-    match result {
-        Ok(_) => {
-            span.record("outcome", "ok");
-            tracing::info!(outcome = "ok", duration_ms, "step finished");
-        }
-        Err(error) => {
-            span.record("outcome", error.code());
-            if is_provider_failure(error) {
-                tracing::info!(code = error.code(), error = %error, duration_ms, "step failed at the provider");
-            } else {
-                tracing::info!(code = error.code(), reason = %error, duration_ms, "step refused");
-            }
-        }
-    }
 }
 
 #[cfg(test)]
