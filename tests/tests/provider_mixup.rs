@@ -108,6 +108,34 @@ fn app() -> CoauthBuilder {
         .http_client(test_http_client())
 }
 
+/// The stage of the mix-up: an honest provider whose answers go to `honest_page`, and an
+/// attacker whose authorization endpoint forwards the victim to the honest one (with the
+/// honest client id and `honest_page`), both in an app builder still missing its redirect
+/// URIs.
+async fn staged_mix_up(honest_page: &str) -> (MockProvider, MockProvider, CoauthBuilder) {
+    let (honest, honest_config) = mock_with_client("honest-client").await;
+    let (attacker, attacker_config) = mock_with_client("attacker-client").await;
+    let forwarder = forwarding_authorization_endpoint(
+        honest.authorize_url(),
+        vec![
+            ("response_type", "code".into()),
+            ("client_id", honest_config.client_id.clone()),
+            ("redirect_uri", honest_page.into()),
+        ],
+    )
+    .await;
+    let builder = app()
+        .provider("honest", mock_oauth2(&honest, &honest_config))
+        .provider(
+            "attacker",
+            with_userinfo(
+                attacker_provider(&attacker, &attacker_config, &forwarder),
+                &attacker,
+            ),
+        );
+    (honest, attacker, builder)
+}
+
 /// The victim's browser: starts at the attacker's authorization URL, is sent on to the
 /// honest provider, where the user approves. Returns the honest provider's redirect.
 async fn victim_approves_at_the_honest_provider(
@@ -144,26 +172,8 @@ async fn post_result(
 
 #[tokio::test]
 async fn a_redirect_uri_per_provider_stops_the_mix_up_before_any_token_call() {
-    let (honest, honest_config) = mock_with_client("honest-client").await;
-    let (attacker, attacker_config) = mock_with_client("attacker-client").await;
-    let forwarder = forwarding_authorization_endpoint(
-        honest.authorize_url(),
-        vec![
-            ("response_type", "code".into()),
-            ("client_id", honest_config.client_id.clone()),
-            ("redirect_uri", HONEST_PAGE.into()),
-        ],
-    )
-    .await;
-    let coauth = app()
-        .provider("honest", mock_oauth2(&honest, &honest_config))
-        .provider(
-            "attacker",
-            with_userinfo(
-                attacker_provider(&attacker, &attacker_config, &forwarder),
-                &attacker,
-            ),
-        )
+    let (honest, attacker, coauth) = staged_mix_up(HONEST_PAGE).await;
+    let coauth = coauth
         .provider_redirect_uri("honest", HONEST_PAGE)
         .provider_redirect_uri("attacker", ATTACKER_PAGE)
         .build()
@@ -256,29 +266,8 @@ async fn an_iss_naming_another_issuer_is_refused_before_any_token_call() {
 /// provider is what closes this.
 #[tokio::test]
 async fn with_one_shared_redirect_uri_and_no_iss_the_answer_cannot_be_told_apart() {
-    let (honest, honest_config) = mock_with_client("honest-client").await;
-    let (attacker, attacker_config) = mock_with_client("attacker-client").await;
-    let forwarder = forwarding_authorization_endpoint(
-        honest.authorize_url(),
-        vec![
-            ("response_type", "code".into()),
-            ("client_id", honest_config.client_id.clone()),
-            ("redirect_uri", REDIRECT_URI.into()),
-        ],
-    )
-    .await;
-    let coauth = app()
-        .provider("honest", mock_oauth2(&honest, &honest_config))
-        .provider(
-            "attacker",
-            with_userinfo(
-                attacker_provider(&attacker, &attacker_config, &forwarder),
-                &attacker,
-            ),
-        )
-        .redirect_uri(REDIRECT_URI)
-        .build()
-        .unwrap();
+    let (honest, attacker, coauth) = staged_mix_up(REDIRECT_URI).await;
+    let coauth = coauth.redirect_uri(REDIRECT_URI).build().unwrap();
     let app = App::axum(coauth, Transport::InProcess).await;
     let started = app.start("attacker").await;
     let redirect = victim_approves_at_the_honest_provider(&attacker, &honest, &started).await;
