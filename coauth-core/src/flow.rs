@@ -316,7 +316,10 @@ impl Coauth {
             iat: now,
             exp: now + self.inner.flow_lifetime,
         })?;
-        Span::current().record("flow", flow_fingerprint(&flow).as_str());
+        // The fingerprint costs a hash: only when the span is logged.
+        if !span.is_disabled() {
+            span.record("flow", flow_fingerprint(&flow).as_str());
+        }
         Ok(AuthUrlOutcome {
             response: AuthUrlResponse {
                 url: started.url.into(),
@@ -397,7 +400,9 @@ impl Coauth {
         if request.flow.len() > MAX_BLOB_LEN {
             return Err(Error::Input("the sign-in flow is too long".into()));
         }
-        span.record("flow", flow_fingerprint(&request.flow).as_str());
+        if !span.is_disabled() {
+            span.record("flow", flow_fingerprint(&request.flow).as_str());
+        }
         let opened = self.inner.sealer.open(
             &request.flow,
             &request.provider_type,

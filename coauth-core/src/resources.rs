@@ -136,9 +136,11 @@ fn provider_result_page_path(provider: &str) -> &'static str {
     made
 }
 
-/// What a request turned out to be about, learnt while it is handled: for the error hook.
+/// What a request turned out to be about, learnt while it is handled: for the error hook,
+/// and noted only when the app has one (no copy and no hash on the hot path otherwise).
 #[derive(Debug, Default)]
 struct Seen {
+    wanted: bool,
     provider: Option<String>,
     flow: Option<String>,
 }
@@ -146,8 +148,15 @@ struct Seen {
 impl Seen {
     /// Notes the provider a request names, when the name is well formed.
     fn provider(&mut self, name: &str) {
-        if protocol::check_provider_name(name).is_ok() {
+        if self.wanted && protocol::check_provider_name(name).is_ok() {
             self.provider = Some(name.to_owned());
+        }
+    }
+
+    /// Notes the fingerprint of the flow a request carries.
+    fn flow(&mut self, blob: &str) {
+        if self.wanted {
+            self.flow = Some(flow_fingerprint(blob));
         }
     }
 }
@@ -216,7 +225,10 @@ impl Resource {
     /// Answers one request.
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let mut seen = Seen::default();
+        let mut seen = Seen {
+            wanted: self.coauth.inner.error_hook.is_some(),
+            ..Seen::default()
+        };
         let head = parts.method == Method::HEAD;
         let answer = if body.len() > self.body_limit() {
             Err(Error::PayloadTooLarge {
@@ -308,7 +320,7 @@ impl Resource {
         json_post(parts)?;
         let body: ResultRequest = parse_json(&body)?;
         seen.provider(&body.provider_type);
-        seen.flow = Some(flow_fingerprint(&body.flow));
+        seen.flow(&body.flow);
         self.finish(body, parts).await
     }
 
@@ -381,7 +393,7 @@ impl Resource {
         }
         let body: ResultRequest = parse_json(request.as_bytes())?;
         seen.provider(&body.provider_type);
-        seen.flow = Some(flow_fingerprint(&body.flow));
+        seen.flow(&body.flow);
         // The result hook reads the form's extra fields from the request's extensions.
         let mut parts = parts.clone();
         parts.extensions.insert(FrameFields(form.extra.clone()));
