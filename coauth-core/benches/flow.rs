@@ -14,24 +14,9 @@ use std::hint::black_box;
 use bytes::Bytes;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::{
-    AuthUrlRequest, Coauth, HttpClient, HttpError, RequestContext, ResultRequest, async_trait,
-    http, parse_json,
+    AuthUrlRequest, Coauth, HttpError, RequestContext, ResultRequest, http, parse_json,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
-
-struct NoNetwork;
-
-#[async_trait]
-impl HttpClient for NoNetwork {
-    async fn execute(
-        &self,
-        _request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, HttpError> {
-        Err(HttpError::Connect(
-            "benchmarks make no outbound calls".into(),
-        ))
-    }
-}
 
 fn coauth() -> Coauth {
     let provider = OAuth2Provider::new(
@@ -48,7 +33,11 @@ fn coauth() -> Coauth {
         .secret("a benchmark secret, thirty-two bytes or more")
         .provider("demo", provider)
         .redirect_uri("https://app.example/coauth/result_page")
-        .http_client(NoNetwork)
+        .http_client(|_: http::Request<Bytes>| async {
+            Err(HttpError::Connect(
+                "benchmarks make no outbound calls".into(),
+            ))
+        })
         .build()
         .unwrap()
 }

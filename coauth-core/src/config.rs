@@ -3,16 +3,17 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::Response;
 use url::Url;
 
+use crate::clock::{Clock, SystemClock};
 use crate::error_hook::ErrorHook;
 use crate::http_client::HttpClient;
-use crate::provider::{AuthResult, Provider};
+use crate::provider::{AuthResult, IntoProvider, Provider};
 use crate::seal::FlowSealer;
 use crate::{ConfigError, Error};
 
@@ -20,24 +21,6 @@ use crate::{ConfigError, Error};
 pub const MIN_SECRET_LEN: usize = 32;
 /// Longest flow lifetime accepted: a sign-in that takes longer starts again.
 pub const MAX_FLOW_LIFETIME: Duration = Duration::from_secs(600);
-
-/// The time source for flow expiry. Apps use the system clock; tests can move time.
-pub trait Clock: Send + Sync + 'static {
-    /// Seconds since the Unix epoch.
-    fn now_unix(&self) -> u64;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_unix(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs())
-    }
-}
 
 /// App code that turns a successful sign-in into the `result` resource's answer, for example
 /// after looking the user up and setting the app's own session cookie.
@@ -259,6 +242,9 @@ pub struct CoauthBuilder {
     secret: Option<Vec<u8>>,
     previous_secrets: Vec<Vec<u8>>,
     providers: HashMap<String, Arc<dyn Provider>>,
+    /// Providers whose configuration failed (`provider(name, Err(...))`), reported by
+    /// `build`.
+    provider_errors: Vec<ConfigError>,
     redirect_uris: Vec<String>,
     provider_redirect_uris: Vec<(String, String)>,
     provider_result_pages: bool,
@@ -279,6 +265,7 @@ impl Default for CoauthBuilder {
             secret: None,
             previous_secrets: Vec::new(),
             providers: HashMap::new(),
+            provider_errors: Vec::new(),
             redirect_uris: Vec::new(),
             provider_redirect_uris: Vec::new(),
             provider_result_pages: false,
@@ -310,9 +297,19 @@ impl CoauthBuilder {
         self
     }
 
-    /// Registers a provider under the name the client sends as `providerType`.
-    pub fn provider(mut self, name: impl Into<String>, provider: impl Provider) -> Self {
-        self.providers.insert(name.into(), Arc::new(provider));
+    /// Registers a provider under the name the client sends as `providerType`: a
+    /// [`Provider`], or what a preset's `build()` returned, whose configuration error then
+    /// fails [`CoauthBuilder::build`].
+    pub fn provider(mut self, name: impl Into<String>, provider: impl IntoProvider) -> Self {
+        let name = name.into();
+        match provider.into_provider() {
+            Ok(provider) => {
+                self.providers.insert(name, provider);
+            }
+            Err(error) => self
+                .provider_errors
+                .push(ConfigError(format!("provider {name:?}: {}", error.0))),
+        }
         self
     }
 
@@ -461,6 +458,9 @@ impl CoauthBuilder {
             .secret
             .take()
             .ok_or_else(|| ConfigError("an app secret is required".into()))?;
+        if let Some(error) = self.provider_errors.drain(..).next() {
+            return Err(error);
+        }
         if secret.len() < MIN_SECRET_LEN
             || self
                 .previous_secrets
@@ -672,7 +672,7 @@ fn check_app_url(value: &str, what: &str) -> Result<String, ConfigError> {
     }
     match url.scheme() {
         "https" => {}
-        "http" if crate::resources::is_loopback_host(url.host_str().unwrap_or("")) => {}
+        "http" if crate::net::is_loopback_host(url.host_str().unwrap_or("")) => {}
         _ => {
             return Err(ConfigError(format!(
                 "{what} {value:?} must use https (http is allowed on loopback only)"

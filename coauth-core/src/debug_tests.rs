@@ -64,6 +64,7 @@ fn flow_state() -> FlowState {
             "oauth_token": secret("request-token"),
             "oauth_token_secret": secret("request-token-secret"),
         }),
+        request_token: Some(secret("request-token")),
         iat: 1000,
         exp: 1600,
     }
@@ -79,16 +80,17 @@ fn flows_and_their_parts_hide_their_secrets() {
     assert_hidden("Opened", &opened);
     assert_hidden(
         "Started",
-        &Started {
-            url: url::Url::parse(&format!(
+        &Started::new(
+            url::Url::parse(&format!(
                 "https://p.example/authorize?state={}&nonce={}&oauth_token={}",
                 secret("state"),
                 secret("nonce"),
                 secret("request-token")
             ))
             .unwrap(),
-            sealed: state.provider_data.clone(),
-        },
+        )
+        .sealing(state.provider_data.clone())
+        .bound_to_request_token(secret("request-token")),
     );
 }
 

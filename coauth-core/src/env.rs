@@ -362,9 +362,7 @@ fn check_public_url(value: &str) -> Result<(), EnvError> {
 /// An app-side URL (the public URL, a self-hosted GitLab): https, or plain http on a
 /// loopback host, with a host, and without credentials, query or fragment.
 fn check_app_url(variable: &'static str, url: &Url) -> Result<(), EnvError> {
-    let loopback = url
-        .host_str()
-        .is_some_and(crate::resources::is_loopback_host);
+    let loopback = url.host_str().is_some_and(crate::net::is_loopback_host);
     match url.scheme() {
         "https" if url.host().is_some() => {}
         "http" if loopback => {}
@@ -439,7 +437,7 @@ pub fn variables() -> impl Iterator<Item = &'static str> {
 /// | `MAILRU` | `mailru` | Mail.ru | |
 /// | `ODNOKLASSNIKI` | `odnoklassniki` | Odnoklassniki | `COAUTH_ODNOKLASSNIKI_APPLICATION_KEY`: required, the app's public key |
 /// | `GOOGLE` | `google` | Google | (feature `oidc`, as every preset below) |
-/// | `MICROSOFT` | `microsoft` | Microsoft | `COAUTH_MICROSOFT_TENANT`: optional, `common` (default), `organizations`, `consumers` or a tenant id |
+/// | `MICROSOFT` | `microsoft` | Microsoft | `COAUTH_MICROSOFT_TENANT`: optional, `common` (default), `organizations`, `consumers`, a tenant id or one of its domain names |
 /// | `APPLE` | `apple` | Apple | no `_CLIENT_SECRET` (the Services ID is the client id); required: `COAUTH_APPLE_TEAM_ID`, `COAUTH_APPLE_KEY_ID`, and the `.p8` key as `COAUTH_APPLE_PRIVATE_KEY` (PEM text; `\n` escapes allowed) or `COAUTH_APPLE_PRIVATE_KEY_FILE` (its path) |
 /// | `LINKEDIN` | `linkedin` | LinkedIn | |
 /// | `SLACK` | `slack` | Slack | |
@@ -665,99 +663,99 @@ macro_rules! preset {
 const PRESETS: &[Preset] = &[
     #[cfg(feature = "presets")]
     preset!("github", "GitHub", "GITHUB", |s| {
-        s.add(GitHub::new(&*s.id, &*s.secret).try_build())
+        s.add(GitHub::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(all(feature = "presets", feature = "oauth1"))]
     preset!("twitter", "Twitter", "TWITTER", |s| {
-        s.add(Twitter::new(&*s.id, &*s.secret).try_build())
+        s.add(Twitter::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("facebook", "Facebook", "FACEBOOK", |s| {
-        s.add(Facebook::new(&*s.id, &*s.secret).try_build())
+        s.add(Facebook::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
-    preset!("x", "X", "X", |s| s
-        .add(X::new(&*s.id, &*s.secret).try_build())),
+    preset!("x", "X", "X", |s| s.add(X::new(&*s.id, &*s.secret).build())),
     #[cfg(feature = "presets")]
     preset!("discord", "Discord", "DISCORD", |s| {
-        s.add(Discord::new(&*s.id, &*s.secret).try_build())
+        s.add(Discord::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("gitlab", "GitLab", "GITLAB", extra: ["BASE_URL"], |s| {
         let gitlab = GitLab::new(&*s.id, &*s.secret);
         s.add(match s.url("COAUTH_GITLAB_BASE_URL")? {
-            Some(base) => gitlab.with_base_url(base).try_build(),
-            None => gitlab.try_build(),
+            Some(base) => gitlab.with_hosts(base.clone(), base).build(),
+            None => gitlab.build(),
         })
     }),
     #[cfg(feature = "presets")]
     preset!("spotify", "Spotify", "SPOTIFY", |s| {
-        s.add(Spotify::new(&*s.id, &*s.secret).try_build())
+        s.add(Spotify::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("twitch", "Twitch", "TWITCH", |s| {
-        s.add(Twitch::new(&*s.id, &*s.secret).try_build())
+        s.add(Twitch::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("reddit", "Reddit", "REDDIT", |s| {
-        s.add(Reddit::new(&*s.id, &*s.secret).try_build())
+        s.add(Reddit::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("dropbox", "Dropbox", "DROPBOX", |s| {
-        s.add(Dropbox::new(&*s.id, &*s.secret).try_build())
+        s.add(Dropbox::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("bitbucket", "Bitbucket", "BITBUCKET", |s| {
-        s.add(Bitbucket::new(&*s.id, &*s.secret).try_build())
+        s.add(Bitbucket::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("amazon", "Amazon", "AMAZON", |s| {
-        s.add(Amazon::new(&*s.id, &*s.secret).try_build())
+        s.add(Amazon::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("yahoo", "Yahoo", "YAHOO", |s| {
-        s.add(Yahoo::new(&*s.id, &*s.secret).try_build())
+        s.add(Yahoo::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("vk", "VK", "VK", |s| s
-        .add(Vk::new(&*s.id, &*s.secret).try_build())),
+        .add(Vk::new(&*s.id, &*s.secret).build())),
     #[cfg(feature = "presets")]
     preset!(public "vk-id", "VK ID", "VK_ID", extra: [], |s| {
-        s.add(VkId::new(&*s.id).try_build())
+        s.add(VkId::new(&*s.id).build())
     }),
     #[cfg(feature = "presets")]
     preset!("yandex", "Yandex", "YANDEX", |s| {
-        s.add(Yandex::new(&*s.id, &*s.secret).try_build())
+        s.add(Yandex::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("mailru", "Mail.ru", "MAILRU", |s| {
-        s.add(MailRu::new(&*s.id, &*s.secret).try_build())
+        s.add(MailRu::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(feature = "presets")]
     preset!("odnoklassniki", "Odnoklassniki", "ODNOKLASSNIKI", extra: ["APPLICATION_KEY"], |s| {
         let key = s.require("COAUTH_ODNOKLASSNIKI_APPLICATION_KEY")?;
-        s.add(Odnoklassniki::new(&*s.id, &*s.secret, key).try_build())
+        s.add(Odnoklassniki::new(&*s.id, &*s.secret, key).build())
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("google", "Google", "GOOGLE", |s| {
-        s.add(Google::new(&*s.id, &*s.secret).try_build())
+        s.add(Google::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("microsoft", "Microsoft", "MICROSOFT", extra: ["TENANT"], |s| {
         let microsoft = Microsoft::new(&*s.id, &*s.secret);
         s.add(match s.get("COAUTH_MICROSOFT_TENANT") {
             Some(tenant) => {
-                let guid = tenant.len() == 36
-                    && tenant.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
-                if !guid && !matches!(tenant.as_str(), "common" | "organizations" | "consumers") {
+                // The preset decides what a tenant may be.
+                let built = microsoft.tenant(tenant).build();
+                if built.is_err() {
                     return Err(EnvError::invalid(
                         "COAUTH_MICROSOFT_TENANT",
-                        "must be common, organizations, consumers or the tenant id (a GUID)",
+                        "must be common, organizations, consumers, the tenant id (a GUID) \
+                         or one of its domain names",
                     ));
                 }
-                microsoft.tenant(tenant).try_build()
+                built
             }
-            None => microsoft.try_build(),
+            None => microsoft.build(),
         })
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
@@ -765,11 +763,11 @@ const PRESETS: &[Preset] = &[
         extra: ["TEAM_ID", "KEY_ID", "PRIVATE_KEY", "PRIVATE_KEY_FILE"], apple),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("linkedin", "LinkedIn", "LINKEDIN", |s| {
-        s.add(LinkedIn::new(&*s.id, &*s.secret).try_build())
+        s.add(LinkedIn::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("slack", "Slack", "SLACK", |s| {
-        s.add(Slack::new(&*s.id, &*s.secret).try_build())
+        s.add(Slack::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("oidc", "OpenID Connect", "OIDC", extra: ["ISSUER", "ALLOW_LOOPBACK"], oidc),
@@ -821,7 +819,7 @@ fn apple(s: &Settings<'_>) -> Result<Adder, EnvError> {
             format!("{what} the PEM text of a Sign in with Apple .p8 key (EC P-256, PKCS#8)"),
         )
     })?;
-    s.add(apple.try_build())
+    s.add(apple.build())
 }
 
 /// Any OpenID provider by its issuer; discovery waits for the first sign-in.
@@ -832,9 +830,7 @@ fn oidc(s: &Settings<'_>) -> Result<Adder, EnvError> {
     let loopback = s.flag("COAUTH_OIDC_ALLOW_LOOPBACK")?;
     let url = Url::parse(&issuer)
         .map_err(|_| EnvError::invalid(ISSUER, "must be the issuer's https URL"))?;
-    let on_loopback = url
-        .host_str()
-        .is_some_and(crate::resources::is_loopback_host);
+    let on_loopback = url.host_str().is_some_and(crate::net::is_loopback_host);
     match url.scheme() {
         "https" if url.host().is_some() => {}
         "http" if on_loopback && loopback => {}

@@ -1,9 +1,9 @@
 //! The one error type of coauth and its mapping to the wire protocol's error table.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
-
-use crate::HttpError;
 
 /// Everything that can go wrong in a sign-in, as the server reports it.
 ///
@@ -191,7 +191,7 @@ impl Error {
 
     /// The complete HTTP answer for this error, as every adapter sends it.
     pub fn to_response(&self) -> Response<Bytes> {
-        let mut response = crate::resources::json_response(self.status(), &self.to_json());
+        let mut response = json_response(self.status(), &self.to_json());
         if let Error::MethodNotAllowed { allow } = self {
             response
                 .headers_mut()
@@ -205,6 +205,154 @@ impl Error {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid coauth configuration: {0}")]
 pub struct ConfigError(pub String);
+
+/// Why an outbound request failed.
+///
+/// Each variant carries a message for people (never a URL, a secret or a token) and, for
+/// transport failures, the underlying error (I/O, hyper, TLS) as its
+/// [`std::error::Error::source`], so an app's logs can show the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// The connection could not be made: DNS, refused, TLS, or a proxy that could not be
+    /// reached or refused the tunnel.
+    Connect(HttpErrorDetail),
+    /// The request did not complete within the client's time limit.
+    Timeout,
+    /// The answer is larger than the client accepts.
+    BodyTooLarge {
+        /// The largest answer body accepted, in bytes.
+        limit: usize,
+    },
+    /// The URL is not allowed by the outbound policy (plain http, private address, ...).
+    Forbidden(HttpErrorDetail),
+    /// Any other transport failure.
+    Other(HttpErrorDetail),
+}
+
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HttpError::Connect(detail) => write!(f, "could not connect: {detail}"),
+            HttpError::Timeout => f.write_str("the request timed out"),
+            HttpError::BodyTooLarge { limit } => {
+                write!(f, "the answer is larger than {limit} bytes")
+            }
+            HttpError::Forbidden(detail) | HttpError::Other(detail) => detail.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for HttpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HttpError::Connect(detail)
+            | HttpError::Forbidden(detail)
+            | HttpError::Other(detail) => detail
+                .cause()
+                .map(|cause| cause as &(dyn std::error::Error + 'static)),
+            HttpError::Timeout | HttpError::BodyTooLarge { .. } => None,
+        }
+    }
+}
+
+/// The message of an [`HttpError`] and, when there is one, the error that caused it.
+///
+/// Built from a message (`"offline".into()`, [`HttpErrorDetail::new`]) and optionally given
+/// its cause with [`HttpErrorDetail::with_source`]. Two details are equal when their
+/// messages are: causes (I/O, hyper, TLS errors) cannot be compared.
+#[derive(Clone)]
+pub struct HttpErrorDetail {
+    message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl HttpErrorDetail {
+    /// A detail with `message` and no cause.
+    pub fn new(message: impl Into<String>) -> Self {
+        HttpErrorDetail {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same detail, caused by `source` (what [`std::error::Error::source`] of the
+    /// [`HttpError`] returns).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// The message, as the error displays it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The error that caused this one, if known.
+    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.source.as_deref()
+    }
+}
+
+impl std::fmt::Display for HttpErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::fmt::Debug for HttpErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut debug = f.debug_struct("HttpErrorDetail");
+        debug.field("message", &self.message);
+        if let Some(source) = &self.source {
+            debug.field("source", source);
+        }
+        debug.finish()
+    }
+}
+
+impl PartialEq for HttpErrorDetail {
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message
+    }
+}
+
+impl Eq for HttpErrorDetail {}
+
+impl From<String> for HttpErrorDetail {
+    fn from(message: String) -> Self {
+        HttpErrorDetail::new(message)
+    }
+}
+
+impl From<&str> for HttpErrorDetail {
+    fn from(message: &str) -> Self {
+        HttpErrorDetail::new(message)
+    }
+}
+
+/// Every transport failure becomes [`Error::Transport`], which keeps the [`HttpError`] (and
+/// its cause) as its source; its code follows the wire protocol's table:
+/// `ProviderConnectionError` for [`HttpError::Connect`] and [`HttpError::Timeout`],
+/// `ProviderError` for the others.
+impl From<HttpError> for Error {
+    fn from(error: HttpError) -> Self {
+        Error::Transport(error)
+    }
+}
+
+/// A JSON answer with `Cache-Control: no-store`, as every resource and error answer is sent.
+pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(body.to_string()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
 
 #[cfg(test)]
 mod tests {

@@ -13,12 +13,11 @@ use http::{HeaderMap, HeaderValue, header};
 use crate::Error;
 use crate::config::{Coauth, origin_and_path};
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_b64};
+use crate::failure::redirect_error;
 use crate::protocol::{
     AuthUrlRequest, AuthUrlResponse, Mode, ResultRequest, check_identity, check_provider_name, echo,
 };
-use crate::provider::{
-    AuthResult, FinishContext, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding, StartContext,
-};
+use crate::provider::{AuthResult, FinishContext, Provider, StartContext};
 use crate::seal::{FlowState, MAX_BLOB_LEN, Opened};
 use crate::trace::{flow_fingerprint, provider_stage, step};
 
@@ -297,6 +296,7 @@ impl Coauth {
                 silent,
                 options: &request.auth,
                 http: self.inner.http.as_ref(),
+                clock: self.inner.clock.as_ref(),
             }),
         )
         .await?;
@@ -313,6 +313,7 @@ impl Coauth {
             binding: sha256_b64(binding.as_bytes()),
             linking_user,
             provider_data: started.sealed,
+            request_token: started.request_token,
             iat: now,
             exp: now + self.inner.flow_lifetime,
         })?;
@@ -427,8 +428,8 @@ impl Coauth {
         let linking_user = check_linking_user(&opened, session_user).await?;
         let flow = opened.state;
         let params = response_params(request.response, provider.extra_response_params())?;
-        check_redirect_binding(provider.redirect_binding(), &params, &flow)?;
-        if let Some(error) = redirect_error(&params) {
+        check_redirect_binding(&params, &flow)?;
+        if let Some(error) = redirect_error(&params, provider.denial_rules()) {
             return Err(error);
         }
         let finished = provider_stage(
@@ -445,6 +446,7 @@ impl Coauth {
                 sealed: &flow.provider_data,
                 options: &request.result,
                 http: self.inner.http.as_ref(),
+                clock: self.inner.clock.as_ref(),
             }),
         )
         .await?;
@@ -530,47 +532,27 @@ fn check_arrival(reported: &str, sealed: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks that the provider's redirect belongs to this flow: `state` for OAuth 2.0 and
-/// OpenID Connect, the sealed request token for OAuth 1.0a (see [`RedirectBinding`]).
+/// Checks that the redirect belongs to this flow, in constant time: the flow's `state`, or
+/// for OAuth 1.0a the request token the flow sealed, which a denial names as `denied` and an
+/// approval returns as `oauth_token`. A denial for another flow must not pass as this
+/// flow's denial.
 fn check_redirect_binding(
-    binding: RedirectBinding,
     params: &BTreeMap<String, String>,
     flow: &FlowState,
 ) -> Result<(), Error> {
-    match binding {
-        RedirectBinding::State => {
-            let returned_state = params.get("state").map(String::as_str).unwrap_or("");
-            if !constant_time_eq(returned_state, &flow.state) {
-                return Err(Error::Input(
-                    "the provider's answer does not belong to this sign-in (state mismatch)".into(),
-                ));
-            }
-        }
-        RedirectBinding::OAuth1RequestToken => {
-            // The blob is authenticated, so a missing token is a provider that did not seal
-            // one, not an attack.
-            let sealed = flow
-                .provider_data
-                .get(OAUTH1_SEALED_TOKEN)
-                .and_then(serde_json::Value::as_str)
-                .filter(|token| !token.is_empty())
-                .ok_or_else(|| {
-                    Error::Provider("the OAuth 1.0a provider sealed no request token".into())
-                })?;
-            // A denial names the request token it refuses; an approval returns it. A denial
-            // for another flow must not pass as this flow's denial.
-            let returned = params
-                .get("denied")
-                .or_else(|| params.get("oauth_token"))
-                .map(String::as_str)
-                .unwrap_or("");
-            if !constant_time_eq(returned, sealed) {
-                return Err(Error::Input(
-                    "the provider's answer does not belong to this sign-in (request token mismatch)"
-                        .into(),
-                ));
-            }
-        }
+    let (returned, sealed, what) = match &flow.request_token {
+        None => (params.get("state"), flow.state.as_str(), "state"),
+        Some(token) => (
+            params.get("denied").or_else(|| params.get("oauth_token")),
+            token.as_str(),
+            "request token",
+        ),
+    };
+    let returned = returned.map(String::as_str).unwrap_or("");
+    if sealed.is_empty() || !constant_time_eq(returned, sealed) {
+        return Err(Error::Input(format!(
+            "the provider's answer does not belong to this sign-in ({what} mismatch)"
+        )));
     }
     Ok(())
 }
@@ -600,41 +582,6 @@ fn response_params(
     Ok(params)
 }
 
-/// A failure the provider's redirect reported: its sanitized code, which the browser already
-/// has, classified as the token endpoint's error codes are.
-fn redirect_failure(error: &str) -> Error {
-    let classified =
-        crate::oauth2::provider_error_code("sign-in", &serde_json::Value::String(error.into()));
-    Error::ProviderRedirect {
-        error: crate::oauth2::safe_code(error),
-        temporary: classified.code() == "ProviderTechnicalError",
-    }
-}
-
-/// Maps the error shapes providers redirect with. Users deny in many shapes:
-/// `error=access_denied`, any error mentioning "denied" or "cancel", Facebook's
-/// `error_code=200`, OAuth 1.0a's `denied=`.
-fn redirect_error(params: &BTreeMap<String, String>) -> Option<Error> {
-    let denied = || Error::UserDenied("the user denied access".into());
-    if let Some(error) = params.get("error") {
-        let lower = error.to_ascii_lowercase();
-        if lower.contains("denied") || lower.contains("cancel") {
-            return Some(denied());
-        }
-        return Some(redirect_failure(error));
-    }
-    if let Some(code) = params.get("error_code") {
-        if code == "200" {
-            return Some(denied());
-        }
-        return Some(redirect_failure(&format!("error_code {code}")));
-    }
-    if params.contains_key("denied") {
-        return Some(denied());
-    }
-    None
-}
-
 #[cfg(test)]
 mod linking_tests;
 
@@ -647,43 +594,6 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
-    }
-
-    #[test]
-    fn denial_shapes_are_user_denied() {
-        for shape in [
-            params(&[("error", "access_denied")]),
-            params(&[("error", "user_cancelled_login")]),
-            params(&[("error", "Permissions error: DENIED")]),
-            params(&[
-                ("error_code", "200"),
-                ("error_message", "Permissions error"),
-            ]),
-            params(&[("denied", "abc")]),
-        ] {
-            assert_eq!(
-                redirect_error(&shape).unwrap().code(),
-                "UserDenied",
-                "{shape:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn other_redirect_errors() {
-        assert_eq!(
-            redirect_error(&params(&[("error", "invalid_scope")]))
-                .unwrap()
-                .code(),
-            "ProviderError"
-        );
-        assert_eq!(
-            redirect_error(&params(&[("error", "temporarily_unavailable")]))
-                .unwrap()
-                .code(),
-            "ProviderTechnicalError"
-        );
-        assert!(redirect_error(&params(&[("code", "c")])).is_none());
     }
 
     #[test]
@@ -704,7 +614,7 @@ mod tests {
         );
     }
 
-    fn flow_with(provider_data: serde_json::Value) -> FlowState {
+    fn flow_with(request_token: Option<&str>) -> FlowState {
         FlowState {
             provider: "p".into(),
             redirect_uri: "https://app.example/r".into(),
@@ -716,7 +626,8 @@ mod tests {
             nonce: "n".into(),
             binding: "b".into(),
             linking_user: None,
-            provider_data,
+            provider_data: serde_json::json!({"oauth_token": "rt"}),
+            request_token: request_token.map(str::to_owned),
             iat: 0,
             exp: 1,
         }
@@ -724,8 +635,8 @@ mod tests {
 
     #[test]
     fn state_binding_requires_the_sealed_state() {
-        let flow = flow_with(serde_json::json!({"oauth_token": "rt"}));
-        let check = |p| check_redirect_binding(RedirectBinding::State, &p, &flow);
+        let flow = flow_with(None);
+        let check = |p| check_redirect_binding(&p, &flow);
         assert!(check(params(&[("state", "the-state"), ("code", "c")])).is_ok());
         for bad in [
             params(&[("code", "c")]),
@@ -740,8 +651,8 @@ mod tests {
 
     #[test]
     fn oauth1_binding_requires_the_sealed_request_token() {
-        let flow = flow_with(serde_json::json!({"oauth_token": "rt", "oauth_token_secret": "s"}));
-        let check = |p| check_redirect_binding(RedirectBinding::OAuth1RequestToken, &p, &flow);
+        let flow = flow_with(Some("rt"));
+        let check = |p| check_redirect_binding(&p, &flow);
         assert!(check(params(&[("oauth_token", "rt"), ("oauth_verifier", "v")])).is_ok());
         assert!(check(params(&[("denied", "rt")])).is_ok());
         for bad in [
@@ -762,20 +673,10 @@ mod tests {
                 "{bad:?}"
             );
         }
-        for unsealed in [
-            serde_json::Value::Null,
-            serde_json::json!({"oauth_token": ""}),
-            serde_json::json!({"oauth_token": 5}),
-        ] {
-            let flow = flow_with(unsealed);
-            let error = check_redirect_binding(
-                RedirectBinding::OAuth1RequestToken,
-                &params(&[("oauth_token", "")]),
-                &flow,
-            )
-            .unwrap_err();
-            assert_eq!(error.code(), "ProviderError");
-        }
+        // An empty sealed token matches nothing, not even an empty one.
+        let flow = flow_with(Some(""));
+        let error = check_redirect_binding(&params(&[("oauth_token", "")]), &flow).unwrap_err();
+        assert_eq!(error.code(), "InputError");
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo, parse_token_
 use crate::oidc::{Algorithm, OidcConfig, OidcProvider, ProviderMetadata, SigningKey};
 use crate::presets::Twitter;
 use crate::protocol::{AuthOptions, AuthUrlRequest, Mode, ResultOptions, ResultRequest};
-use crate::provider::{FinishContext, OAUTH1_SEALED_TOKEN, Provider, StartContext};
+use crate::provider::{FinishContext, Provider, StartContext};
 use crate::seal::{FlowSealer, FlowState, MAX_BLOB_LEN};
 use crate::{
     BINDING_COOKIE_LOOPBACK, BINDING_COOKIE_SECURE, Clock, Coauth, HttpClient, HttpError,
@@ -681,8 +681,8 @@ pub fn oauth1_answer(data: &[u8]) {
     let stub = Stub::new(routes, None);
     let twitter = Twitter::new("fuzz-consumer", "fuzz consumer secret")
         .with_hosts(TWITTER_BASE, TWITTER_BASE)
-        .clock(FixedClock(NOW))
-        .build();
+        .build()
+        .expect("valid hosts");
     let refused = |error: crate::Error| {
         if status.is_server_error() {
             assert_eq!(error.code(), "ProviderTechnicalError", "{error}");
@@ -712,6 +712,7 @@ pub fn oauth1_answer(data: &[u8]) {
             silent: false,
             options: &options,
             http: &stub,
+            clock: &FixedClock(NOW),
         }));
         match started {
             Ok(started) => {
@@ -720,9 +721,11 @@ pub fn oauth1_answer(data: &[u8]) {
                     form.get("oauth_callback_confirmed").map(String::as_str),
                     Some("true")
                 );
-                let token = started.sealed[OAUTH1_SEALED_TOKEN]
-                    .as_str()
-                    .expect("sealed");
+                let token = started
+                    .request_token
+                    .as_deref()
+                    .expect("bound to the token");
+                assert_eq!(started.sealed["oauth_token"].as_str(), Some(token));
                 assert!(!token.is_empty() && token.len() <= 512);
                 assert_eq!(form.get("oauth_token").map(String::as_str), Some(token));
                 let secret = started.sealed["oauth_token_secret"]
@@ -744,7 +747,7 @@ pub fn oauth1_answer(data: &[u8]) {
     ]
     .into();
     let sealed = serde_json::json!({
-        OAUTH1_SEALED_TOKEN: REQUEST_TOKEN,
+        "oauth_token": REQUEST_TOKEN,
         "oauth_token_secret": "fuzz-request-secret",
     });
     let options = ResultOptions::default();
@@ -756,6 +759,7 @@ pub fn oauth1_answer(data: &[u8]) {
         sealed: &sealed,
         options: &options,
         http: &stub,
+        clock: &FixedClock(NOW),
     }));
     match finished {
         Ok(finished) => {
@@ -803,12 +807,12 @@ pub fn id_token(data: &[u8]) {
     let Ok(token) = std::str::from_utf8(token) else {
         return;
     };
-    let Some(provider) = oidc_provider(issuer, now) else {
+    let Some(provider) = oidc_provider(issuer) else {
         return;
     };
     let stub = Stub::new(Vec::new(), Some(Answer::json(jwks.as_bytes())));
     let nonce = (!nonce.is_empty()).then_some(nonce);
-    let outcome = run(provider.verify_id_token(&stub, token, nonce));
+    let outcome = run(provider.verify_id_token(&stub, token, nonce, &FixedClock(now)));
     let urls = stub.urls();
     assert!(urls.len() <= 1, "the JWKS was fetched {} times", urls.len());
     assert!(urls.iter().all(|url| url == JWKS_URI), "fetched {urls:?}");
@@ -893,7 +897,7 @@ fn check_claims(
 /// its very public key (under its `kid`, when it names one); every refusal is a
 /// `ProviderError`; the JWKS URL is fetched at most once per token.
 pub fn jwks(data: &[u8]) {
-    let provider = oidc_provider(OIDC_ISSUER, NOW).expect("the fixed OpenID provider builds");
+    let provider = oidc_provider(OIDC_ISSUER).expect("the fixed OpenID provider builds");
     let stub = Stub::new(Vec::new(), Some(Answer::json(data)));
     let document: Option<Value> = serde_json::from_slice(data).ok();
     let keys: Vec<Value> = document
@@ -903,7 +907,7 @@ pub fn jwks(data: &[u8]) {
         .map(|keys| keys.iter().take(64).cloned().collect())
         .unwrap_or_default();
     for signed in SIGNED.iter() {
-        match run(provider.verify_id_token(&stub, &signed.token, None)) {
+        match run(provider.verify_id_token(&stub, &signed.token, None, &FixedClock(NOW))) {
             Ok(claims) => {
                 assert_eq!(claims.get("sub"), Some(&Value::from("fuzz-user")));
                 let published = keys.iter().any(|key| {
@@ -996,6 +1000,7 @@ pub fn discovery(data: &[u8]) {
         silent: false,
         options: &options,
         http: &stub,
+        clock: &FixedClock(NOW),
     }))
     .expect("a provider with metadata starts");
     let endpoint = &metadata.authorization_endpoint;
@@ -1242,9 +1247,9 @@ fn stub_routes() -> Vec<(String, Answer)> {
     ]
 }
 
-/// An OpenID provider for `issuer` with static endpoints (the JWKS at [`JWKS_URI`]), its
-/// clock at `now`; `None` when `issuer` is not a valid issuer.
-fn oidc_provider(issuer: &str, now: u64) -> Option<OidcProvider> {
+/// An OpenID provider for `issuer` with static endpoints (the JWKS at [`JWKS_URI`]); `None`
+/// when `issuer` is not a valid issuer.
+fn oidc_provider(issuer: &str) -> Option<OidcProvider> {
     let metadata = ProviderMetadata::new(
         issuer,
         &format!("{OIDC_ISSUER}/authorize"),
@@ -1253,7 +1258,7 @@ fn oidc_provider(issuer: &str, now: u64) -> Option<OidcProvider> {
     )
     .ok()?;
     let config = OidcConfig::from_metadata(metadata, OIDC_CLIENT_ID, "oidc-secret");
-    Some(OidcProvider::new(config).ok()?.with_clock(FixedClock(now)))
+    OidcProvider::new(config).ok()
 }
 
 /// The app of the resource targets: providers `demo` (OAuth 2.0), `oidc` (OpenID Connect,
@@ -1288,12 +1293,9 @@ impl FuzzApp {
         .with_iss_parameter(true);
         let mut config = OidcConfig::from_metadata(metadata, OIDC_CLIENT_ID, "oidc-secret");
         config.nonce = false;
-        let oidc = OidcProvider::new(config)
-            .expect("a valid OpenID configuration")
-            .with_clock(FixedClock(NOW));
+        let oidc = OidcProvider::new(config).expect("a valid OpenID configuration");
         let twitter = Twitter::new("fuzz-consumer", "fuzz consumer secret")
             .with_hosts(TWITTER_BASE, TWITTER_BASE)
-            .clock(FixedClock(NOW))
             .build();
         let coauth = Coauth::builder()
             .secret(SECRET)

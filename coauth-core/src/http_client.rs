@@ -1,149 +1,16 @@
 //! Outbound HTTP: the [`HttpClient`] trait every provider call goes through, and the policy
 //! that decides which provider URLs may be called at all.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::sync::Arc;
+mod closure;
+
+use std::net::IpAddr;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::{Request, Response};
 
-use crate::Error;
-
-/// Why an outbound request failed.
-///
-/// Each variant carries a message for people (never a URL, a secret or a token) and, for
-/// transport failures, the underlying error (I/O, hyper, TLS) as its
-/// [`std::error::Error::source`], so an app's logs can show the whole chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum HttpError {
-    /// The connection could not be made: DNS, refused, TLS, or a proxy that could not be
-    /// reached or refused the tunnel.
-    Connect(HttpErrorDetail),
-    /// The request did not complete within the client's time limit.
-    Timeout,
-    /// The answer is larger than the client accepts.
-    BodyTooLarge {
-        /// The largest answer body accepted, in bytes.
-        limit: usize,
-    },
-    /// The URL is not allowed by the outbound policy (plain http, private address, ...).
-    Forbidden(HttpErrorDetail),
-    /// Any other transport failure.
-    Other(HttpErrorDetail),
-}
-
-impl std::fmt::Display for HttpError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HttpError::Connect(detail) => write!(f, "could not connect: {detail}"),
-            HttpError::Timeout => f.write_str("the request timed out"),
-            HttpError::BodyTooLarge { limit } => {
-                write!(f, "the answer is larger than {limit} bytes")
-            }
-            HttpError::Forbidden(detail) | HttpError::Other(detail) => detail.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for HttpError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            HttpError::Connect(detail)
-            | HttpError::Forbidden(detail)
-            | HttpError::Other(detail) => detail
-                .cause()
-                .map(|cause| cause as &(dyn std::error::Error + 'static)),
-            HttpError::Timeout | HttpError::BodyTooLarge { .. } => None,
-        }
-    }
-}
-
-/// The message of an [`HttpError`] and, when there is one, the error that caused it.
-///
-/// Built from a message (`"offline".into()`, [`HttpErrorDetail::new`]) and optionally given
-/// its cause with [`HttpErrorDetail::with_source`]. Two details are equal when their
-/// messages are: causes (I/O, hyper, TLS errors) cannot be compared.
-#[derive(Clone)]
-pub struct HttpErrorDetail {
-    message: String,
-    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
-}
-
-impl HttpErrorDetail {
-    /// A detail with `message` and no cause.
-    pub fn new(message: impl Into<String>) -> Self {
-        HttpErrorDetail {
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// The same detail, caused by `source` (what [`std::error::Error::source`] of the
-    /// [`HttpError`] returns).
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Arc::new(source));
-        self
-    }
-
-    /// The message, as the error displays it.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The error that caused this one, if known.
-    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
-        self.source.as_deref()
-    }
-}
-
-impl std::fmt::Display for HttpErrorDetail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::fmt::Debug for HttpErrorDetail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut debug = f.debug_struct("HttpErrorDetail");
-        debug.field("message", &self.message);
-        if let Some(source) = &self.source {
-            debug.field("source", source);
-        }
-        debug.finish()
-    }
-}
-
-impl PartialEq for HttpErrorDetail {
-    fn eq(&self, other: &Self) -> bool {
-        self.message == other.message
-    }
-}
-
-impl Eq for HttpErrorDetail {}
-
-impl From<String> for HttpErrorDetail {
-    fn from(message: String) -> Self {
-        HttpErrorDetail::new(message)
-    }
-}
-
-impl From<&str> for HttpErrorDetail {
-    fn from(message: &str) -> Self {
-        HttpErrorDetail::new(message)
-    }
-}
-
-/// Every transport failure becomes [`Error::Transport`], which keeps the [`HttpError`] (and
-/// its cause) as its source; its code follows the wire protocol's table:
-/// `ProviderConnectionError` for [`HttpError::Connect`] and [`HttpError::Timeout`],
-/// `ProviderError` for the others.
-impl From<HttpError> for Error {
-    fn from(error: HttpError) -> Self {
-        Error::Transport(error)
-    }
-}
+pub use crate::error::{HttpError, HttpErrorDetail};
+use crate::net::{Reach, reach};
 
 /// Sends one HTTP request to a provider and returns its complete answer.
 ///
@@ -180,14 +47,9 @@ impl OutboundPolicy {
         let host = uri
             .host()
             .ok_or_else(|| HttpError::Forbidden("the provider URL has no host".into()))?;
-        let bare = host.trim_start_matches('[').trim_end_matches(']');
-        let reach = match bare.parse::<IpAddr>() {
-            Ok(ip) => reach(ip),
-            Err(_) if bare.eq_ignore_ascii_case("localhost") => Reach::Loopback,
-            // A name: what it resolves to is checked by the resolver with the same rules.
-            Err(_) => Reach::Public,
-        };
-        match reach {
+        // A name is `Public` here: what it resolves to is checked by the resolver with the
+        // same rules.
+        match crate::net::host_reach(host) {
             Reach::Loopback if self.allow_loopback => Ok(()),
             Reach::Loopback => Err(HttpError::Forbidden(
                 "provider URLs on loopback are not allowed by the outbound policy".into(),
@@ -215,120 +77,6 @@ impl OutboundPolicy {
             Reach::Loopback => self.allow_loopback,
             Reach::Refused => false,
         }
-    }
-}
-
-/// What the outbound policy makes of an address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reach {
-    /// A public destination.
-    Public,
-    /// This machine: `127.0.0.0/8`, `::1`, or an IPv6 form embedding a `127.0.0.0/8` address.
-    Loopback,
-    /// Anything else: never a provider.
-    Refused,
-}
-
-/// IPv4 ranges that are not public destinations (IANA's special-purpose address registry),
-/// as (network, prefix length). `127.0.0.0/8` is loopback, decided apart.
-const REFUSED_V4: &[([u8; 4], u8)] = &[
-    ([0, 0, 0, 0], 8),       // "this network"
-    ([10, 0, 0, 0], 8),      // private (RFC 1918)
-    ([100, 64, 0, 0], 10),   // shared address space, carrier-grade NAT (RFC 6598)
-    ([169, 254, 0, 0], 16),  // link-local, where cloud metadata services answer
-    ([172, 16, 0, 0], 12),   // private (RFC 1918)
-    ([192, 0, 0, 0], 24),    // IETF protocol assignments
-    ([192, 0, 2, 0], 24),    // documentation (TEST-NET-1)
-    ([192, 168, 0, 0], 16),  // private (RFC 1918)
-    ([198, 18, 0, 0], 15),   // benchmarking
-    ([198, 51, 100, 0], 24), // documentation (TEST-NET-2)
-    ([203, 0, 113, 0], 24),  // documentation (TEST-NET-3)
-    ([224, 0, 0, 0], 4),     // multicast
-    ([240, 0, 0, 0], 4),     // reserved, including the broadcast address 255.255.255.255
-];
-
-/// Global unicast IPv6, `2000::/3`: every public IPv6 destination is in it. Outside it are
-/// unique-local `fc00::/7`, link-local `fe80::/10`, multicast `ff00::/8`, the local-use
-/// NAT64 prefix `64:ff9b:1::/48`, discard-only `100::/64`, and unassigned space.
-const GLOBAL_UNICAST_V6: (Ipv6Addr, u8) = (Ipv6Addr::new(0x2000, 0, 0, 0, 0, 0, 0, 0), 3);
-
-/// Ranges inside `2000::/3` that are not public destinations either.
-const REFUSED_V6: &[(Ipv6Addr, u8)] = &[
-    (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32), // documentation
-    (Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20),     // documentation (RFC 9637)
-    (Ipv6Addr::new(0x2001, 2, 0, 0, 0, 0, 0, 0), 48),     // benchmarking
-];
-
-fn reach(ip: IpAddr) -> Reach {
-    match ip {
-        IpAddr::V4(v4) => reach_v4(v4),
-        IpAddr::V6(v6) => {
-            if v6.is_loopback() {
-                return Reach::Loopback;
-            }
-            if v6.is_unspecified() {
-                return Reach::Refused;
-            }
-            // A connection to an address that embeds an IPv4 address reaches that IPv4
-            // address (through a translator or tunnel), so that address decides.
-            if let Some(v4) = embedded_ipv4(v6) {
-                return reach_v4(v4);
-            }
-            let (global, global_len) = GLOBAL_UNICAST_V6;
-            if in_v6(v6, global, global_len)
-                && !REFUSED_V6
-                    .iter()
-                    .any(|&(network, len)| in_v6(v6, network, len))
-            {
-                Reach::Public
-            } else {
-                Reach::Refused
-            }
-        }
-    }
-}
-
-fn reach_v4(v4: Ipv4Addr) -> Reach {
-    if v4.is_loopback() {
-        return Reach::Loopback;
-    }
-    let address = u32::from(v4);
-    let refused = REFUSED_V4.iter().any(|&(network, len)| {
-        let mask = u32::MAX << (32 - u32::from(len));
-        address & mask == u32::from_be_bytes(network)
-    });
-    if refused {
-        Reach::Refused
-    } else {
-        Reach::Public
-    }
-}
-
-fn in_v6(address: Ipv6Addr, network: Ipv6Addr, len: u8) -> bool {
-    let mask = u128::MAX << (128 - u32::from(len));
-    u128::from(address) & mask == u128::from(network)
-}
-
-/// The IPv4 address an IPv6 address stands for, in the forms that carry one:
-///
-/// - IPv4-mapped `::ffff:a.b.c.d` and IPv4-translated `::ffff:0:a.b.c.d` (SIIT);
-/// - IPv4-compatible `::a.b.c.d` (deprecated, but still parsed and routed by some stacks);
-///   `::` and `::1` are the unspecified and loopback IPv6 addresses, decided before;
-/// - NAT64 with the well-known prefix `64:ff9b::/96` (RFC 6052): the last 32 bits;
-/// - 6to4 `2002::/16` (RFC 3056): bits 16 to 47;
-/// - Teredo `2001::/32` (RFC 4380): the client's address, the last 32 bits inverted.
-fn embedded_ipv4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
-    let bits = u128::from(v6);
-    let last32 = Ipv4Addr::from((bits & 0xffff_ffff) as u32);
-    let segments = v6.segments();
-    match segments {
-        [0, 0, 0, 0, 0, 0xffff, _, _]
-        | [0, 0, 0, 0, 0xffff, 0, _, _]
-        | [0, 0, 0, 0, 0, 0, _, _] => Some(last32),
-        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(last32),
-        [0x2002, high, low, ..] => Some(Ipv4Addr::from((u32::from(high) << 16) | u32::from(low))),
-        [0x2001, 0, ..] => Some(Ipv4Addr::from(!((bits & 0xffff_ffff) as u32))),
-        _ => None,
     }
 }
 

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod clock;
 mod config;
 mod crypto;
 #[cfg(test)]
@@ -10,6 +11,7 @@ mod debug_tests;
 pub mod env;
 mod error;
 mod error_hook;
+mod failure;
 mod flow;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -17,6 +19,9 @@ pub mod fuzzing;
 mod http_client;
 #[cfg(feature = "hyper-client")]
 mod hyper_client;
+#[cfg(feature = "oidc")]
+pub mod jose;
+mod net;
 #[cfg(feature = "oauth1")]
 pub mod oauth1;
 pub mod oauth2;
@@ -29,15 +34,18 @@ mod provider;
 pub mod resources;
 mod seal;
 mod secret;
+mod token;
 mod trace;
 
+pub use clock::{Clock, SystemClock};
 pub use config::{
-    Clock, Coauth, CoauthBuilder, FnResultHook, FnSessionUser, MAX_FLOW_LIFETIME, MIN_SECRET_LEN,
-    ResultHook, SessionUser, SystemClock, result_hook, session_user,
+    Coauth, CoauthBuilder, FnResultHook, FnSessionUser, MAX_FLOW_LIFETIME, MIN_SECRET_LEN,
+    ResultHook, SessionUser, result_hook, session_user,
 };
 pub use crypto::pkce_challenge;
 pub use error::{ConfigError, Error};
 pub use error_hook::{ErrorEvent, ErrorHook, Step};
+pub use failure::{DenialRule, OAUTH1_DENIALS, STANDARD_DENIALS};
 pub use flow::{AuthUrlOutcome, BINDING_COOKIE_LOOPBACK, BINDING_COOKIE_SECURE, RequestContext};
 pub use http_client::{HttpClient, HttpError, HttpErrorDetail, OutboundPolicy};
 #[cfg(feature = "hyper-client")]
@@ -47,8 +55,8 @@ pub use protocol::{
     ResultRequest, parse_json,
 };
 pub use provider::{
-    AuthResult, Credentials, FinishContext, Finished, OAUTH1_SEALED_TOKEN, Provider,
-    RedirectBinding, StartContext, Started, User,
+    AuthResult, Credentials, FinishContext, Finished, IntoProvider, Provider, StartContext,
+    Started, User,
 };
 pub use resources::{Resource, ResourceCreator};
 pub use secret::Secret;

@@ -4,7 +4,7 @@
 //! exact redirect URI, requires `oauth_callback_confirmed=true`, seals the token and its
 //! secret in the flow (AEAD-encrypted, opaque to the browser) and sends the user to the
 //! authorization endpoint. The core binds the redirect to the flow through the sealed token
-//! ([`RedirectBinding::OAuth1RequestToken`]): the returned `oauth_token`, or the `denied`
+//! ([`Started::bound_to_request_token`]): the returned `oauth_token`, or the `denied`
 //! token of a refusal, must equal it before anything else happens. `finish` requires the
 //! `oauth_verifier`, exchanges the request token for token credentials at the access token
 //! endpoint, and reads the profile with requests signed by those.
@@ -27,17 +27,19 @@ pub use signature::{
     signature_base_string,
 };
 
-use crate::config::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::crypto::{constant_time_eq, random_bytes};
+use crate::failure::{DenialRule, OAUTH1_DENIALS, oauth1_answer_error};
 use crate::http_client::HttpClient;
 use crate::oauth2::parse_endpoint;
 use crate::provider::{
-    Credentials, FinishContext, Finished, OAUTH1_SEALED_TOKEN, Provider, RedirectBinding,
-    StartContext, Started, User,
+    Credentials, FinishContext, Finished, Provider, StartContext, Started, User,
 };
 use crate::trace::{call_span, provider_call, record_status};
 use crate::{ConfigError, Error, Secret};
 
+/// Key of the request token in the sealed flow data.
+const SEALED_TOKEN: &str = "oauth_token";
 /// Key of the request token's secret in the sealed flow data.
 const SEALED_TOKEN_SECRET: &str = "oauth_token_secret";
 /// Longest request token or secret accepted: both travel in the flow blob, which is capped.
@@ -56,7 +58,6 @@ pub struct OAuth1Config {
     pub authorize_url: Url,
     /// The token credentials (access token) endpoint, called with POST.
     pub access_token_url: Url,
-    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for OAuth1Config {
@@ -86,15 +87,7 @@ impl OAuth1Config {
             request_token_url: parse_endpoint(request_token_url)?,
             authorize_url: parse_endpoint(authorize_url)?,
             access_token_url: parse_endpoint(access_token_url)?,
-            clock: Arc::new(SystemClock),
         })
-    }
-
-    /// The time source of `oauth_timestamp`. Default: the system clock. Providers refuse
-    /// timestamps far from their own time, so this is for tests.
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
     }
 
     fn signer<'a>(&'a self, token: Option<(&'a str, &'a str)>) -> Signer<'a> {
@@ -106,13 +99,15 @@ impl OAuth1Config {
     }
 
     /// A signed request with an empty form body; the protocol parameters travel in the
-    /// `Authorization` header.
+    /// `Authorization` header, with `oauth_timestamp` read from `clock` (the one of the
+    /// [`crate::Coauth`] running the flow: providers refuse timestamps far from their own).
     fn signed_request(
         &self,
         method: Method,
         url: &Url,
         token: Option<(&str, &str)>,
         extra: &[(&str, &str)],
+        clock: &dyn Clock,
     ) -> Result<Request<Bytes>, Error> {
         let nonce = hex(&random_bytes::<16>());
         let authorization = self.signer(token).authorization(
@@ -121,7 +116,7 @@ impl OAuth1Config {
             &[],
             extra,
             &nonce,
-            self.clock.now_unix(),
+            clock.now_unix(),
         );
         let mut builder = Request::builder()
             .method(method.clone())
@@ -157,6 +152,7 @@ pub struct TokenCredentials {
 pub struct SignedClient<'a> {
     config: &'a OAuth1Config,
     http: &'a dyn HttpClient,
+    clock: &'a dyn Clock,
     token: &'a TokenCredentials,
 }
 
@@ -175,7 +171,9 @@ impl SignedClient<'_> {
     /// Sends a signed GET to `url` (its query is signed too) and parses the JSON answer.
     pub async fn get_json(&self, url: &Url) -> Result<serde_json::Value, Error> {
         let token = Some((self.token.token.expose(), self.token.secret.expose()));
-        let mut request = self.config.signed_request(Method::GET, url, token, &[])?;
+        let mut request = self
+            .config
+            .signed_request(Method::GET, url, token, &[], self.clock)?;
         request.headers_mut().insert(
             header::ACCEPT,
             http::HeaderValue::from_static("application/json"),
@@ -183,18 +181,8 @@ impl SignedClient<'_> {
         let response = self.http.execute(request).await?;
         let status = response.status();
         record_status(status);
-        if status.is_server_error() {
-            return Err(Error::ProviderTechnical(format!(
-                "the provider's profile endpoint failed with HTTP {}",
-                status.as_u16()
-            )));
-        }
         if !status.is_success() {
-            return Err(Error::Provider(format!(
-                "the provider refused the profile request (HTTP {}{})",
-                status.as_u16(),
-                error_detail(response.body())
-            )));
+            return Err(oauth1_answer_error("profile", status, response.body()));
         }
         serde_json::from_slice(response.body()).map_err(|_| {
             Error::Provider(format!(
@@ -245,8 +233,8 @@ impl OAuth1Provider {
 
 #[async_trait]
 impl Provider for OAuth1Provider {
-    fn redirect_binding(&self) -> RedirectBinding {
-        RedirectBinding::OAuth1RequestToken
+    fn denial_rules(&self) -> &[DenialRule] {
+        OAUTH1_DENIALS
     }
 
     async fn start(&self, ctx: StartContext<'_>) -> Result<Started, Error> {
@@ -261,6 +249,7 @@ impl Provider for OAuth1Provider {
             &config.request_token_url,
             None,
             &[("oauth_callback", ctx.redirect_uri)],
+            ctx.clock,
         )?;
         let answer = provider_call(call_span!("coauth.request_token"), async {
             let response = ctx.http.execute(request).await?;
@@ -284,13 +273,12 @@ impl Provider for OAuth1Provider {
         }
         let mut url = config.authorize_url.clone();
         url.query_pairs_mut().append_pair("oauth_token", token);
-        Ok(Started {
-            url,
-            sealed: serde_json::json!({
-                OAUTH1_SEALED_TOKEN: token,
+        Ok(Started::new(url)
+            .sealing(serde_json::json!({
+                SEALED_TOKEN: token,
                 SEALED_TOKEN_SECRET: secret,
-            }),
-        })
+            }))
+            .bound_to_request_token(token))
     }
 
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error> {
@@ -301,9 +289,9 @@ impl Provider for OAuth1Provider {
                 .filter(|value| !value.is_empty())
                 .ok_or_else(|| Error::Provider("the sign-in flow carries no request token".into()))
         };
-        let request_token = sealed(OAUTH1_SEALED_TOKEN)?;
+        let request_token = sealed(SEALED_TOKEN)?;
         let request_secret = sealed(SEALED_TOKEN_SECRET)?;
-        // The core checked this already (RedirectBinding); checked again so the engine is
+        // The core checked this already (the flow is bound to the token); checked again so the engine is
         // safe whoever calls it.
         let returned = ctx.params.get("oauth_token").map_or("", String::as_str);
         if !constant_time_eq(returned, request_token) {
@@ -323,6 +311,7 @@ impl Provider for OAuth1Provider {
             &config.access_token_url,
             Some((request_token, request_secret)),
             &[("oauth_verifier", verifier)],
+            ctx.clock,
         )?;
         let mut answer = provider_call(call_span!("coauth.token"), async {
             let response = ctx.http.execute(request).await?;
@@ -342,6 +331,7 @@ impl Provider for OAuth1Provider {
         let client = SignedClient {
             config,
             http: ctx.http,
+            clock: ctx.clock,
             token: &token,
         };
         let (user, profile) =
@@ -389,18 +379,8 @@ fn parse_form_answer(
     step: &str,
 ) -> Result<BTreeMap<String, String>, Error> {
     let status = response.status();
-    if status.is_server_error() {
-        return Err(Error::ProviderTechnical(format!(
-            "the provider's {step} endpoint failed with HTTP {}",
-            status.as_u16()
-        )));
-    }
     if !status.is_success() {
-        return Err(Error::Provider(format!(
-            "the provider refused the {step} request (HTTP {}{})",
-            status.as_u16(),
-            error_detail(response.body())
-        )));
+        return Err(oauth1_answer_error(step, status, response.body()));
     }
     let malformed = || {
         Error::Provider(format!(
@@ -419,35 +399,6 @@ fn parse_form_answer(
         return Err(malformed());
     }
     Ok(answer)
-}
-
-/// A short, safe description of a provider's error body: Twitter's
-/// `{"errors":[{"code":32,...}]}` or a form/JSON `error` code. Never the body itself.
-fn error_detail(body: &[u8]) -> String {
-    let code = if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
-        json.pointer("/errors/0/code")
-            .map(|code| code.to_string())
-            .or_else(|| {
-                json.get("error")
-                    .and_then(|e| e.as_str())
-                    .map(str::to_owned)
-            })
-    } else {
-        url::form_urlencoded::parse(body)
-            .find(|(name, _)| name == "error")
-            .map(|(_, value)| value.into_owned())
-    };
-    let safe: String = code
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .take(64)
-        .collect();
-    if safe.is_empty() {
-        String::new()
-    } else {
-        format!(", error {safe}")
-    }
 }
 
 #[cfg(test)]

@@ -1,24 +1,27 @@
 //! The [`Provider`] trait, and the types a sign-in produces.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::clock::Clock;
+use crate::failure::{DenialRule, STANDARD_DENIALS};
 use crate::http_client::HttpClient;
 use crate::protocol::{AuthOptions, ResultOptions};
-use crate::{Error, Secret};
+use crate::{ConfigError, Error, Secret};
 
 /// A sign-in provider: builds the authorization URL, then turns the provider's redirect into
 /// an [`AuthResult`]'s parts.
 ///
 /// coauth does everything around these two steps: it generates `state`, the PKCE verifier and
 /// the nonce, seals them with the provider's data, checks that the redirect belongs to the
-/// flow (the returned `state`, or the OAuth 1.0a request token: see [`RedirectBinding`]) in
+/// flow (the returned `state`, or the OAuth 1.0a request token: see [`Started::bound_to_request_token`]) in
 /// constant time before `finish` is called, and maps denial responses
-/// (`error=access_denied`, `denied=`, ...) to [`Error::UserDenied`]. A provider only speaks
-/// its protocol.
+/// ([`Provider::denial_rules`]) to [`Error::UserDenied`]. A provider only speaks its
+/// protocol.
 ///
 /// Built-in engines implement it ([`crate::oauth2::OAuth2Provider`]); a custom provider
 /// implements it directly.
@@ -30,12 +33,11 @@ pub trait Provider: Send + Sync + 'static {
         &[]
     }
 
-    /// How this provider's redirect is bound to the flow that started it; the core enforces
-    /// it before it maps denials and before it calls `finish`. Default:
-    /// [`RedirectBinding::State`]. OAuth 1.0a engines answer
-    /// [`RedirectBinding::OAuth1RequestToken`].
-    fn redirect_binding(&self) -> RedirectBinding {
-        RedirectBinding::State
+    /// The shapes in which this provider's redirect says the user refused; the core maps a
+    /// redirect matching one to [`Error::UserDenied`] after checking that it belongs to the
+    /// flow. Default: [`STANDARD_DENIALS`] (`error=access_denied`).
+    fn denial_rules(&self) -> &[DenialRule] {
+        STANDARD_DENIALS
     }
 
     /// Builds the authorization URL the popup is sent to.
@@ -45,29 +47,25 @@ pub trait Provider: Send + Sync + 'static {
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error>;
 }
 
-/// How a provider's redirect is tied to the flow that started it.
-///
-/// The core checks the binding after opening the flow and before anything else reads the
-/// redirect: before denials are mapped to [`Error::UserDenied`] and before
-/// [`Provider::finish`], so a foreign or forged redirect never causes a call to the provider.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RedirectBinding {
-    /// OAuth 2.0 and OpenID Connect: the core sends a random `state` and requires the same
-    /// value back, compared in constant time, on success and error redirects alike.
-    #[default]
-    State,
-    /// OAuth 1.0a, which has no `state`: `start` seals the request token as the string
-    /// `Started::sealed["oauth_token"]` ([`OAUTH1_SEALED_TOKEN`]), and the redirect must carry
-    /// the same value, compared in constant time, as `denied` when the user refused
-    /// (Twitter's shape) or else as `oauth_token`. A missing or different token, including a
-    /// `denied` naming another flow's token, is an [`Error::Input`].
-    OAuth1RequestToken,
+/// What [`crate::CoauthBuilder::provider`] takes: a [`Provider`], or the `Result` a preset's
+/// `build()` returns, so that a preset's configuration error surfaces where the app's
+/// configuration is checked, in [`crate::CoauthBuilder::build`].
+pub trait IntoProvider {
+    /// The provider, or the configuration error that kept it from being built.
+    fn into_provider(self) -> Result<Arc<dyn Provider>, ConfigError>;
 }
 
-/// The key under which an OAuth 1.0a provider seals its request token in [`Started::sealed`]
-/// (see [`RedirectBinding::OAuth1RequestToken`]).
-pub const OAUTH1_SEALED_TOKEN: &str = "oauth_token";
+impl<P: Provider> IntoProvider for P {
+    fn into_provider(self) -> Result<Arc<dyn Provider>, ConfigError> {
+        Ok(Arc::new(self))
+    }
+}
+
+impl<P: Provider> IntoProvider for Result<P, ConfigError> {
+    fn into_provider(self) -> Result<Arc<dyn Provider>, ConfigError> {
+        self.map(|provider| Arc::new(provider) as Arc<dyn Provider>)
+    }
+}
 
 /// What [`Provider::start`] gets.
 #[non_exhaustive]
@@ -86,19 +84,55 @@ pub struct StartContext<'a> {
     pub options: &'a AuthOptions,
     /// The outbound HTTP client.
     pub http: &'a dyn HttpClient,
+    /// The time source of the [`crate::Coauth`] running the flow.
+    pub clock: &'a dyn Clock,
 }
 
-/// What [`Provider::start`] returns.
+/// What [`Provider::start`] returns: [`Started::new`] with the authorization URL, then
+/// [`Started::sealing`] for data `finish` needs again and, for OAuth 1.0a,
+/// [`Started::bound_to_request_token`].
 ///
 /// Its `Debug` shows neither the sealed data (an OAuth 1.0a request token and its secret)
 /// nor the URL's query (`state`, the nonce, a request token): SECURITY.md item 30.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Started {
     /// The authorization URL.
     pub url: Url,
     /// Data the provider needs again in `finish`; sealed in the flow, never readable by the
     /// browser.
     pub sealed: serde_json::Value,
+    /// How the provider's redirect is bound to this flow: `None` for OAuth 2.0 and OpenID
+    /// Connect, whose redirect must carry the flow's `state`; for OAuth 1.0a, which has no
+    /// `state`, the request token, which the redirect must carry instead.
+    pub request_token: Option<String>,
+}
+
+impl Started {
+    /// A start that sends the browser to `url`, bound to the flow by `state`.
+    pub fn new(url: Url) -> Started {
+        Started {
+            url,
+            sealed: serde_json::Value::Null,
+            request_token: None,
+        }
+    }
+
+    /// Seals `data` in the flow; `finish` gets it back as [`FinishContext::sealed`].
+    pub fn sealing(mut self, data: serde_json::Value) -> Started {
+        self.sealed = data;
+        self
+    }
+
+    /// Binds the redirect to the flow by an OAuth 1.0a request token instead of `state`: the
+    /// core seals `token` and, before it maps denials and before `finish`, requires the
+    /// redirect to carry the same value, compared in constant time, as `denied` when the user
+    /// refused (Twitter's shape) or else as `oauth_token`. A missing or different token,
+    /// including a `denied` naming another flow's token, is an [`Error::Input`].
+    pub fn bound_to_request_token(mut self, token: impl Into<String>) -> Started {
+        self.request_token = Some(token.into());
+        self
+    }
 }
 
 impl std::fmt::Debug for Started {
@@ -130,6 +164,8 @@ pub struct FinishContext<'a> {
     pub options: &'a ResultOptions,
     /// The outbound HTTP client.
     pub http: &'a dyn HttpClient,
+    /// The time source of the [`crate::Coauth`] running the flow.
+    pub clock: &'a dyn Clock,
 }
 
 /// What [`Provider::finish`] returns.

@@ -8,7 +8,16 @@ use std::sync::{LazyLock, Mutex, PoisonError};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 
+mod assets;
+mod frame;
+mod pages;
+
+use assets::{MODULE_ETAG, SCRIPT_ETAG, serve_script};
+pub use frame::FrameFields;
+use pages::{page_response, result_page, script_safe_json, serve_page};
+
 use crate::config::Coauth;
+pub use crate::error::json_response;
 use crate::error_hook::{ErrorEvent, Step};
 use crate::flow::RequestContext;
 use crate::protocol::{AuthUrlRequest, ResultRequest, parse_json};
@@ -20,9 +29,6 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
-const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; frame-ancestors 'self'; \
-                        base-uri 'none'; form-action 'none'";
-
 /// Makes the coauth resources of a configured [`Coauth`]: one [`Resource`] per path, for an
 /// adapter to mount.
 #[derive(Debug, Clone)]
@@ -344,188 +350,6 @@ impl Resource {
             )),
         }
     }
-
-    /// The frame transport: the same checks and answer as `/result`, for a form posted
-    /// into a hidden iframe, answered with a page that hands the answer to its parent.
-    ///
-    /// A cross-site form must not finish someone else's sign-in in the victim's browser
-    /// (SECURITY.md item 2), so on top of `/result`'s checks (allowed `Origin`, binding
-    /// cookie, no cross-site `Sec-Fetch-Site`) a form is accepted only when
-    /// `Sec-Fetch-Site`, if sent, is `same-origin`.
-    async fn result_frame(
-        &self,
-        parts: &http::request::Parts,
-        body: Bytes,
-        seen: &mut Seen,
-    ) -> Result<Response<Bytes>, Error> {
-        if parts.method != Method::POST {
-            return Err(Error::MethodNotAllowed { allow: "POST" });
-        }
-        if media_type(&parts.headers) != FORM {
-            return Err(Error::UnsupportedMediaType { expected: FORM });
-        }
-        let form = FrameForm::parse(&body);
-        let answer = match self.finish_frame(parts, &form, seen).await {
-            Ok(answer) => answer,
-            Err(error) => {
-                self.report(&error, seen, parts);
-                error.to_response()
-            }
-        };
-        Ok(frame_page(form.id(), answer))
-    }
-
-    async fn finish_frame(
-        &self,
-        parts: &http::request::Parts,
-        form: &FrameForm,
-        seen: &mut Seen,
-    ) -> Result<Response<Bytes>, Error> {
-        let request = form.check()?;
-        let site = parts
-            .headers
-            .get("sec-fetch-site")
-            .map(|v| v.to_str().unwrap_or(""));
-        if site.is_some_and(|site| site != "same-origin") {
-            return Err(Error::Input(
-                "the result frame accepts same-origin requests only".into(),
-            ));
-        }
-        let body: ResultRequest = parse_json(request.as_bytes())?;
-        seen.provider(&body.provider_type);
-        seen.flow(&body.flow);
-        // The result hook reads the form's extra fields from the request's extensions.
-        let mut parts = parts.clone();
-        parts.extensions.insert(FrameFields(form.extra.clone()));
-        self.finish(body, &parts).await
-    }
-}
-
-/// The extra fields of a `POST /result_frame` form (every field but `request` and `id`,
-/// in order): the data the client's `authResultFrameRequest` was given in `extra.fields`.
-/// The result hook finds them in the request's extensions:
-/// `request.extensions.get::<FrameFields>()`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FrameFields(pub Vec<(String, String)>);
-
-/// Most extra fields a frame form may carry.
-const MAX_FRAME_FIELDS: usize = 32;
-
-/// A `/result_frame` form: `request` (the JSON body `/result` takes), `id` (the client's
-/// message id, echoed in the answer) and the app's extra fields.
-#[derive(Debug, Default)]
-struct FrameForm {
-    request: Vec<String>,
-    id: Vec<String>,
-    extra: Vec<(String, String)>,
-}
-
-impl FrameForm {
-    fn parse(body: &[u8]) -> FrameForm {
-        let mut form = FrameForm::default();
-        for (name, value) in url::form_urlencoded::parse(body) {
-            match name.as_ref() {
-                "request" => form.request.push(value.into_owned()),
-                "id" => form.id.push(value.into_owned()),
-                _ => form.extra.push((name.into_owned(), value.into_owned())),
-            }
-        }
-        form
-    }
-
-    /// The message id when it is one the client makes: 1 to 64 characters of
-    /// `[A-Za-z0-9_-]`, sent once. It is echoed into the page, so nothing else passes.
-    fn id(&self) -> Option<&str> {
-        match self.id.as_slice() {
-            [id] if (1..=64).contains(&id.len())
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-            {
-                Some(id)
-            }
-            _ => None,
-        }
-    }
-
-    /// The JSON request, once the form's shape is right.
-    fn check(&self) -> Result<&str, Error> {
-        if self.id().is_none() {
-            return Err(Error::Validation(
-                "the frame request needs one id of 1-64 letters, digits, '-' or '_'".into(),
-            ));
-        }
-        if self.extra.len() > MAX_FRAME_FIELDS {
-            return Err(Error::Validation(format!(
-                "the frame request carries more than {MAX_FRAME_FIELDS} extra fields"
-            )));
-        }
-        match self.request.as_slice() {
-            [request] => Ok(request),
-            [] => Err(Error::Validation(
-                "the frame request has no request field".into(),
-            )),
-            _ => Err(Error::Validation(
-                "the frame request has more than one request field".into(),
-            )),
-        }
-    }
-}
-
-/// The page that carries `answer` (a JSON answer of the result step, the app hook's answer,
-/// or an error) to the parent window: `{id, status, data}` as inert JSON. The status is the
-/// answer's, and so are its headers (the hook's `Set-Cookie` above all) except those that
-/// describe the body, which is now the page.
-fn frame_page(id: Option<&str>, answer: Response<Bytes>) -> Response<Bytes> {
-    let (parts, body) = answer.into_parts();
-    let is_json = media_type(&parts.headers) == JSON;
-    let data = if is_json {
-        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)
-    } else {
-        serde_json::Value::String(String::from_utf8_lossy(&body).into_owned())
-    };
-    let carried = serde_json::json!({
-        "id": id,
-        "status": parts.status.as_u16(),
-        "data": data,
-    });
-    let html = coauth_js::FRAME_RESULT_PAGE.replacen(
-        coauth_js::FRAME_RESULT_PLACEHOLDER,
-        &script_safe_json(&carried),
-        1,
-    );
-    let mut response = page_response(html);
-    *response.status_mut() = parts.status;
-    let headers = response.headers_mut();
-    for (name, value) in &parts.headers {
-        let describes_body = name.as_str().starts_with("content-")
-            || name == header::X_FRAME_OPTIONS
-            || name == header::ETAG
-            || name == header::LAST_MODIFIED;
-        if describes_body {
-            continue;
-        }
-        if name == header::CACHE_CONTROL {
-            headers.insert(header::CACHE_CONTROL, value.clone());
-        } else {
-            headers.append(name.clone(), value.clone());
-        }
-    }
-    let length = response.body().len();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    response
-}
-
-/// A JSON answer with the headers every coauth JSON answer carries.
-pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(body.to_string()));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 fn media_type(headers: &HeaderMap) -> String {
@@ -573,12 +397,6 @@ fn finish_read(request: &http::request::Parts, mut response: Response<Bytes>) ->
     response
 }
 
-/// A strong ETag for an embedded asset, computed once.
-fn asset_etag(asset: &str) -> HeaderValue {
-    let hash = crate::crypto::sha256_b64(asset.as_bytes());
-    HeaderValue::from_str(&format!("\"{}\"", &hash[..27])).expect("base64url is a valid header")
-}
-
 /// Drops the body of an answer to `HEAD`, saying its length in `Content-Length` unless the
 /// answer already does.
 fn head_answer(mut response: Response<Bytes>) -> Response<Bytes> {
@@ -591,135 +409,6 @@ fn head_answer(mut response: Response<Bytes>) -> Response<Bytes> {
         *response.body_mut() = Bytes::new();
     }
     response
-}
-
-static SCRIPT_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| asset_etag(coauth_js::COAUTH_JS));
-static MODULE_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| asset_etag(coauth_js::COAUTH_MJS));
-
-fn serve_script(
-    request: &http::request::Parts,
-    script: &'static str,
-    etag: &HeaderValue,
-) -> Result<Response<Bytes>, Error> {
-    check_read_method(request, "GET, HEAD")?;
-    let etag = etag.clone();
-    let not_modified = request
-        .headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|tag| {
-            let tag = tag.trim();
-            tag == "*" || tag.trim_start_matches("W/") == etag.to_str().unwrap_or("")
-        });
-    let mut response = if not_modified {
-        let mut response = Response::new(Bytes::new());
-        *response.status_mut() = StatusCode::NOT_MODIFIED;
-        response
-    } else {
-        let mut response = Response::new(Bytes::from_static(script.as_bytes()));
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/javascript; charset=utf-8"),
-        );
-        response
-    };
-    let headers = response.headers_mut();
-    headers.insert(header::ETAG, etag);
-    // Revalidate every time: the ETag makes that a 304 without a body, and an upgrade of
-    // coauth reaches browsers at once.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if not_modified {
-        return Ok(response);
-    }
-    Ok(finish_read(request, response))
-}
-
-fn serve_page(
-    request: &http::request::Parts,
-    allow: &'static str,
-    html: String,
-) -> Result<Response<Bytes>, Error> {
-    check_read_method(request, allow)?;
-    Ok(finish_read(request, page_response(html)))
-}
-
-/// An HTML page with the headers of every coauth page: no caching, no Referer, framing by
-/// the app's own origin only, scripts from the app only.
-fn page_response(html: String) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(html));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("SAMEORIGIN"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(PAGE_CSP),
-    );
-    response
-}
-
-/// The result page. A `form_post` provider (Apple) POSTs its answer; the page then carries
-/// the parameters as inert JSON for the script, since the script cannot read a POST body.
-fn result_page(request: &http::request::Parts, body: &Bytes) -> Result<Response<Bytes>, Error> {
-    const ALLOW: &str = "GET, HEAD, POST";
-    check_read_method(request, ALLOW)?;
-    let params = if request.method == Method::POST {
-        if media_type(&request.headers) != FORM {
-            return Err(Error::UnsupportedMediaType { expected: FORM });
-        }
-        // A parameter sent twice is refused rather than read as its last value, which
-        // another reader might not pick (SECURITY.md item 38).
-        let mut params = serde_json::Map::new();
-        for (name, value) in url::form_urlencoded::parse(body) {
-            if params.contains_key(name.as_ref()) {
-                return Err(Error::Input(format!(
-                    "the provider's answer repeats the parameter \"{}\"",
-                    protocol::echo(&name, 32)
-                )));
-            }
-            params.insert(
-                name.into_owned(),
-                serde_json::Value::String(value.into_owned()),
-            );
-        }
-        script_safe_json(&serde_json::Value::Object(params))
-    } else {
-        String::new()
-    };
-    let html = coauth_js::RESULT_PAGE.replacen(coauth_js::RESULT_PARAMS_PLACEHOLDER, &params, 1);
-    serve_page(request, ALLOW, html)
-}
-
-/// JSON that cannot end the `<script type="application/json">` element it is placed in.
-fn script_safe_json(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-}
-
-/// Whether `host` names the loopback interface.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -811,61 +500,6 @@ mod tests {
             .handle(Request::post("/coauth.mjs").body(Bytes::new()).unwrap())
             .await;
         assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
-    }
-
-    #[test]
-    fn a_frame_page_carries_status_data_and_cookies_but_not_body_headers() {
-        let mut answer = json_response(
-            StatusCode::CONFLICT,
-            &serde_json::json!({"code": "UserDenied"}),
-        );
-        let headers = answer.headers_mut();
-        headers.append(header::SET_COOKIE, HeaderValue::from_static("a=1"));
-        headers.append(header::SET_COOKIE, HeaderValue::from_static("b=2"));
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        headers.insert(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("ALLOWALL"),
-        );
-        let page = frame_page(Some("id-1"), answer);
-        assert_eq!(page.status(), StatusCode::CONFLICT);
-        let headers = page.headers();
-        assert_eq!(headers.get_all(header::SET_COOKIE).iter().count(), 2);
-        assert!(!headers.contains_key(header::CONTENT_ENCODING));
-        assert_eq!(headers[header::X_FRAME_OPTIONS], "SAMEORIGIN");
-        assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
-        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], PAGE_CSP);
-        let html = std::str::from_utf8(page.body()).unwrap();
-        let open = r#"<script type="application/json" id="coauth-result">"#;
-        let start = html.find(open).unwrap() + open.len();
-        let end = start + html[start..].find("</script>").unwrap();
-        let carried: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
-        assert_eq!(
-            carried,
-            serde_json::json!({"id": "id-1", "status": 409, "data": {"code": "UserDenied"}})
-        );
-        assert!(!html.contains(coauth_js::FRAME_RESULT_PLACEHOLDER));
-    }
-
-    #[test]
-    fn frame_form_ids_are_checked_before_they_are_echoed() {
-        let form = FrameForm::parse(b"request=%7B%7D&id=ab-_09&x=1&x=2");
-        assert_eq!(form.id(), Some("ab-_09"));
-        assert_eq!(form.check().unwrap(), "{}");
-        assert_eq!(
-            form.extra,
-            [("x".into(), "1".into()), ("x".into(), "2".into())]
-        );
-        for body in [
-            &b"request=1"[..],
-            b"request=1&id=",
-            b"request=1&id=a%3Cb",
-            b"request=1&id=a&id=a",
-        ] {
-            let form = FrameForm::parse(body);
-            assert_eq!(form.id(), None);
-            assert_eq!(form.check().unwrap_err().code(), "ValidationError");
-        }
     }
 
     #[test]

@@ -64,6 +64,10 @@ pub(crate) struct FlowState {
     pub linking_user: Option<String>,
     /// Provider-specific data produced by [`crate::Provider::start`].
     pub provider_data: serde_json::Value,
+    /// The OAuth 1.0a request token the redirect must carry instead of `state`
+    /// ([`crate::Started::bound_to_request_token`]). Absent from every other flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_token: Option<String>,
     /// Issued at, seconds since the Unix epoch.
     pub iat: u64,
     /// Expires at, seconds since the Unix epoch.
@@ -88,6 +92,10 @@ impl std::fmt::Debug for FlowState {
                 &self.linking_user.as_ref().map(|_| REDACTED),
             )
             .field("provider_data", &REDACTED)
+            .field(
+                "request_token",
+                &self.request_token.as_ref().map(|_| REDACTED),
+            )
             .field("iat", &self.iat)
             .field("exp", &self.exp)
             .finish()
@@ -293,6 +301,7 @@ mod tests {
             binding: "bind".into(),
             linking_user: None,
             provider_data: serde_json::Value::Null,
+            request_token: None,
             iat,
             exp: iat + 600,
         }

@@ -19,6 +19,7 @@ use coauth_core::{
     ResourceCreator, Secret, StartContext, Started, User, async_trait,
 };
 use coauth_tests::demo;
+use coauth_tests::mock::MockIdp;
 use coauth_tests::mock_provider::{MockConfig, MockProvider};
 
 /// A provider for an OAuth 2.0 server with PKCE, `client_secret_post` and an OpenID-style
@@ -52,10 +53,7 @@ impl Provider for CustomProvider {
             .append_pair("scope", "openid profile email")
             .append_pair("code_challenge", ctx.pkce_challenge)
             .append_pair("code_challenge_method", "S256");
-        Ok(Started {
-            url,
-            sealed: serde_json::Value::Null,
-        })
+        Ok(Started::new(url))
     }
 
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error> {

@@ -13,10 +13,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
-use coauth_core::oidc::{Algorithm, OidcProvider, ProviderMetadata, SigningKey};
+use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
 use coauth_core::presets::Apple;
 use coauth_core::{Coauth, HyperClient, env, session_user};
 
+use crate::mock::MockIdp;
 use crate::mock_oidc::{MockOidc, MockOidcConfig, Quirks};
 use crate::mock_provider::{MockConfig, MockProvider};
 
@@ -336,15 +337,9 @@ async fn apple_backed() -> Result<(MockOidc, OidcProvider), Box<dyn std::error::
     };
     let client_id = config.client_id.clone();
     let mock = MockOidc::start(config).await;
-    let metadata = ProviderMetadata::new(
-        mock.issuer(),
-        &mock.authorize_url(),
-        &mock.token_url(),
-        &mock.jwks_url(),
-    )?;
     let apple = Apple::new(client_id, APPLE_TEAM_ID, APPLE_KEY_ID, &p8)?
-        .with_metadata(metadata)
-        .try_build()?;
+        .with_hosts(mock.base_url(), mock.base_url())
+        .build()?;
     Ok((mock, apple))
 }
 

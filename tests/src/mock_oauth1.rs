@@ -13,6 +13,10 @@
 //! `401` with Twitter's `{"errors":[{"code":32,...}]}` and are counted
 //! ([`MockOAuth1::rejected_calls`], [`MockOAuth1::last_rejection`]).
 //!
+//! It is a [`MockIdp`]: the request token endpoint is [`Endpoint::RequestToken`], the access
+//! token endpoint [`Endpoint::Token`], `verify_credentials.json` [`Endpoint::Profile`];
+//! each is counted and takes [`Fault`]s.
+//!
 //! The server task lives as long as the tokio runtime it was started on.
 
 mod browser;
@@ -24,15 +28,15 @@ mod state;
 mod tests;
 
 use std::fmt;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-
 use state::Shared;
+
+use crate::mock::{self, Callback, Decision, Endpoint, Fault, MockIdp};
 
 /// A running mock OAuth 1.0a provider. Cheap to clone: clones share the server and state.
 #[derive(Clone)]
@@ -94,30 +98,6 @@ impl Default for TwitterUser {
     }
 }
 
-/// A back-channel endpoint of the mock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// `POST /oauth/request_token`.
-    RequestToken,
-    /// `POST /oauth/access_token`.
-    AccessToken,
-    /// `GET /1.1/account/verify_credentials.json`.
-    VerifyCredentials,
-}
-
-/// A failure injected into one endpoint, applied after the request is counted and before
-/// it is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Fault {
-    /// Normal behaviour.
-    #[default]
-    None,
-    /// `503 Service Unavailable`, `text/plain`.
-    ServerError,
-    /// `200` with a truncated JSON body: `{"oauth_token": `.
-    Malformed,
-}
-
 /// What a request that passed the mock's checks carried.
 #[derive(Debug, Clone)]
 pub struct RecordedCall {
@@ -137,39 +117,58 @@ impl RecordedCall {
     }
 }
 
-impl MockOAuth1 {
-    /// Binds `127.0.0.1:0` and spawns the server on the current tokio runtime.
-    ///
-    /// # Panics
-    /// If no loopback port can be bound or there is no current tokio runtime.
-    pub async fn start(config: MockOAuth1Config) -> MockOAuth1 {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("mock OAuth 1.0a provider: bind 127.0.0.1:0");
-        let addr: SocketAddr = listener
-            .local_addr()
-            .expect("mock OAuth 1.0a provider: local address of the listener");
+/// The base URL is the base of both the `/oauth/*` and the `/1.1/*` endpoints; the
+/// authorization page is `/oauth/authenticate` (and `/oauth/authorize`). A
+/// [`Fault::ServerError`] is Twitter's `503 Over capacity`.
+impl MockIdp for MockOAuth1 {
+    type Config = MockOAuth1Config;
+
+    async fn start(config: MockOAuth1Config) -> MockOAuth1 {
+        let (listener, addr) = mock::bind("mock OAuth 1.0a provider").await;
         let inner = Arc::new(Shared::new(config, format!("http://{addr}")));
         let app = router().with_state(Arc::clone(&inner));
-        tokio::spawn(async move {
-            // serve returns only on an unrecoverable accept error; the tests then see
-            // connection failures.
-            let _ = axum::serve(listener, app).await;
-        });
+        mock::spawn(listener, app, Arc::clone(&inner.endpoints));
         MockOAuth1 { inner }
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash: the base of both the `/oauth/*`
-    /// and the `/1.1/*` endpoints.
-    pub fn base_url(&self) -> String {
+    fn base_url(&self) -> String {
         self.inner.base_url.clone()
     }
 
-    /// Injects `fault` into `endpoint` from now on.
-    pub fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
-        self.inner.lock().faults.insert(endpoint, fault);
+    fn endpoint_url(&self, endpoint: Endpoint) -> Option<String> {
+        let path = match endpoint {
+            Endpoint::RequestToken => REQUEST_TOKEN_PATH,
+            Endpoint::Authorize => AUTHENTICATE_PATH,
+            Endpoint::Token => ACCESS_TOKEN_PATH,
+            Endpoint::Profile => VERIFY_CREDENTIALS_PATH,
+            Endpoint::Discovery | Endpoint::Jwks => return None,
+        };
+        Some(format!("{}{path}", self.inner.base_url))
     }
 
+    async fn decide(&self, authorize_url: &str, decision: Decision) -> Result<Callback, String> {
+        browser::decide(authorize_url, decision == Decision::Approve)
+            .await
+            .map(Callback::redirect)
+    }
+
+    fn calls(&self, endpoint: Endpoint) -> usize {
+        self.inner.endpoints.calls(endpoint)
+    }
+
+    fn connections(&self) -> usize {
+        self.inner.endpoints.connections()
+    }
+
+    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
+        let served = self.endpoint_url(endpoint).is_some();
+        self.inner
+            .endpoints
+            .set_fault("the mock OAuth 1.0a provider", endpoint, served, fault);
+    }
+}
+
+impl MockOAuth1 {
     /// The value of `oauth_callback_confirmed` in request token answers; `None` leaves the
     /// parameter out (an OAuth 1.0 provider). Default `Some("true")`.
     pub fn set_callback_confirmed(&self, value: Option<&str>) {
@@ -179,31 +178,6 @@ impl MockOAuth1 {
     /// Replaces the user for authorizations from now on.
     pub fn set_user(&self, user: TwitterUser) {
         self.inner.lock().user = user;
-    }
-
-    /// Requests received by the request token endpoint, whatever their outcome.
-    pub fn request_token_calls(&self) -> usize {
-        self.inner.request_token_calls.load(Ordering::SeqCst)
-    }
-
-    /// `GET`s of the authorization page, whatever their outcome.
-    pub fn authorize_calls(&self) -> usize {
-        self.inner.authorize_calls.load(Ordering::SeqCst)
-    }
-
-    /// Requests received by the access token endpoint, whatever their outcome.
-    pub fn access_token_calls(&self) -> usize {
-        self.inner.access_token_calls.load(Ordering::SeqCst)
-    }
-
-    /// Requests received by `verify_credentials.json`, whatever their outcome.
-    pub fn verify_credentials_calls(&self) -> usize {
-        self.inner.verify_credentials_calls.load(Ordering::SeqCst)
-    }
-
-    /// Back-channel requests received in total.
-    pub fn total_calls(&self) -> usize {
-        self.request_token_calls() + self.access_token_calls() + self.verify_credentials_calls()
     }
 
     /// Back-channel requests refused for a bad signature, consumer key, timestamp, nonce,
@@ -217,17 +191,10 @@ impl MockOAuth1 {
         self.inner.lock().last_rejection.clone()
     }
 
-    /// The last request to `endpoint` whose signature, timestamp and nonce were accepted.
+    /// The last request to `endpoint` ([`Endpoint::RequestToken`], [`Endpoint::Token`] or
+    /// [`Endpoint::Profile`]) whose signature, timestamp and nonce were accepted.
     pub fn last_call(&self, endpoint: Endpoint) -> Option<RecordedCall> {
         self.inner.lock().last_calls.get(&endpoint).cloned()
-    }
-
-    /// Plays the user at the authorization page over real HTTP: GETs `authorize_url` (the
-    /// URL coauth built), submits the page's Approve or Deny form as a browser would, and
-    /// returns the redirect target (parsed) without following it. Any other answer is an
-    /// `Err` with the status and body.
-    pub async fn decide(&self, authorize_url: &str, approve: bool) -> Result<url::Url, String> {
-        browser::decide(authorize_url, approve).await
     }
 }
 
@@ -239,17 +206,19 @@ impl fmt::Debug for MockOAuth1 {
     }
 }
 
+const REQUEST_TOKEN_PATH: &str = "/oauth/request_token";
+const AUTHENTICATE_PATH: &str = "/oauth/authenticate";
+const ACCESS_TOKEN_PATH: &str = "/oauth/access_token";
+const VERIFY_CREDENTIALS_PATH: &str = "/1.1/account/verify_credentials.json";
+
 fn router() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/oauth/request_token", post(handlers::request_token))
-        .route("/oauth/authenticate", get(handlers::authorize_page))
+        .route(REQUEST_TOKEN_PATH, post(handlers::request_token))
+        .route(AUTHENTICATE_PATH, get(handlers::authorize_page))
         .route("/oauth/authorize", get(handlers::authorize_page))
         .route(handlers::DECISION_PATH, post(handlers::decision))
-        .route("/oauth/access_token", post(handlers::access_token))
-        .route(
-            "/1.1/account/verify_credentials.json",
-            get(handlers::verify_credentials),
-        )
+        .route(ACCESS_TOKEN_PATH, post(handlers::access_token))
+        .route(VERIFY_CREDENTIALS_PATH, get(handlers::verify_credentials))
         .route(
             "/favicon.ico",
             get(|| async { http::StatusCode::NO_CONTENT }),

@@ -7,19 +7,21 @@
 //! hide.
 //!
 //! [`Forge`] switches make it issue each kind of bad ID token a relying party must refuse;
-//! [`Quirks`] make it behave like Google, Microsoft Entra, Apple, LinkedIn or Slack.
-//! The server task lives as long as the tokio runtime it was started on.
+//! [`Quirks`] make it behave like Google, Microsoft Entra, Apple, LinkedIn or Slack. It is a
+//! [`MockIdp`]: its discovery, JWKS, token and userinfo endpoints are counted and take
+//! [`Fault`]s. The server task lives as long as the tokio runtime it was started on.
 
 mod keys;
 mod pages;
 mod server;
 mod token;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use server::Shared;
+
+use crate::mock::{self, Callback, Decision, Endpoint, Fault, MockIdp};
 
 /// The JWS algorithm the mock signs ID tokens with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +209,9 @@ pub struct MockOidcConfig {
     pub iss_parameter: bool,
     /// The user.
     pub user: OidcUser,
+    /// The Unix time ID tokens are issued at, for an app whose clock is fixed. Default
+    /// `None`: the system clock.
+    pub issued_at: Option<u64>,
 }
 
 impl Default for MockOidcConfig {
@@ -219,6 +224,7 @@ impl Default for MockOidcConfig {
             signing_alg: SigningAlg::RS256,
             iss_parameter: true,
             user: OidcUser::default(),
+            issued_at: None,
         }
     }
 }
@@ -256,30 +262,57 @@ impl std::fmt::Debug for MockOidc {
     }
 }
 
-impl MockOidc {
-    /// Binds `127.0.0.1:0` and spawns the server on the current tokio runtime.
-    ///
-    /// # Panics
-    /// If no loopback port can be bound or there is no current tokio runtime.
-    pub async fn start(config: MockOidcConfig) -> MockOidc {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("mock OIDC provider: bind 127.0.0.1:0");
-        let addr: SocketAddr = listener.local_addr().expect("mock OIDC: local address");
+/// The authorization endpoint answers with a redirect, or (Apple) with a `form_post` page,
+/// whose fields [`MockIdp::decide`] reads.
+impl MockIdp for MockOidc {
+    type Config = MockOidcConfig;
+
+    async fn start(config: MockOidcConfig) -> MockOidc {
+        let (listener, addr) = mock::bind("mock OpenID provider").await;
         let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
         let app = server::router(Arc::clone(&shared));
-        tokio::spawn(async move {
-            // Only an unrecoverable accept error ends the server; tests then see refusals.
-            let _ = axum::serve(listener, app).await;
-        });
+        mock::spawn(listener, app, Arc::clone(&shared.endpoints));
         MockOidc { shared }
     }
 
-    /// `http://127.0.0.1:PORT`.
-    pub fn base_url(&self) -> String {
+    fn base_url(&self) -> String {
         self.shared.base_url.clone()
     }
 
+    fn endpoint_url(&self, endpoint: Endpoint) -> Option<String> {
+        let paths = self.shared.paths();
+        let path = match endpoint {
+            Endpoint::Authorize => paths.authorize,
+            Endpoint::Token => paths.token,
+            Endpoint::Profile => paths.userinfo,
+            Endpoint::Discovery => paths.discovery,
+            Endpoint::Jwks => paths.jwks,
+            Endpoint::RequestToken => return None,
+        };
+        Some(self.shared.url(&path))
+    }
+
+    async fn decide(&self, authorize_url: &str, decision: Decision) -> Result<Callback, String> {
+        pages::decide(authorize_url, decision == Decision::Approve).await
+    }
+
+    fn calls(&self, endpoint: Endpoint) -> usize {
+        self.shared.endpoints.calls(endpoint)
+    }
+
+    fn connections(&self) -> usize {
+        self.shared.endpoints.connections()
+    }
+
+    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
+        let served = self.endpoint_url(endpoint).is_some();
+        self.shared
+            .endpoints
+            .set_fault("the mock OpenID provider", endpoint, served, fault);
+    }
+}
+
+impl MockOidc {
     /// The issuer the discovery document names (for Microsoft, the `{tenantid}` template).
     pub fn issuer(&self) -> String {
         self.shared.issuer()
@@ -354,29 +387,9 @@ impl MockOidc {
             .mint(serde_json::json!({"kid": kid, "typ": "JWT"}), claims)
     }
 
-    /// Requests to the discovery document.
-    pub fn discovery_calls(&self) -> usize {
-        self.shared.counters.discovery.load(Ordering::SeqCst)
-    }
-
-    /// Requests to the JWKS.
-    pub fn jwks_calls(&self) -> usize {
-        self.shared.counters.jwks.load(Ordering::SeqCst)
-    }
-
-    /// Requests to the token endpoint.
-    pub fn token_calls(&self) -> usize {
-        self.shared.counters.token.load(Ordering::SeqCst)
-    }
-
-    /// Requests to userinfo.
-    pub fn userinfo_calls(&self) -> usize {
-        self.shared.counters.userinfo.load(Ordering::SeqCst)
-    }
-
     /// Requests to the attacker's key URLs (`jku`/`x5u` targets): must stay zero.
     pub fn attacker_key_calls(&self) -> usize {
-        self.shared.counters.attacker.load(Ordering::SeqCst)
+        self.shared.attacker_key_calls.load(Ordering::SeqCst)
     }
 
     /// The last token endpoint request.
@@ -387,17 +400,5 @@ impl MockOidc {
     /// The last authorize request's query, decoded, in order.
     pub fn last_authorize_query(&self) -> Option<Vec<(String, String)>> {
         self.shared.lock().last_authorize_query.clone()
-    }
-
-    /// Plays the user: loads the authorize page `authorize_url`, presses Approve or Deny,
-    /// and returns the parameters the provider sends back to the client, whether by a
-    /// redirect's query or by a `form_post` page. Any other answer is an `Err` with the
-    /// status and body.
-    pub async fn decide(
-        &self,
-        authorize_url: &str,
-        approve: bool,
-    ) -> Result<Vec<(String, String)>, String> {
-        pages::decide(authorize_url, approve).await
     }
 }

@@ -8,14 +8,16 @@
 //! Two dialects are spoken ([`Mode`]): a strict, spec-shaped `Generic` provider, and a
 //! `GitHub` look-alike with GitHub's quirks (form-encoded token answers, errors with HTTP
 //! 200, a mandatory `User-Agent` on the API, the email hidden behind `/user/emails`).
-//! [`Fault`]s injected with [`MockProvider::set_fault`] make the back-channel endpoints slow,
-//! broken, malformed, oversized or reset; [`MockProvider::connections`] counts the TCP
-//! connections accepted.
+//! [`declared::MockDeclared`] is a provider derived from a preset's declaration instead:
+//! the declared paths, client authentication, token placement and user fields.
+//! It is a [`MockIdp`]: [`Fault`]s injected with [`MockIdp::set_fault`] make the token and
+//! profile endpoints slow, broken, malformed, oversized or reset, and [`MockIdp::calls`]
+//! counts the requests of each [`Endpoint`].
 //!
 //! The server task lives as long as the tokio runtime it was started on.
 
 mod browser;
-mod fault;
+pub mod declared;
 mod page;
 mod params;
 mod presets;
@@ -28,15 +30,13 @@ mod token;
 mod tests;
 
 use std::fmt;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 
+use crate::mock::{self, Callback, Decision, Endpoint, Fault, MockIdp};
 pub use presets::{
     ALL_PRESETS, DISCORD_AVATAR_HASH, FACEBOOK_VERSION, OK_APPLICATION_KEY, Preset,
     YANDEX_AVATAR_ID,
@@ -161,30 +161,6 @@ impl Default for MockUser {
     }
 }
 
-/// A failure injected into the token and profile endpoints (after the request is counted
-/// and recorded).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Fault {
-    /// Normal behaviour.
-    #[default]
-    None,
-    /// Sleep this long, then answer normally.
-    Slow(Duration),
-    /// `502 Bad Gateway`, `text/plain`.
-    ServerError,
-    /// `200`, `application/json`, truncated JSON: `{"access_token": `.
-    Malformed,
-    /// `200`, `application/json`, a chunked body of exactly this many bytes (a JSON string
-    /// of `a`s), without `Content-Length`.
-    Oversize(usize),
-    /// `200`, `application/json`, `{"error":"server_error","error_description":"Temporary failure"}`.
-    ErrorWith200,
-    /// No answer: the connection is dropped after the request is read, and connections
-    /// accepted while this fault is set close with a TCP reset (`SO_LINGER` 0), as a
-    /// provider's crashing server or a middlebox resetting the connection would.
-    Reset,
-}
-
 /// A request received by the token endpoint.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
@@ -195,17 +171,58 @@ pub struct RecordedRequest {
 }
 
 impl MockProvider {
-    /// Binds `127.0.0.1:0` and spawns the server on the current tokio runtime.
-    ///
-    /// # Panics
-    /// If no loopback port can be bound or there is no current tokio runtime.
-    pub async fn start(config: MockConfig) -> MockProvider {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("mock provider: bind 127.0.0.1:0");
-        let addr: SocketAddr = listener
-            .local_addr()
-            .expect("mock provider: local address of the listener");
+    /// The authorization endpoint: `{base}/authorize` (Generic) or
+    /// `{base}/login/oauth/authorize` (GitHub).
+    pub fn authorize_url(&self) -> String {
+        self.url(paths(self.inner.settings.mode).authorize)
+    }
+
+    /// The token endpoint: `{base}/token` (Generic) or `{base}/login/oauth/access_token`
+    /// (GitHub).
+    pub fn token_url(&self) -> String {
+        self.url(paths(self.inner.settings.mode).token)
+    }
+
+    /// The profile endpoint: `{base}/userinfo` (Generic) or `{base}/user` (GitHub).
+    pub fn userinfo_url(&self) -> String {
+        self.url(paths(self.inner.settings.mode).userinfo)
+    }
+
+    /// `{base}/user/emails` (served in GitHub mode only).
+    pub fn emails_url(&self) -> String {
+        self.url(GITHUB_EMAILS_PATH)
+    }
+
+    /// Replaces the user. Codes already issued keep the user they were issued for, and so do
+    /// the access tokens redeemed from them.
+    pub fn set_user(&self, user: MockUser) {
+        self.inner.lock().user = user;
+    }
+
+    /// The last request the token endpoint received.
+    pub fn last_token_request(&self) -> Option<RecordedRequest> {
+        self.inner.lock().last_token_request.clone()
+    }
+
+    /// The decoded query of the last `GET` on the authorization endpoint, in order,
+    /// duplicates kept, recorded before validation.
+    pub fn last_authorize_query(&self) -> Option<Vec<(String, String)>> {
+        self.inner.lock().last_authorize_query.clone()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.inner.base_url, path)
+    }
+}
+
+/// The profile endpoints are `/userinfo` (Generic), `/user` and `/user/emails` (GitHub) or
+/// a preset's: [`Endpoint::Profile`] counts and faults them together. With `auto_approve`,
+/// [`MockIdp::decide`] gets the redirect of the authorization request itself.
+impl MockIdp for MockProvider {
+    type Config = MockConfig;
+
+    async fn start(config: MockConfig) -> MockProvider {
+        let (listener, addr) = mock::bind("mock provider").await;
         let MockConfig {
             client_id,
             client_secret,
@@ -234,101 +251,42 @@ impl MockProvider {
         };
         let inner = Arc::new(Shared::new(settings, format!("http://{addr}"), user));
         let app = router(mode).with_state(Arc::clone(&inner));
-        let counted = Arc::clone(&inner);
-        let listener = listener.tap_io(move |tcp| {
-            counted.connections.fetch_add(1, Ordering::SeqCst);
-            if counted.lock().fault == Fault::Reset {
-                // Best effort: without it, the dropped connection closes with a FIN instead.
-                let _ = tcp.set_zero_linger();
-            }
-        });
-        tokio::spawn(async move {
-            // serve only returns on an accept error the server cannot recover from; the mock
-            // then simply stops answering, which the tests see as connection failures.
-            let _ = axum::serve(listener, app).await;
-        });
+        mock::spawn(listener, app, Arc::clone(&inner.endpoints));
         MockProvider { inner }
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
-    pub fn base_url(&self) -> String {
+    fn base_url(&self) -> String {
         self.inner.base_url.clone()
     }
 
-    /// The authorization endpoint: `{base}/authorize` (Generic) or
-    /// `{base}/login/oauth/authorize` (GitHub).
-    pub fn authorize_url(&self) -> String {
-        self.url(paths(self.inner.settings.mode).authorize)
+    fn endpoint_url(&self, endpoint: Endpoint) -> Option<String> {
+        match endpoint {
+            Endpoint::Authorize => Some(self.authorize_url()),
+            Endpoint::Token => Some(self.token_url()),
+            Endpoint::Profile => Some(self.userinfo_url()),
+            Endpoint::RequestToken | Endpoint::Discovery | Endpoint::Jwks => None,
+        }
     }
 
-    /// The token endpoint: `{base}/token` (Generic) or `{base}/login/oauth/access_token`
-    /// (GitHub).
-    pub fn token_url(&self) -> String {
-        self.url(paths(self.inner.settings.mode).token)
+    async fn decide(&self, authorize_url: &str, decision: Decision) -> Result<Callback, String> {
+        browser::decide(authorize_url, decision == Decision::Approve)
+            .await
+            .map(Callback::redirect)
     }
 
-    /// The profile endpoint: `{base}/userinfo` (Generic) or `{base}/user` (GitHub).
-    pub fn userinfo_url(&self) -> String {
-        self.url(paths(self.inner.settings.mode).userinfo)
+    fn calls(&self, endpoint: Endpoint) -> usize {
+        self.inner.endpoints.calls(endpoint)
     }
 
-    /// `{base}/user/emails` (served in GitHub mode only).
-    pub fn emails_url(&self) -> String {
-        self.url(GITHUB_EMAILS_PATH)
+    fn connections(&self) -> usize {
+        self.inner.endpoints.connections()
     }
 
-    /// Injects `fault` into the token and profile endpoints from now on.
-    pub fn set_fault(&self, fault: Fault) {
-        self.inner.lock().fault = fault;
-    }
-
-    /// Replaces the user. Codes already issued keep the user they were issued for, and so do
-    /// the access tokens redeemed from them.
-    pub fn set_user(&self, user: MockUser) {
-        self.inner.lock().user = user;
-    }
-
-    /// How many requests the token endpoint received, whatever their outcome.
-    pub fn token_calls(&self) -> usize {
-        self.inner.token_calls.load(Ordering::SeqCst)
-    }
-
-    /// How many requests the profile endpoints (`/userinfo`, `/user`, `/user/emails`)
-    /// received, whatever their outcome.
-    pub fn profile_calls(&self) -> usize {
-        self.inner.profile_calls.load(Ordering::SeqCst)
-    }
-
-    /// How many TCP connections the mock accepted, from browsers and clients alike.
-    pub fn connections(&self) -> usize {
-        self.inner.connections.load(Ordering::SeqCst)
-    }
-
-    /// The last request the token endpoint received.
-    pub fn last_token_request(&self) -> Option<RecordedRequest> {
-        self.inner.lock().last_token_request.clone()
-    }
-
-    /// The decoded query of the last `GET` on the authorization endpoint, in order,
-    /// duplicates kept, recorded before validation.
-    pub fn last_authorize_query(&self) -> Option<Vec<(String, String)>> {
-        self.inner.lock().last_authorize_query.clone()
-    }
-
-    /// Plays the user at the authorize page over real HTTP: GETs `authorize_url` (the full
-    /// URL coauth built), then submits the page's Approve or Deny form exactly as a browser
-    /// would, and returns the redirect target (the Location header, parsed) without
-    /// following it.
-    ///
-    /// With `auto_approve` the authorize GET itself redirects; that target is returned.
-    /// Any other answer (e.g. a 400 for a bad authorization request) is an `Err` carrying
-    /// the status and body.
-    pub async fn decide(&self, authorize_url: &str, approve: bool) -> Result<url::Url, String> {
-        browser::decide(authorize_url, approve).await
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.inner.base_url, path)
+    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
+        let served = self.endpoint_url(endpoint).is_some();
+        self.inner
+            .endpoints
+            .set_fault("the mock provider", endpoint, served, fault);
     }
 }
 

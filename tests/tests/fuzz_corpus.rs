@@ -34,20 +34,19 @@ use coauth_core::presets::{
     Yandex,
 };
 use coauth_core::{
-    Coauth, HttpClient, HttpError, HyperClient, Provider, async_trait, http::Request,
-    http::Response, http::header,
+    Coauth, HttpClient, HttpError, HyperClient, async_trait, http::Request, http::Response,
+    http::header,
 };
 use coauth_tests::fixture::{
-    App, Consent, REDIRECT_URI, SECRET, TestClock, Transport, arrived_at, http_client_with_timeout,
+    App, REDIRECT_URI, SECRET, TestClock, Transport, arrived_at, http_client_with_timeout,
     mock_oauth2,
 };
-use coauth_tests::mock_oauth1::{self, Endpoint, MockOAuth1, MockOAuth1Config};
+use coauth_tests::mock::{Decision, Endpoint, Fault, MockIdp};
+use coauth_tests::mock_oauth1::{MockOAuth1, MockOAuth1Config};
 use coauth_tests::mock_oidc::{
     ClientAuthMode, Forge, MockOidc, MockOidcConfig, Quirks, SigningAlg,
 };
-use coauth_tests::mock_provider::{
-    Fault, MockConfig, MockProvider, Mode, OK_APPLICATION_KEY, Preset,
-};
+use coauth_tests::mock_provider::{MockConfig, MockProvider, Mode, OK_APPLICATION_KEY, Preset};
 use serde_json::{Value, json};
 
 /// Largest committed corpus file.
@@ -280,6 +279,15 @@ async fn recorder_app(recorder: &Recorder, providers: Vec<(&str, Box<dyn Provide
     App::axum(builder.build().expect("a valid app"), Transport::InProcess).await
 }
 
+/// An OAuth 1.0a mock for [`recorder_app`], whose fixed clock signs `oauth_timestamp`: the
+/// mock takes any time.
+fn fixed_clock_oauth1() -> MockOAuth1Config {
+    MockOAuth1Config {
+        timestamp_window: std::time::Duration::from_secs(100 * 365 * 86_400),
+        ..MockOAuth1Config::default()
+    }
+}
+
 /// A provider of any engine, for [`recorder_app`].
 trait ProviderBox {
     fn add_to(
@@ -289,7 +297,7 @@ trait ProviderBox {
     ) -> coauth_core::CoauthBuilder;
 }
 
-impl<P: Provider> ProviderBox for P {
+impl<P: coauth_core::IntoProvider> ProviderBox for P {
     fn add_to(
         self: Box<Self>,
         builder: coauth_core::CoauthBuilder,
@@ -305,7 +313,7 @@ fn auth_url_body(provider: &str) -> Value {
         "mode": "popup", "auth": {"scope": []}})
 }
 
-async fn journey(app: &App, provider: &str, at: &impl Consent, approve: bool) -> Journey {
+async fn journey(app: &App, provider: &str, at: &impl MockIdp, decision: Decision) -> Journey {
     let cookie = fuzzing::binding_cookie();
     let started = app
         .post_json("/auth_url", &auth_url_body(provider), Some(&cookie))
@@ -314,7 +322,7 @@ async fn journey(app: &App, provider: &str, at: &impl Consent, approve: bool) ->
     let started: Value = serde_json::from_slice(started.body()).expect("JSON");
     let flow = started["flow"].as_str().expect("a flow").to_owned();
     let url = started["url"].as_str().expect("a URL").to_owned();
-    let params = at.consent(&url, approve).await;
+    let params = at.consent(&url, decision).await;
     let result_body = json!({"providerType": provider, "flow": flow, "response": params,
         "redirectUri": arrived_at(REDIRECT_URI), "result": {"fields": ["email"]}});
     let result = app.post_json("/result", &result_body, Some(&cookie)).await;
@@ -367,8 +375,13 @@ async fn resource_seeds(seeds: &mut Seeds) {
     let recorder = Recorder::new();
     let config = MockConfig::default();
     let oauth2 = MockProvider::start(config.clone()).await;
-    let oidc = MockOidc::start(MockOidcConfig::default()).await;
-    let oauth1_config = MockOAuth1Config::default();
+    // The app's clock is fixed, and ID tokens are checked against it.
+    let oidc = MockOidc::start(MockOidcConfig {
+        issued_at: Some(fuzzing::NOW),
+        ..MockOidcConfig::default()
+    })
+    .await;
+    let oauth1_config = fixed_clock_oauth1();
     let oauth1 = MockOAuth1::start(oauth1_config.clone()).await;
     let twitter = Twitter::new(
         oauth1_config.consumer_key.clone(),
@@ -392,20 +405,21 @@ async fn resource_seeds(seeds: &mut Seeds) {
     let oidc_base = oidc.base_url();
     let normalize = |text: String| text.replace(&oidc_base, fuzzing::OIDC_ISSUER);
     for provider in fuzzing::PROVIDERS {
-        for approve in [true, false] {
+        for decision in [Decision::Approve, Decision::Deny] {
             let journey = match provider {
-                "demo" => journey(&app, provider, &oauth2, approve).await,
-                "oidc" => journey(&app, provider, &oidc, approve).await,
-                _ => journey(&app, provider, &oauth1, approve).await,
+                "demo" => journey(&app, provider, &oauth2, decision).await,
+                "oidc" => journey(&app, provider, &oidc, decision).await,
+                _ => journey(&app, provider, &oauth1, decision).await,
             };
-            let expected = if approve { 200 } else { 409 };
+            let approved = decision == Decision::Approve;
+            let expected = if approved { 200 } else { 409 };
             assert_eq!(
                 journey.result.status(),
                 expected,
                 "{provider}: {:?}",
                 journey.result
             );
-            let outcome = if approve { "approved" } else { "denied" };
+            let outcome = if approved { "approved" } else { "denied" };
             let name = format!("{provider}-{outcome}");
             let flow = &journey.flow;
             seeds.add(
@@ -429,7 +443,7 @@ async fn resource_seeds(seeds: &mut Seeds) {
                 ],
             );
             seeds.add("result_page", &name, format!("{provider}\n{form}"));
-            if approve {
+            if approved {
                 seeds.add(
                     "flow_open",
                     format!("{provider}-expired"),
@@ -538,18 +552,18 @@ async fn token_seeds(seeds: &mut Seeds) {
         vec![("demo", Box::new(mock_oauth2(&generic, &config)))],
     )
     .await;
-    journey(&app, "demo", &generic, true).await;
+    journey(&app, "demo", &generic, Decision::Approve).await;
     record_tokens(seeds, &recorder, "generic");
     for (name, fault) in [
         ("server-error", Fault::ServerError),
         ("malformed", Fault::Malformed),
         ("error-with-200", Fault::ErrorWith200),
     ] {
-        generic.set_fault(fault);
-        journey(&app, "demo", &generic, true).await;
+        generic.set_fault(Endpoint::Token, fault);
+        journey(&app, "demo", &generic, Decision::Approve).await;
         record_tokens(seeds, &recorder, &format!("generic-{name}"));
     }
-    generic.set_fault(Fault::None);
+    generic.set_fault(Endpoint::Token, Fault::None);
 
     for form_token in [false, true] {
         let config = MockConfig {
@@ -561,7 +575,7 @@ async fn token_seeds(seeds: &mut Seeds) {
             .with_hosts(mock.base_url(), mock.base_url())
             .build();
         let app = recorder_app(&recorder, vec![("github", Box::new(github))]).await;
-        journey(&app, "github", &mock, true).await;
+        journey(&app, "github", &mock, Decision::Approve).await;
         let name = if form_token {
             "github-form"
         } else {
@@ -572,25 +586,50 @@ async fn token_seeds(seeds: &mut Seeds) {
 
     let presets: Vec<(Preset, &str, PresetBuild)> = vec![
         (Preset::Facebook, "facebook", |id, secret, base| {
-            Box::new(Facebook::new(id, secret).with_hosts(base, base).build())
+            Box::new(
+                Facebook::new(id, secret)
+                    .with_hosts(base, base)
+                    .build()
+                    .unwrap(),
+            )
         }),
         (Preset::X, "x", |id, secret, base| {
-            Box::new(X::new(id, secret).with_hosts(base, base).build())
+            Box::new(X::new(id, secret).with_hosts(base, base).build().unwrap())
         }),
         (Preset::Discord, "discord", |id, secret, base| {
-            Box::new(Discord::new(id, secret).with_hosts(base, base).build())
+            Box::new(
+                Discord::new(id, secret)
+                    .with_hosts(base, base)
+                    .build()
+                    .unwrap(),
+            )
         }),
         (Preset::Twitch, "twitch", |id, secret, base| {
-            Box::new(Twitch::new(id, secret).with_hosts(base, base).build())
+            Box::new(
+                Twitch::new(id, secret)
+                    .with_hosts(base, base)
+                    .build()
+                    .unwrap(),
+            )
         }),
         (Preset::Reddit, "reddit", |id, secret, base| {
-            Box::new(Reddit::new(id, secret).with_hosts(base, base).build())
+            Box::new(
+                Reddit::new(id, secret)
+                    .with_hosts(base, base)
+                    .build()
+                    .unwrap(),
+            )
         }),
         (Preset::Vk, "vk", |id, secret, base| {
-            Box::new(Vk::new(id, secret).with_hosts(base, base).build())
+            Box::new(Vk::new(id, secret).with_hosts(base, base).build().unwrap())
         }),
         (Preset::Yandex, "yandex", |id, secret, base| {
-            Box::new(Yandex::new(id, secret).with_hosts(base, base).build())
+            Box::new(
+                Yandex::new(id, secret)
+                    .with_hosts(base, base)
+                    .build()
+                    .unwrap(),
+            )
         }),
         (
             Preset::Odnoklassniki,
@@ -599,7 +638,8 @@ async fn token_seeds(seeds: &mut Seeds) {
                 Box::new(
                     Odnoklassniki::new(id, secret, OK_APPLICATION_KEY)
                         .with_hosts(base, base)
-                        .build(),
+                        .build()
+                        .unwrap(),
                 )
             },
         ),
@@ -612,7 +652,7 @@ async fn token_seeds(seeds: &mut Seeds) {
         let mock = MockProvider::start(config.clone()).await;
         let provider = build(config.client_id, config.client_secret, &mock.base_url());
         let app = recorder_app(&recorder, vec![(name, provider)]).await;
-        journey(&app, name, &mock, true).await;
+        journey(&app, name, &mock, Decision::Approve).await;
         record_tokens(seeds, &recorder, name);
     }
 }
@@ -649,6 +689,7 @@ async fn oidc_seeds(seeds: &mut Seeds) {
     ] {
         let mock = MockOidc::start(MockOidcConfig {
             signing_alg: alg,
+            issued_at: Some(fuzzing::NOW),
             ..MockOidcConfig::default()
         })
         .await;
@@ -682,7 +723,7 @@ async fn oidc_seeds(seeds: &mut Seeds) {
         let mut jwks = String::new();
         for (forge_name, forge) in forges {
             mock.set_forge(*forge);
-            let journey = journey(&app, "oidc", &mock, true).await;
+            let journey = journey(&app, "oidc", &mock, Decision::Approve).await;
             let expected = if *forge == Forge::None { 200 } else { 500 };
             assert_eq!(journey.result.status(), expected, "{forge_name}");
             let nonce = query(&journey.url, "nonce").unwrap_or_default();
@@ -730,14 +771,15 @@ async fn oidc_seeds(seeds: &mut Seeds) {
         quirks: Quirks::Microsoft { tid: tid.into() },
         iss_parameter: false,
         client_auth: ClientAuthMode::Post,
+        issued_at: Some(fuzzing::NOW),
         ..MockOidcConfig::default()
     })
     .await;
     let microsoft = Microsoft::new(fuzzing::OIDC_CLIENT_ID, "oidc-secret")
-        .with_base_url(mock.base_url())
+        .with_hosts(mock.base_url(), mock.base_url())
         .build();
     let app = recorder_app(&recorder, vec![("microsoft", Box::new(microsoft))]).await;
-    let journey = journey(&app, "microsoft", &mock, true).await;
+    let journey = journey(&app, "microsoft", &mock, Decision::Approve).await;
     assert_eq!(journey.result.status(), 200, "{:?}", journey.result);
     let exchanges = recorder.take();
     let jwks = exchanges
@@ -772,6 +814,7 @@ async fn oidc_seeds(seeds: &mut Seeds) {
         let mock = MockOidc::start(MockOidcConfig {
             quirks,
             iss_parameter,
+            issued_at: Some(fuzzing::NOW),
             ..MockOidcConfig::default()
         })
         .await;
@@ -813,7 +856,7 @@ fn generic_oidc(mock: &MockOidc) -> OidcProvider {
 /// unconfirmed callback.
 async fn oauth1_seeds(seeds: &mut Seeds) {
     let recorder = Recorder::new();
-    let config = MockOAuth1Config::default();
+    let config = fixed_clock_oauth1();
     let mock = MockOAuth1::start(config.clone()).await;
     let twitter = Twitter::new(config.consumer_key.clone(), config.consumer_secret.clone())
         .with_hosts(mock.base_url(), mock.base_url())
@@ -832,31 +875,18 @@ async fn oauth1_seeds(seeds: &mut Seeds) {
         }
     };
     assert_eq!(
-        journey(&app, "twitter", &mock, true).await.result.status(),
+        journey(&app, "twitter", &mock, Decision::Approve)
+            .await
+            .result
+            .status(),
         200
     );
     record(seeds, "ok");
     for (endpoint, fault, name) in [
-        (
-            Endpoint::RequestToken,
-            mock_oauth1::Fault::ServerError,
-            "server-error",
-        ),
-        (
-            Endpoint::RequestToken,
-            mock_oauth1::Fault::Malformed,
-            "malformed",
-        ),
-        (
-            Endpoint::AccessToken,
-            mock_oauth1::Fault::ServerError,
-            "server-error",
-        ),
-        (
-            Endpoint::AccessToken,
-            mock_oauth1::Fault::Malformed,
-            "malformed",
-        ),
+        (Endpoint::RequestToken, Fault::ServerError, "server-error"),
+        (Endpoint::RequestToken, Fault::Malformed, "malformed"),
+        (Endpoint::Token, Fault::ServerError, "server-error"),
+        (Endpoint::Token, Fault::Malformed, "malformed"),
     ] {
         mock.set_fault(endpoint, fault);
         let cookie = fuzzing::binding_cookie();
@@ -864,10 +894,10 @@ async fn oauth1_seeds(seeds: &mut Seeds) {
             app.post_json("/auth_url", &auth_url_body("twitter"), Some(&cookie))
                 .await;
         } else {
-            journey(&app, "twitter", &mock, true).await;
+            journey(&app, "twitter", &mock, Decision::Approve).await;
         }
         record(seeds, name);
-        mock.set_fault(endpoint, mock_oauth1::Fault::None);
+        mock.set_fault(endpoint, Fault::None);
         recorder.take();
     }
     for (value, name) in [(None, "unconfirmed"), (Some("false"), "confirmed-false")] {

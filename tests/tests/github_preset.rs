@@ -3,6 +3,7 @@
 
 use coauth_core::presets::GitHub;
 use coauth_tests::fixture::*;
+use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_provider::{MockConfig, MockProvider, Mode};
 use http::header;
 
@@ -15,7 +16,7 @@ async fn github_app(form_token: bool) -> (MockProvider, App) {
     let mock = MockProvider::start(config).await;
     let github = GitHub::new(id, secret)
         .with_hosts(mock.base_url(), mock.base_url())
-        .try_build()
+        .build()
         .unwrap();
     let coauth = app_builder("github", github).build().unwrap();
     (mock, App::axum(coauth, Transport::Socket).await)
@@ -31,10 +32,8 @@ async fn form_encoded_token_answer_and_email_fallback() {
                 .url
                 .starts_with(&format!("{}/login/oauth/authorize?", mock.base_url()))
         );
-        let redirect = mock.decide(&started.url, true).await.unwrap();
-        let response = app
-            .finish("github", &started, redirect_params(&redirect))
-            .await;
+        let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+        let response = app.finish("github", &started, redirect.json()).await;
         assert_eq!(
             response.status(),
             200,
@@ -49,7 +48,7 @@ async fn form_encoded_token_answer_and_email_fallback() {
         assert_eq!(user["email"], "ada@example.test");
         assert_eq!(user["emailVerified"], true);
         assert_eq!(user["profileUrl"], "https://profiles.example.test/ada");
-        assert_eq!(mock.profile_calls(), 2);
+        assert_eq!(mock.calls(Endpoint::Profile), 2);
         let token = mock.last_token_request().unwrap();
         assert_eq!(token.headers[header::ACCEPT], "application/json");
         assert!(token.headers.contains_key(header::USER_AGENT));
@@ -62,7 +61,7 @@ async fn form_encoded_token_answer_and_email_fallback() {
 async fn error_sent_with_http_200_is_a_provider_error() {
     let (mock, app) = github_app(true).await;
     let started = app.start("github").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     assert_ok(&app.finish("github", &started, params.clone()).await);
     // The code is spent: GitHub answers HTTP 200 with error=bad_verification_code.
     let replay = app.finish("github", &started, params).await;
@@ -75,11 +74,11 @@ async fn error_sent_with_http_200_is_a_provider_error() {
 async fn github_denial_is_user_denied() {
     let (mock, app) = github_app(false).await;
     assert_error(
-        &app.sign_in("github", &mock, false).await,
+        &app.sign_in("github", &mock, Decision::Deny).await,
         409,
         "UserDenied",
     );
-    assert_eq!(mock.token_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Token), 0);
 }
 
 #[tokio::test]
@@ -100,10 +99,10 @@ async fn github_iss_is_accepted_and_another_issuer_refused() {
         ("https://github.com/login/oauth".to_owned(), false),
         ("https://accounts.google.com".to_owned(), false),
     ] {
-        let calls = mock.token_calls();
+        let calls = mock.calls(Endpoint::Token);
         let started = app.start("github").await;
-        let redirect = mock.decide(&started.url, true).await.unwrap();
-        let mut params = redirect_params(&redirect);
+        let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+        let mut params = redirect.json();
         params["iss"] = iss.as_str().into();
         let response = app.finish("github", &started, params).await;
         if accepted {
@@ -111,7 +110,11 @@ async fn github_iss_is_accepted_and_another_issuer_refused() {
         } else {
             let message = assert_error(&response, 400, "InputError");
             assert!(message.contains("RFC 9207"), "{iss}: {message}");
-            assert_eq!(mock.token_calls(), calls, "{iss}: the code was sent");
+            assert_eq!(
+                mock.calls(Endpoint::Token),
+                calls,
+                "{iss}: the code was sent"
+            );
         }
     }
 }

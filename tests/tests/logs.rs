@@ -17,9 +17,10 @@ use coauth_core::presets::Oidc;
 use coauth_core::{ErrorEvent, Step};
 use coauth_tests::fixture::*;
 use coauth_tests::log_capture::{self, assert_no_secrets};
+use coauth_tests::mock::{Decision, Endpoint, Fault, MockIdp};
 use coauth_tests::mock_oauth1::MockOAuth1Config;
 use coauth_tests::mock_oidc::{MockOidc, MockOidcConfig};
-use coauth_tests::mock_provider::{Fault, MockConfig, MockProvider};
+use coauth_tests::mock_provider::{MockConfig, MockProvider};
 use http::Response;
 use oidc_support::oidc_app;
 
@@ -67,7 +68,7 @@ async fn an_oauth2_sign_in_logs_each_step_and_no_secret() {
         .unwrap();
     let app = App::axum(coauth, Transport::InProcess).await;
     let started = app.start("demo").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     let answer = app.finish("demo", &started, params.clone()).await;
     assert_ok(&answer);
     let values = flow_values(&started, &params, &answer);
@@ -99,7 +100,7 @@ async fn an_openid_sign_in_logs_discovery_jwks_and_no_secret() {
         .unwrap();
     let app = oidc_app("oidc", provider).await;
     let started = app.start("oidc").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     let answer = app.finish("oidc", &started, params.clone()).await;
     assert_ok(&answer);
     let values = flow_values(&started, &params, &answer);
@@ -121,14 +122,12 @@ async fn an_oauth1_sign_in_logs_the_request_token_and_no_secret() {
     let capture = log_capture::install();
     let config = MockOAuth1Config::default();
     let mock = coauth_tests::mock_oauth1::MockOAuth1::start(config.clone()).await;
-    let provider = oauth1_support::twitter_for(&mock, &config)
-        .try_build()
-        .unwrap();
+    let provider = oauth1_support::twitter_for(&mock, &config).build().unwrap();
     let app =
         oauth1_support::serve(oauth1_support::twitter_builder(provider).expose_credentials(true))
             .await;
     let started = app.start("twitter").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     let answer = app.finish("twitter", &started, params.clone()).await;
     assert_ok(&answer);
     let values = flow_values(&started, &params, &answer);
@@ -185,17 +184,17 @@ async fn refusals_and_failures_are_logged_with_their_reason_and_reach_the_error_
             "A"
         },
     );
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     assert_error(
         &app.finish("demo", &tampered, params.clone()).await,
         400,
         "InputError",
     );
     // The provider fails at the token endpoint (502).
-    mock.set_fault(Fault::ServerError);
+    mock.set_fault(Endpoint::Token, Fault::ServerError);
     let answer = app.finish("demo", &started, params.clone()).await;
     assert_error(&answer, 500, "ProviderTechnicalError");
-    mock.set_fault(Fault::None);
+    mock.set_fault(Endpoint::Token, Fault::None);
     // A wrong method on a page.
     let method = app.call(http::Method::DELETE, "/auth_page").await;
     assert_eq!(method.status(), 405);
@@ -283,7 +282,7 @@ async fn provider_failures_give_the_browser_a_fixed_message_and_the_log_and_hook
         .unwrap();
     let app = App::axum(coauth, Transport::InProcess).await;
     let started = app.start("demo").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     let answer = app.finish("demo", &started, params).await;
     let message = assert_error(&answer, 500, "ProviderConnectionError");
     assert_eq!(message, "the sign-in provider could not be reached");
@@ -308,7 +307,7 @@ async fn provider_failures_give_the_browser_a_fixed_message_and_the_log_and_hook
         .unwrap();
     let app = App::axum(coauth, Transport::InProcess).await;
     let started = app.start("demo").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     assert_ok(&app.finish("demo", &started, params.clone()).await);
     let answer = app.finish("demo", &started, params).await;
     let message = assert_error(&answer, 500, "ProviderError");

@@ -5,7 +5,7 @@ mod oauth1_support;
 
 use coauth_core::presets::Twitter;
 use coauth_tests::fixture::*;
-use coauth_tests::mock_oauth1::{Endpoint, Fault};
+use coauth_tests::mock::{Decision, Endpoint, Fault, MockIdp};
 use oauth1_support::*;
 
 #[tokio::test]
@@ -18,7 +18,7 @@ async fn request_token_faults() {
         mock.set_fault(Endpoint::RequestToken, fault);
         let response = app.auth_url("twitter").await;
         assert_error(&response, 500, code);
-        assert_eq!(mock.request_token_calls(), 1);
+        assert_eq!(mock.calls(Endpoint::RequestToken), 1);
     }
 }
 
@@ -26,36 +26,27 @@ async fn request_token_faults() {
 async fn access_token_and_profile_faults() {
     for (endpoint, fault, code) in [
         (
-            Endpoint::AccessToken,
+            Endpoint::Token,
             Fault::ServerError,
             "ProviderTechnicalError",
         ),
-        (Endpoint::AccessToken, Fault::Malformed, "ProviderError"),
+        (Endpoint::Token, Fault::Malformed, "ProviderError"),
         (
-            Endpoint::VerifyCredentials,
+            Endpoint::Profile,
             Fault::ServerError,
             "ProviderTechnicalError",
         ),
-        (
-            Endpoint::VerifyCredentials,
-            Fault::Malformed,
-            "ProviderError",
-        ),
+        (Endpoint::Profile, Fault::Malformed, "ProviderError"),
     ] {
         let (mock, app) = twitter_app().await;
         let started = app.start("twitter").await;
-        let redirect = mock.decide(&started.url, true).await.unwrap();
+        let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
         mock.set_fault(endpoint, fault);
-        let response = app
-            .finish("twitter", &started, redirect_params(&redirect))
-            .await;
+        let response = app.finish("twitter", &started, redirect.json()).await;
         assert_provider_failure(&response, code);
-        let verifier = redirect_params(&redirect)["oauth_verifier"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let verifier = redirect.param("oauth_verifier").unwrap();
         let detail = app.reported_error();
-        assert!(!detail.contains(&verifier), "{detail}");
+        assert!(!detail.contains(verifier), "{detail}");
     }
 }
 
@@ -64,7 +55,7 @@ async fn an_unreachable_provider_is_a_connection_error() {
     let refused = coauth_tests::mock_provider::refused_url();
     let provider = Twitter::new("k", "s")
         .with_hosts(refused.clone(), refused)
-        .try_build()
+        .build()
         .unwrap();
     let app = serve(twitter_builder(provider)).await;
     assert_error(
@@ -79,10 +70,10 @@ async fn the_default_outbound_policy_refuses_plain_http_loopback() {
     let (mock, _) = twitter_app().await;
     let provider = Twitter::new("k", "s")
         .with_hosts(mock.base_url(), mock.base_url())
-        .try_build()
+        .build()
         .unwrap();
     let app =
         serve(twitter_builder(provider).http_client(coauth_core::HyperClient::default())).await;
     assert_error(&app.auth_url("twitter").await, 500, "ProviderError");
-    assert_eq!(mock.request_token_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::RequestToken), 0);
 }

@@ -168,7 +168,7 @@ async fn twitter_preset_signs_in_against_oauthlib() {
     let oauthlib = start_oauthlib();
     let twitter = Twitter::new(CLIENT_KEY, CLIENT_SECRET)
         .with_hosts(oauthlib.base_url.clone(), oauthlib.base_url.clone())
-        .try_build()
+        .build()
         .unwrap();
     let app = serve(twitter_builder(twitter)).await;
 

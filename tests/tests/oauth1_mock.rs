@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use coauth_core::oauth1::Signer;
+use coauth_tests::mock::{Endpoint, MockIdp};
 use coauth_tests::mock_oauth1::{MockOAuth1, MockOAuth1Config};
 use http::{Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
@@ -90,5 +91,5 @@ async fn the_mock_checks_nonce_timestamp_signature_and_consumer() {
     let (status, _) = request_token(&mock, stranger, "nonce-4", now(), false).await;
     assert_eq!(status, 401);
     assert!(mock.last_rejection().unwrap().contains("consumer"));
-    assert_eq!(mock.request_token_calls(), 5);
+    assert_eq!(mock.calls(Endpoint::RequestToken), 5);
 }

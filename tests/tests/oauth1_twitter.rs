@@ -7,14 +7,15 @@ mod oauth1_support;
 
 use coauth_core::{Clock, SystemClock, result_hook};
 use coauth_tests::fixture::*;
-use coauth_tests::mock_oauth1::{Endpoint, MockOAuth1, MockOAuth1Config};
+use coauth_tests::mock::{Decision, Endpoint, MockIdp};
+use coauth_tests::mock_oauth1::{MockOAuth1, MockOAuth1Config};
 use oauth1_support::*;
 
 #[tokio::test]
 async fn sign_in_yields_the_twitter_user() {
     let (mock, app) = twitter_app().await;
     let started = app.start("twitter").await;
-    assert_eq!(mock.request_token_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::RequestToken), 1);
     let request_token = mock.last_call(Endpoint::RequestToken).unwrap();
     // The exact redirect URI went out as oauth_callback.
     assert_eq!(
@@ -28,9 +29,9 @@ async fn sign_in_yields_the_twitter_user() {
     );
     let token = query_param(&started.url, "oauth_token").unwrap();
 
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    assert!(redirect.as_str().starts_with(REDIRECT_URI));
-    let params = redirect_params(&redirect);
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    assert!(redirect.url.as_str().starts_with(REDIRECT_URI));
+    let params = redirect.json();
     assert_eq!(params["oauth_token"], token.as_str());
     let verifier = params["oauth_verifier"].as_str().unwrap().to_owned();
 
@@ -54,15 +55,15 @@ async fn sign_in_yields_the_twitter_user() {
 
     // Every call was signed correctly, with the request token and verifier where due.
     assert_eq!(mock.rejected_calls(), 0, "{:?}", mock.last_rejection());
-    assert_eq!(mock.access_token_calls(), 1);
-    assert_eq!(mock.verify_credentials_calls(), 1);
-    let access = mock.last_call(Endpoint::AccessToken).unwrap();
+    assert_eq!(mock.calls(Endpoint::Token), 1);
+    assert_eq!(mock.calls(Endpoint::Profile), 1);
+    let access = mock.last_call(Endpoint::Token).unwrap();
     assert_eq!(access.oauth_param("oauth_token"), Some(token.as_str()));
     assert_eq!(
         access.oauth_param("oauth_verifier"),
         Some(verifier.as_str())
     );
-    let profile = mock.last_call(Endpoint::VerifyCredentials).unwrap();
+    let profile = mock.last_call(Endpoint::Profile).unwrap();
     assert!(
         profile
             .params
@@ -82,8 +83,8 @@ async fn sign_in_yields_the_twitter_user() {
 async fn denial_is_user_denied_without_any_token_call() {
     let (mock, app) = twitter_app().await;
     let started = app.start("twitter").await;
-    let redirect = mock.decide(&started.url, false).await.unwrap();
-    let params = redirect_params(&redirect);
+    let redirect = mock.decide(&started.url, Decision::Deny).await.unwrap();
+    let params = redirect.json();
     assert!(params.get("denied").is_some(), "{redirect}");
     assert!(params.get("oauth_verifier").is_none());
     assert_error(
@@ -91,7 +92,7 @@ async fn denial_is_user_denied_without_any_token_call() {
         409,
         "UserDenied",
     );
-    assert_eq!(mock.access_token_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Token), 0);
 }
 
 #[tokio::test]
@@ -99,20 +100,19 @@ async fn a_denial_for_another_flow_is_an_input_error() {
     let (mock, app) = twitter_app().await;
     let ours = app.start("twitter").await;
     let theirs = app.start("twitter").await;
-    let denial = mock.decide(&theirs.url, false).await.unwrap();
+    let denial = mock.decide(&theirs.url, Decision::Deny).await.unwrap();
     assert_error(
-        &app.finish("twitter", &ours, redirect_params(&denial)).await,
+        &app.finish("twitter", &ours, denial.json()).await,
         400,
         "InputError",
     );
     // The same denial with its own flow is a denial.
     assert_error(
-        &app.finish("twitter", &theirs, redirect_params(&denial))
-            .await,
+        &app.finish("twitter", &theirs, denial.json()).await,
         409,
         "UserDenied",
     );
-    assert_eq!(mock.access_token_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Token), 0);
 }
 
 #[tokio::test]
@@ -120,7 +120,7 @@ async fn foreign_or_missing_request_tokens_are_refused_before_any_call() {
     let (mock, app) = twitter_app().await;
     let ours = app.start("twitter").await;
     let theirs = app.start("twitter").await;
-    let foreign = mock.consent(&theirs.url, true).await;
+    let foreign = mock.consent(&theirs.url, Decision::Approve).await;
     let verifier = foreign["oauth_verifier"].clone();
     let own_token = query_param(&ours.url, "oauth_token").unwrap();
     for response in [
@@ -149,8 +149,8 @@ async fn foreign_or_missing_request_tokens_are_refused_before_any_call() {
         .await;
     let message = assert_error(&answer, 400, "InputError");
     assert!(message.contains("oauth_verifier"), "{message}");
-    assert_eq!(mock.access_token_calls(), 0);
-    assert_eq!(mock.verify_credentials_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Token), 0);
+    assert_eq!(mock.calls(Endpoint::Profile), 0);
 }
 
 #[tokio::test]
@@ -162,8 +162,8 @@ async fn callback_must_be_confirmed() {
         assert_provider_failure(&response, "ProviderError");
         let detail = app.reported_error();
         assert!(detail.contains("oauth_callback_confirmed"), "{detail}");
-        assert_eq!(mock.request_token_calls(), 1);
-        assert_eq!(mock.authorize_calls(), 0);
+        assert_eq!(mock.calls(Endpoint::RequestToken), 1);
+        assert_eq!(mock.calls(Endpoint::Authorize), 0);
     }
 }
 
@@ -171,15 +171,15 @@ async fn callback_must_be_confirmed() {
 async fn the_second_identical_submission_fails() {
     let (mock, app) = twitter_app().await;
     let started = app.start("twitter").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     assert_ok(&app.finish("twitter", &started, params.clone()).await);
     let replay = app.finish("twitter", &started, params).await;
     assert_error(&replay, 500, "ProviderError");
     // The provider saw the replay and refused the spent request token.
-    assert_eq!(mock.access_token_calls(), 2);
+    assert_eq!(mock.calls(Endpoint::Token), 2);
     assert_eq!(mock.rejected_calls(), 1);
     assert!(mock.last_rejection().unwrap().contains("spent"));
-    assert_eq!(mock.verify_credentials_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::Profile), 1);
 }
 
 #[tokio::test]
@@ -190,7 +190,7 @@ async fn silent_mode_is_refused_before_any_call() {
         400,
         "InputError",
     );
-    assert_eq!(mock.total_calls(), 0);
+    assert_eq!(mock.back_channel_calls(), 0);
 }
 
 /// An `auth_url` that coauth refuses never reaches the provider: each OAuth 1.0a `auth_url`
@@ -204,7 +204,7 @@ async fn refused_auth_urls_never_reach_the_provider() {
 
     let config = MockOAuth1Config::default();
     let mock = MockOAuth1::start(config.clone()).await;
-    let provider = twitter_for(&mock, &config).try_build().unwrap();
+    let provider = twitter_for(&mock, &config).build().unwrap();
     let app = serve(twitter_builder(provider).session_user(test_session_user())).await;
     let valid = serde_json::json!({"providerType": "twitter", "redirectUri": REDIRECT_URI});
     let with = |member: &str, value: serde_json::Value| {
@@ -288,12 +288,12 @@ async fn refused_auth_urls_never_reach_the_provider() {
         }
         let response = app.send(request.body(Bytes::from(body)).unwrap()).await;
         assert_error(&response, 400, code);
-        assert_eq!(mock.request_token_calls(), 0, "{case}");
-        assert_eq!(mock.total_calls(), 0, "{case}");
+        assert_eq!(mock.calls(Endpoint::RequestToken), 0, "{case}");
+        assert_eq!(mock.back_channel_calls(), 0, "{case}");
     }
     // The counter counts: a valid request, a linking one included, makes one call each.
     app.start("twitter").await;
-    assert_eq!(mock.request_token_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::RequestToken), 1);
     let linking = app
         .post_json(
             "/auth_url",
@@ -302,7 +302,7 @@ async fn refused_auth_urls_never_reach_the_provider() {
         )
         .await;
     assert_eq!(linking.status(), 200, "{:?}", linking.body());
-    assert_eq!(mock.request_token_calls(), 2);
+    assert_eq!(mock.calls(Endpoint::RequestToken), 2);
 }
 
 #[tokio::test]
@@ -313,7 +313,7 @@ async fn a_wrong_consumer_secret_is_caught_by_the_mock() {
         consumer_secret: "not the secret".into(),
         ..config
     };
-    let provider = twitter_for(&mock, &wrong).try_build().unwrap();
+    let provider = twitter_for(&mock, &wrong).build().unwrap();
     let app = serve(twitter_builder(provider)).await;
     let response = app.auth_url("twitter").await;
     assert_provider_failure(&response, "ProviderError");
@@ -334,14 +334,11 @@ impl Clock for AnHourAhead {
 }
 
 #[tokio::test]
-async fn timestamps_come_from_the_configured_clock() {
+async fn timestamps_come_from_the_coauth_clock() {
     let config = MockOAuth1Config::default();
     let mock = MockOAuth1::start(config.clone()).await;
-    let provider = twitter_for(&mock, &config)
-        .clock(AnHourAhead)
-        .try_build()
-        .unwrap();
-    let app = serve(twitter_builder(provider)).await;
+    let provider = twitter_for(&mock, &config).build().unwrap();
+    let app = serve(twitter_builder(provider).clock(AnHourAhead)).await;
     assert_error(&app.auth_url("twitter").await, 500, "ProviderError");
     assert!(mock.last_rejection().unwrap().contains("oauth_timestamp"));
 }
@@ -350,7 +347,7 @@ async fn timestamps_come_from_the_configured_clock() {
 async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_token() {
     let config = MockOAuth1Config::default();
     let mock = MockOAuth1::start(config.clone()).await;
-    let provider = twitter_for(&mock, &config).try_build().unwrap();
+    let provider = twitter_for(&mock, &config).build().unwrap();
     let hook = result_hook(|result, _request| async move {
         let body = serde_json::json!({
             "extra": result.credentials.extra,
@@ -364,7 +361,7 @@ async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_tok
         ))
     });
     let app = serve(twitter_builder(provider).result_hook(hook)).await;
-    let response = app.sign_in("twitter", &mock, true).await;
+    let response = app.sign_in("twitter", &mock, Decision::Approve).await;
     let body = assert_ok(&response);
     assert_eq!(body["tokenType"], "oauth1");
     assert_eq!(body["tokenLength"], 40);
@@ -376,10 +373,10 @@ async fn the_result_hook_sees_the_access_token_answer_and_opt_in_exposes_the_tok
     assert!(body["extra"].get("oauth_token").is_none());
 
     let app = serve(
-        twitter_builder(twitter_for(&mock, &config).try_build().unwrap()).expose_credentials(true),
+        twitter_builder(twitter_for(&mock, &config).build().unwrap()).expose_credentials(true),
     )
     .await;
-    let body = json(&app.sign_in("twitter", &mock, true).await);
+    let body = json(&app.sign_in("twitter", &mock, Decision::Approve).await);
     assert_eq!(body["credentials"]["tokenType"], "oauth1");
     assert_eq!(
         body["credentials"]["accessToken"].as_str().unwrap().len(),

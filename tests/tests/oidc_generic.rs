@@ -9,6 +9,7 @@ use coauth_core::oauth2::ClientAuth;
 use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
 use coauth_core::presets::Oidc;
 use coauth_tests::fixture::*;
+use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_oidc::{ClientAuthMode, IssParam, MockOidc, MockOidcConfig, SigningAlg};
 use oidc_support::*;
 
@@ -41,7 +42,7 @@ async fn sign_in_through_discovery_yields_the_user() {
         query_param(&started.url, "scope").as_deref(),
         Some("openid profile email")
     );
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     let body = assert_ok(&app.finish("oidc", &started, params).await);
     assert_fields(
         &body["user"],
@@ -50,9 +51,9 @@ async fn sign_in_through_discovery_yields_the_user() {
             "avatarUrl": "https://pictures.example.test/grace.png", "username": "grace"}),
     );
     assert!(body["credentials"]["idToken"].is_string());
-    assert_eq!(mock.discovery_calls(), 1);
-    assert_eq!(mock.jwks_calls(), 1);
-    assert_eq!(mock.userinfo_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::Discovery), 1);
+    assert_eq!(mock.calls(Endpoint::Jwks), 1);
+    assert_eq!(mock.calls(Endpoint::Profile), 1);
     // client_secret_basic, as configured.
     let token = mock.last_token_request().unwrap();
     assert!(
@@ -64,8 +65,11 @@ async fn sign_in_through_discovery_yields_the_user() {
     );
     assert!(token.field("client_secret").is_none());
     // A second sign-in reuses the cached metadata and keys.
-    assert_ok(&app.sign_in("oidc", &mock, true).await);
-    assert_eq!((mock.discovery_calls(), mock.jwks_calls()), (1, 1));
+    assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
+    assert_eq!(
+        (mock.calls(Endpoint::Discovery), mock.calls(Endpoint::Jwks)),
+        (1, 1)
+    );
 }
 
 #[tokio::test]
@@ -73,7 +77,7 @@ async fn denial_is_user_denied_without_a_token_call() {
     let mock = mock(MockOidcConfig::default()).await;
     let app = oidc_app("oidc", generic(&mock)).await;
     sign_in_denied(&app, "oidc", &mock).await;
-    assert_eq!(mock.token_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Token), 0);
 }
 
 #[tokio::test]
@@ -81,14 +85,22 @@ async fn rfc9207_iss_mismatch_and_absence_are_refused_before_the_token_call() {
     let mock = mock(MockOidcConfig::default()).await;
     let app = oidc_app("oidc", generic(&mock)).await;
     mock.set_iss_param(IssParam::Wrong);
-    let message = assert_error(&app.sign_in("oidc", &mock, true).await, 400, "InputError");
+    let message = assert_error(
+        &app.sign_in("oidc", &mock, Decision::Approve).await,
+        400,
+        "InputError",
+    );
     assert!(message.contains("RFC 9207"), "{message}");
     // The provider advertises the parameter, so an answer without it is refused too.
     mock.set_iss_param(IssParam::Omit);
-    assert_error(&app.sign_in("oidc", &mock, true).await, 400, "InputError");
-    assert_eq!(mock.token_calls(), 0);
+    assert_error(
+        &app.sign_in("oidc", &mock, Decision::Approve).await,
+        400,
+        "InputError",
+    );
+    assert_eq!(mock.calls(Endpoint::Token), 0);
     mock.set_iss_param(IssParam::Correct);
-    assert_ok(&app.sign_in("oidc", &mock, true).await);
+    assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
 }
 
 #[tokio::test]
@@ -99,9 +111,9 @@ async fn iss_is_optional_when_not_advertised_but_checked_when_present() {
     })
     .await;
     let app = oidc_app("oidc", generic(&mock)).await;
-    assert_ok(&app.sign_in("oidc", &mock, true).await);
+    assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
     let started = app.start("oidc").await;
-    let mut forged = mock.consent(&started.url, true).await;
+    let mut forged = mock.consent(&started.url, Decision::Approve).await;
     forged["iss"] = "https://evil.example".into();
     assert_error(
         &app.finish("oidc", &started, forged).await,
@@ -118,7 +130,7 @@ async fn discovery_naming_another_issuer_is_refused() {
     assert_provider_failure(&app.auth_url("oidc").await, "ProviderError");
     let detail = app.reported_error();
     assert!(detail.contains("another issuer"), "{detail}");
-    assert_eq!(mock.jwks_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Jwks), 0);
 }
 
 #[tokio::test]
@@ -171,7 +183,7 @@ async fn every_default_algorithm_signs_in() {
         })
         .await;
         let app = oidc_app("oidc", generic(&mock)).await;
-        let response = app.sign_in("oidc", &mock, true).await;
+        let response = app.sign_in("oidc", &mock, Decision::Approve).await;
         assert_eq!(response.status(), 200, "{alg:?}: {:?}", response.body());
     }
     // An algorithm the provider is not trusted with is refused, even with a valid signature.
@@ -195,10 +207,13 @@ async fn refresh_returns_fresh_credentials_with_a_validated_id_token() {
     let mock = mock(MockOidcConfig::default()).await;
     let provider = generic(&mock);
     let app = oidc_app("oidc", provider.clone()).await;
-    let body = assert_ok(&app.sign_in("oidc", &mock, true).await);
+    let body = assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
     let refresh_token = Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());
     let http = http_client();
-    let refreshed = provider.refresh(&http, &refresh_token).await.unwrap();
+    let refreshed = provider
+        .refresh(&http, &refresh_token, &coauth_core::SystemClock)
+        .await
+        .unwrap();
     assert_ne!(
         refreshed.access_token.expose(),
         body["credentials"]["accessToken"].as_str().unwrap()
@@ -209,7 +224,7 @@ async fn refresh_returns_fresh_credentials_with_a_validated_id_token() {
     assert_eq!(request.field("refresh_token"), Some(refresh_token.expose()));
     // An unknown refresh token is the provider's refusal.
     let error = provider
-        .refresh(&http, &Secret::new("unknown"))
+        .refresh(&http, &Secret::new("unknown"), &coauth_core::SystemClock)
         .await
         .unwrap_err();
     assert_eq!(error.code(), "ProviderError");
@@ -239,7 +254,7 @@ async fn private_key_jwt_signs_in_and_refreshes_without_a_secret() {
         .unwrap();
     assert_eq!(provider.config().client_auth, ClientAuth::PrivateKeyJwt);
     let app = oidc_app("oidc", provider.clone()).await;
-    let body = assert_ok(&app.sign_in("oidc", &mock, true).await);
+    let body = assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
     assert_eq!(body["user"]["id"], "248289761001", "{body}");
     let request = mock.last_token_request().unwrap();
     assert!(request.authorization.is_none());
@@ -248,7 +263,7 @@ async fn private_key_jwt_signs_in_and_refreshes_without_a_secret() {
     // Each request carries a fresh assertion (the mock refuses a replayed jti).
     let refresh_token = Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());
     provider
-        .refresh(&http_client(), &refresh_token)
+        .refresh(&http_client(), &refresh_token, &coauth_core::SystemClock)
         .await
         .unwrap();
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use coauth_core::oidc::OidcProvider;
 use coauth_core::presets::Oidc;
 use coauth_tests::fixture::*;
+use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_oidc::{Forge, MockOidc, MockOidcConfig};
 use oidc_support::*;
 
@@ -24,7 +25,7 @@ async fn refused(forge: Forge) -> (MockOidc, String) {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
     let app = oidc_app("oidc", provider(&mock, Duration::from_secs(30))).await;
     mock.set_forge(forge);
-    let response = app.sign_in("oidc", &mock, true).await;
+    let response = app.sign_in("oidc", &mock, Decision::Approve).await;
     assert_provider_failure(&response, "ProviderError");
     let message = app.reported_error();
     assert!(
@@ -40,7 +41,7 @@ async fn refused(forge: Forge) -> (MockOidc, String) {
 async fn a_good_token_passes_the_same_fixture() {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
     let app = oidc_app("oidc", provider(&mock, Duration::from_secs(30))).await;
-    assert_ok(&app.sign_in("oidc", &mock, true).await);
+    assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
 }
 
 #[tokio::test]
@@ -53,14 +54,14 @@ async fn bad_signature() {
 async fn alg_none() {
     let (mock, message) = refused(Forge::AlgNone).await;
     assert!(message.contains("\"none\" is not allowed"), "{message}");
-    assert_eq!(mock.jwks_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Jwks), 0);
 }
 
 #[tokio::test]
 async fn hs256_keyed_with_the_public_key() {
     let (mock, message) = refused(Forge::Hs256WithPublicKey).await;
     assert!(message.contains("\"HS256\" is not allowed"), "{message}");
-    assert_eq!(mock.jwks_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Jwks), 0);
 }
 
 #[tokio::test]
@@ -168,15 +169,15 @@ async fn jku_x5u_and_embedded_jwk_are_never_followed() {
 async fn key_rotation_is_picked_up_by_refetching_the_jwks() {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
     let app = oidc_app("oidc", provider(&mock, Duration::from_millis(200))).await;
-    assert_ok(&app.sign_in("oidc", &mock, true).await);
-    assert_eq!(mock.jwks_calls(), 1);
+    assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
+    assert_eq!(mock.calls(Endpoint::Jwks), 1);
     let old_kid = mock.current_kid();
     mock.rotate_keys();
     assert_ne!(mock.current_kid(), old_kid);
     tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_ok(&app.sign_in("oidc", &mock, true).await);
+    assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
     assert_eq!(
-        mock.jwks_calls(),
+        mock.calls(Endpoint::Jwks),
         2,
         "the unknown kid caused exactly one refetch"
     );
@@ -186,10 +187,14 @@ async fn key_rotation_is_picked_up_by_refetching_the_jwks() {
 async fn a_rotation_inside_the_refetch_interval_waits_for_it() {
     let mock = MockOidc::start(MockOidcConfig::default()).await;
     let app = oidc_app("oidc", provider(&mock, Duration::from_secs(3600))).await;
-    assert_ok(&app.sign_in("oidc", &mock, true).await);
+    assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
     mock.rotate_keys();
     sign_in_refused(&app, "oidc", &mock).await;
-    assert_eq!(mock.jwks_calls(), 1, "no refetch inside the interval");
+    assert_eq!(
+        mock.calls(Endpoint::Jwks),
+        1,
+        "no refetch inside the interval"
+    );
 }
 
 fn claims(mock: &MockOidc) -> serde_json::Value {
@@ -211,10 +216,10 @@ async fn a_thousand_random_kids_cause_at_most_one_refetch_per_interval() {
     let http = http_client();
     let good = mock.sign(&claims(&mock));
     provider
-        .verify_id_token(&http, &good, Some("n"))
+        .verify_id_token(&http, &good, Some("n"), &coauth_core::SystemClock)
         .await
         .unwrap();
-    assert_eq!(mock.jwks_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::Jwks), 1);
     // Every token is validly signed by the provider's key, under a kid its JWKS lacks.
     let tokens: Vec<String> = (0..1000)
         .map(|i| mock.sign_with_kid(&claims(&mock), &format!("random-{i}")))
@@ -226,14 +231,14 @@ async fn a_thousand_random_kids_cause_at_most_one_refetch_per_interval() {
             tokio::time::sleep(interval).await;
         }
         let error = provider
-            .verify_id_token(&http, token, Some("n"))
+            .verify_id_token(&http, token, Some("n"), &coauth_core::SystemClock)
             .await
             .unwrap_err();
         assert_eq!(error.code(), "ProviderError");
     }
     let elapsed = started.elapsed();
     let intervals = (elapsed.as_millis() / interval.as_millis()) as usize + 1;
-    let refetches = mock.jwks_calls() - 1;
+    let refetches = mock.calls(Endpoint::Jwks) - 1;
     assert!(
         refetches <= intervals,
         "{refetches} refetches in {elapsed:?}"
@@ -244,7 +249,7 @@ async fn a_thousand_random_kids_cause_at_most_one_refetch_per_interval() {
     );
     // The valid kid still verifies from the cache.
     provider
-        .verify_id_token(&http, &good, Some("n"))
+        .verify_id_token(&http, &good, Some("n"), &coauth_core::SystemClock)
         .await
         .unwrap();
 }

@@ -7,6 +7,7 @@ use coauth_core::Secret;
 use coauth_core::oauth2::{ClientAuth, OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::oidc::{Algorithm, SigningKey};
 use coauth_tests::fixture::*;
+use coauth_tests::mock::{Decision, MockIdp};
 use coauth_tests::mock_oidc::{ClientAuthMode, MockOidc, MockOidcConfig, Quirks};
 use oidc_support::*;
 
@@ -49,7 +50,7 @@ async fn private_key_jwt_authenticates_the_code_exchange_and_the_refresh() {
     let provider = engine(&mock, "", Some(key));
     assert_eq!(provider.config().client_auth, ClientAuth::PrivateKeyJwt);
     let app = oidc_app("pkjwt", provider.clone()).await;
-    let body = assert_ok(&app.sign_in("pkjwt", &mock, true).await);
+    let body = assert_ok(&app.sign_in("pkjwt", &mock, Decision::Approve).await);
     assert_eq!(body["user"]["id"], "248289761001");
     let request = mock.last_token_request().unwrap();
     assert!(request.authorization.is_none());
@@ -60,7 +61,7 @@ async fn private_key_jwt_authenticates_the_code_exchange_and_the_refresh() {
     );
     let refresh_token = Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());
     let refreshed = provider
-        .refresh(&http_client(), &refresh_token)
+        .refresh(&http_client(), &refresh_token, &coauth_core::SystemClock)
         .await
         .unwrap();
     assert_ne!(
@@ -98,16 +99,19 @@ async fn refresh_with_a_client_secret_and_with_an_unknown_token() {
     let mock = mock(ClientAuthMode::Basic).await;
     let provider = engine(&mock, "oidc-secret", None);
     let app = oidc_app("oauth2", provider.clone()).await;
-    let body = assert_ok(&app.sign_in("oauth2", &mock, true).await);
+    let body = assert_ok(&app.sign_in("oauth2", &mock, Decision::Approve).await);
     let refresh_token = Secret::new(body["credentials"]["refreshToken"].as_str().unwrap());
     let http = http_client();
-    let refreshed = provider.refresh(&http, &refresh_token).await.unwrap();
+    let refreshed = provider
+        .refresh(&http, &refresh_token, &coauth_core::SystemClock)
+        .await
+        .unwrap();
     assert!(refreshed.access_token.expose().len() > 10);
     let request = mock.last_token_request().unwrap();
     assert_eq!(request.field("grant_type"), Some("refresh_token"));
     assert!(request.authorization.unwrap().starts_with("Basic "));
     let error = provider
-        .refresh(&http, &Secret::new("not-issued"))
+        .refresh(&http, &Secret::new("not-issued"), &coauth_core::SystemClock)
         .await
         .unwrap_err();
     assert_eq!(error.code(), "ProviderError");

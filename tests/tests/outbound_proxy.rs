@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use coauth_core::{Error, HttpClient, HyperClient, ProxyConfig};
 use coauth_tests::fixture::*;
+use coauth_tests::mock::{Decision, MockIdp};
 use coauth_tests::mock_provider::{MockConfig, MockProvider, refused_url};
 
 /// A tinyproxy process, killed (and its directory removed) on drop.
@@ -144,7 +145,7 @@ async fn sign_in_with(client: HyperClient) -> (String, http::Response<Bytes>, Ap
         .build()
         .expect("a valid app");
     let app = App::axum(coauth, Transport::Socket).await;
-    let response = app.sign_in("demo", &mock, true).await;
+    let response = app.sign_in("demo", &mock, Decision::Approve).await;
     let authority = mock.base_url().trim_start_matches("http://").to_owned();
     (authority, response, app)
 }

@@ -9,6 +9,7 @@ mod presets_support;
 mod example;
 
 use coauth_tests::fixture::REDIRECT_URI;
+use coauth_tests::mock::MockIdp;
 use coauth_tests::mock_provider::{MockConfig, MockProvider, MockUser};
 use presets_support::*;
 

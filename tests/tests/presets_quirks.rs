@@ -7,6 +7,7 @@ mod presets_support;
 use coauth_core::oauth2::{ClientAuth, OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::presets::{Odnoklassniki, Reddit, Twitch, Vk, VkId, X};
 use coauth_tests::fixture::assert_provider_failure;
+use coauth_tests::mock::Decision;
 use coauth_tests::mock_provider::{MockProvider, Preset};
 use presets_support::*;
 
@@ -19,7 +20,7 @@ fn engine(mock: &MockProvider, config: OAuth2Config) -> OAuth2Provider {
 /// detailed message, as the app's log and error hook get it (the browser gets the fixed one).
 async fn refused(mock: &MockProvider, provider: OAuth2Provider) -> String {
     let app = preset_app("quirk", provider).await;
-    let response = journey(mock, &app, "quirk", true).await;
+    let response = journey(mock, &app, "quirk", Decision::Approve).await;
     assert_provider_failure(&response, "ProviderError");
     app.reported_error()
 }
@@ -27,11 +28,11 @@ async fn refused(mock: &MockProvider, provider: OAuth2Provider) -> String {
 #[tokio::test]
 async fn x_needs_the_client_id_in_the_body_too() {
     let (mock, x) = preset_against(Preset::X, |id, secret, base| {
-        X::new(id, secret).with_hosts(base, base).build()
+        X::new(id, secret).with_hosts(base, base).build().unwrap()
     })
     .await;
     let mut config = x.config().clone();
-    config.client_id_in_body = false;
+    config.client_auth = coauth_core::oauth2::ClientAuth::Basic;
     let message = refused(&mock, engine(&mock, config)).await;
     assert!(message.contains("invalid_client"), "{message}");
 }
@@ -39,7 +40,10 @@ async fn x_needs_the_client_id_in_the_body_too() {
 #[tokio::test]
 async fn reddit_takes_basic_only_and_answers_errors_with_200() {
     let (mock, reddit) = preset_against(Preset::Reddit, |id, secret, base| {
-        Reddit::new(id, secret).with_hosts(base, base).build()
+        Reddit::new(id, secret)
+            .with_hosts(base, base)
+            .build()
+            .unwrap()
     })
     .await;
     let mut config = reddit.config().clone();
@@ -60,7 +64,7 @@ async fn reddit_takes_basic_only_and_answers_errors_with_200() {
 #[tokio::test]
 async fn vk_id_needs_the_device_id_of_the_redirect() {
     let (mock, vk_id) = preset_against(Preset::VkId, |id, _, base| {
-        VkId::new(id).with_hosts(base, base).build()
+        VkId::new(id).with_hosts(base, base).build().unwrap()
     })
     .await;
     let mut config = vk_id.config().clone();
@@ -72,7 +76,10 @@ async fn vk_id_needs_the_device_id_of_the_redirect() {
 #[tokio::test]
 async fn twitch_status_message_errors_are_reported() {
     let (mock, twitch) = preset_against(Preset::Twitch, |id, secret, base| {
-        Twitch::new(id, secret).with_hosts(base, base).build()
+        Twitch::new(id, secret)
+            .with_hosts(base, base)
+            .build()
+            .unwrap()
     })
     .await;
     let mut config = twitch.config().clone();
@@ -91,6 +98,7 @@ async fn odnoklassniki_api_errors_come_with_http_200() {
         Odnoklassniki::new(id, secret, "NOT-THE-KEY")
             .with_hosts(base, base)
             .build()
+            .unwrap()
     })
     .await;
     let message = refused(&mock, ok).await;
@@ -104,6 +112,7 @@ async fn vk_api_errors_come_with_http_200() {
             .with_hosts(base, base)
             .with_api_version("")
             .build()
+            .unwrap()
     })
     .await;
     let message = refused(&mock, vk).await;

@@ -6,7 +6,9 @@
 mod presets_support;
 
 use coauth_core::presets::{MailRu, Odnoklassniki, Vk, VkId, Yandex};
-use coauth_tests::mock_provider::{OK_APPLICATION_KEY, Preset, YANDEX_AVATAR_ID};
+use coauth_tests::fixture::assert_provider_failure;
+use coauth_tests::mock::Decision;
+use coauth_tests::mock_provider::{MockUser, OK_APPLICATION_KEY, Preset, YANDEX_AVATAR_ID};
 use http::header;
 use presets_support::*;
 use serde_json::json;
@@ -15,7 +17,7 @@ use serde_json::json;
 async fn vk_email_from_the_token_answer() {
     let mock = check_preset(
         Preset::Vk,
-        |id, secret, base| Vk::new(id, secret).with_hosts(base, base).build(),
+        |id, secret, base| Vk::new(id, secret).with_hosts(base, base).build().unwrap(),
         ada(json!({"profileUrl": "https://vk.com/ada", "username": "ada"})),
     )
     .await;
@@ -27,7 +29,7 @@ async fn vk_email_from_the_token_answer() {
 async fn vk_id_device_id_goes_to_the_token_request() {
     let mock = check_preset(
         Preset::VkId,
-        |id, _, base| VkId::new(id).with_hosts(base, base).build(),
+        |id, _, base| VkId::new(id).with_hosts(base, base).build().unwrap(),
         ada(json!({"profileUrl": "https://vk.com/id583231"})),
     )
     .await;
@@ -44,7 +46,12 @@ async fn yandex() {
     let avatar = format!("https://avatars.yandex.net/get-yapic/{YANDEX_AVATAR_ID}/islands-200");
     let mock = check_preset(
         Preset::Yandex,
-        |id, secret, base| Yandex::new(id, secret).with_hosts(base, base).build(),
+        |id, secret, base| {
+            Yandex::new(id, secret)
+                .with_hosts(base, base)
+                .build()
+                .unwrap()
+        },
         ada(json!({"avatarUrl": avatar, "username": "ada"})),
     )
     .await;
@@ -53,12 +60,45 @@ async fn yandex() {
 
 #[tokio::test]
 async fn mailru() {
-    check_preset(
+    let mock = check_preset(
         Preset::MailRu,
-        |id, secret, base| MailRu::new(id, secret).with_hosts(base, base).build(),
+        |id, secret, base| {
+            MailRu::new(id, secret)
+                .with_hosts(base, base)
+                .build()
+                .unwrap()
+        },
         ada(json!({"username": "ada"})),
     )
     .await;
+    // PKCE, as OAuth Mail documents it on /login.
+    assert_eq!(
+        authorize_param(&mock, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert!(token_field(&mock, "code_verifier").is_some());
+}
+
+/// The user is Mail.ru's stable `id` and nothing else: an answer without one is refused, not
+/// keyed by the email (one account would get two ids).
+#[tokio::test]
+async fn mailru_without_an_id_is_refused() {
+    let (mock, mailru) = preset_against(Preset::MailRu, |id, secret, base| {
+        MailRu::new(id, secret)
+            .with_hosts(base, base)
+            .build()
+            .unwrap()
+    })
+    .await;
+    mock.set_user(MockUser {
+        id: String::new(),
+        ..user()
+    });
+    let app = preset_app("mailru", mailru).await;
+    let response = journey(&mock, &app, "mailru", Decision::Approve).await;
+    assert_provider_failure(&response, "ProviderError");
+    let detail = app.reported_error();
+    assert!(detail.contains("no user id"), "{detail}");
 }
 
 #[tokio::test]
@@ -69,6 +109,7 @@ async fn odnoklassniki_signed_api_call() {
             Odnoklassniki::new(id, secret, OK_APPLICATION_KEY)
                 .with_hosts(base, base)
                 .build()
+                .unwrap()
         },
         ada(json!({"profileUrl": "https://ok.ru/profile/583231"})),
     )

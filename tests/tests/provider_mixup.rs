@@ -21,6 +21,7 @@ use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::presets::Oidc;
 use coauth_core::{Coauth, CoauthBuilder};
 use coauth_tests::fixture::*;
+use coauth_tests::mock::{Callback, Decision, Endpoint, MockIdp};
 use coauth_tests::mock_oidc::{MockOidc, MockOidcConfig};
 use coauth_tests::mock_provider::{MockConfig, MockProvider};
 
@@ -142,19 +143,25 @@ async fn victim_approves_at_the_honest_provider(
     attacker: &MockProvider,
     honest: &MockProvider,
     started: &Started,
-) -> url::Url {
+) -> Callback {
     // `decide` returns where an authorization endpoint redirects without following it.
-    let forwarded = attacker.decide(&started.url, true).await.unwrap();
+    let forwarded = attacker
+        .decide(&started.url, Decision::Approve)
+        .await
+        .unwrap();
     assert!(
-        forwarded.as_str().starts_with(&honest.authorize_url()),
+        forwarded.url.as_str().starts_with(&honest.authorize_url()),
         "{forwarded}"
     );
     assert_eq!(
-        query_param(forwarded.as_str(), "state"),
+        forwarded.param("state").map(str::to_owned),
         query_param(&started.url, "state"),
         "the attacker forwards the victim's state"
     );
-    honest.decide(forwarded.as_str(), true).await.unwrap()
+    honest
+        .decide(forwarded.url.as_str(), Decision::Approve)
+        .await
+        .unwrap()
 }
 
 /// The result request the app's page sends once the result page at `arrived` handed it the
@@ -182,26 +189,29 @@ async fn a_redirect_uri_per_provider_stops_the_mix_up_before_any_token_call() {
 
     let started = app.start_at("attacker", ATTACKER_PAGE).await;
     let redirect = victim_approves_at_the_honest_provider(&attacker, &honest, &started).await;
-    assert_eq!(arrived_at(redirect.as_str()), HONEST_PAGE);
-    let params = redirect_params(&redirect);
+    assert_eq!(arrived_at(redirect.url.as_str()), HONEST_PAGE);
+    let params = redirect.json();
     assert!(params["code"].is_string(), "{params}");
 
-    let response = post_result(&app, &started, params.clone(), redirect.as_str()).await;
+    let response = post_result(&app, &started, params.clone(), redirect.url.as_str()).await;
     let message = assert_error(&response, 400, "InputError");
     assert!(message.contains("another redirect URI"), "{message}");
     assert_eq!(
-        attacker.token_calls(),
+        attacker.calls(Endpoint::Token),
         0,
         "the honest code reached the attacker"
     );
-    assert_eq!(honest.token_calls(), 0);
+    assert_eq!(honest.calls(Endpoint::Token), 0);
 
     // Any other page than the flow's is refused the same way.
     for reported in [REDIRECT_URI, "https://app.example/coauth/result_page_other"] {
         let response = post_result(&app, &started, params.clone(), reported).await;
         assert_error(&response, 400, "InputError");
     }
-    assert_eq!(attacker.token_calls() + honest.token_calls(), 0);
+    assert_eq!(
+        attacker.calls(Endpoint::Token) + honest.calls(Endpoint::Token),
+        0
+    );
 }
 
 #[tokio::test]
@@ -237,11 +247,16 @@ async fn an_iss_naming_another_issuer_is_refused_before_any_token_call() {
             .build()
             .unwrap();
         let app = App::axum(coauth, Transport::InProcess).await;
-        let honest_calls = honest.token_calls();
+        let honest_calls = honest.calls(Endpoint::Token);
         let started = app.start("attacker").await;
-        let forwarded = attacker.decide(&started.url, true).await.unwrap();
-        assert!(forwarded.as_str().starts_with(&honest.authorize_url()));
-        let params = params_json(&honest.decide(forwarded.as_str(), true).await.unwrap());
+        let forwarded = attacker
+            .decide(&started.url, Decision::Approve)
+            .await
+            .unwrap();
+        assert!(forwarded.url.as_str().starts_with(&honest.authorize_url()));
+        let params = honest
+            .consent(forwarded.url.as_str(), Decision::Approve)
+            .await;
         assert_eq!(params["iss"], honest.issuer().as_str());
 
         // The answer arrived at the flow's redirect URI (the shared one): only iss is left.
@@ -249,14 +264,14 @@ async fn an_iss_naming_another_issuer_is_refused_before_any_token_call() {
         let message = assert_error(&response, 400, "InputError");
         assert!(message.contains("RFC 9207"), "{message}");
         assert_eq!(
-            attacker.token_calls(),
+            attacker.calls(Endpoint::Token),
             0,
             "the honest code reached the attacker"
         );
-        assert_eq!(honest.token_calls(), honest_calls);
+        assert_eq!(honest.calls(Endpoint::Token), honest_calls);
 
         // The honest provider's own sign-in, with the same iss, goes through.
-        assert_ok(&app.sign_in("honest", &honest, true).await);
+        assert_ok(&app.sign_in("honest", &honest, Decision::Approve).await);
     }
 }
 
@@ -271,12 +286,12 @@ async fn with_one_shared_redirect_uri_and_no_iss_the_answer_cannot_be_told_apart
     let app = App::axum(coauth, Transport::InProcess).await;
     let started = app.start("attacker").await;
     let redirect = victim_approves_at_the_honest_provider(&attacker, &honest, &started).await;
-    let params = redirect_params(&redirect);
+    let params = redirect.json();
     let honest_code = params["code"].as_str().unwrap().to_owned();
-    let response = post_result(&app, &started, params, redirect.as_str()).await;
+    let response = post_result(&app, &started, params, redirect.url.as_str()).await;
     // The attacker's token endpoint got the honest code (the mock does not know it).
     assert_error(&response, 500, "ProviderError");
-    assert_eq!(attacker.token_calls(), 1);
+    assert_eq!(attacker.calls(Endpoint::Token), 1);
     let sent = attacker.last_token_request().unwrap();
     assert!(
         sent.form

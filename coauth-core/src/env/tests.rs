@@ -553,6 +553,13 @@ fn bad_oidc_settings_are_problems_that_show_no_value() {
         "{message}"
     );
     assert!(!message.contains("contoso-tenant"), "{message}");
+    // A tenant's domain name is a tenant.
+    let found = from(&[
+        ("COAUTH_MICROSOFT_CLIENT_ID", "m-id"),
+        ("COAUTH_MICROSOFT_CLIENT_SECRET", "m-secret"),
+        ("COAUTH_MICROSOFT_TENANT", "contoso.onmicrosoft.com"),
+    ]);
+    assert_eq!(names(&found.enabled), ["microsoft"]);
 }
 
 /// A new EC P-256 key as the PEM text of an Apple `.p8` file.

@@ -4,9 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_trait::async_trait;
 use bytes::Bytes;
-use http::{Request, Response};
+use http::Request;
 
 use super::*;
 use crate::config::CoauthBuilder;
@@ -17,14 +16,11 @@ use crate::session_user;
 const ORIGIN: &str = "https://app.example";
 const REDIRECT_URI: &str = "https://app.example/coauth/result_page";
 
-/// Counts outbound calls and fails each one, as an unreachable provider would.
-struct Offline(Arc<AtomicUsize>);
-
-#[async_trait]
-impl HttpClient for Offline {
-    async fn execute(&self, _: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        Err(HttpError::Connect("offline".into()))
+/// Counts outbound calls in `calls` and fails each one, as an unreachable provider would.
+fn offline(calls: Arc<AtomicUsize>) -> impl HttpClient + 'static {
+    move |_: Request<Bytes>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async { Err(HttpError::Connect("offline".into())) }
     }
 }
 
@@ -33,7 +29,7 @@ fn builder(calls: &Arc<AtomicUsize>) -> CoauthBuilder {
         .secret("0123456789abcdef0123456789abcdef")
         .provider("github", GitHub::new("id", "secret").build())
         .redirect_uri(REDIRECT_URI)
-        .http_client(Offline(calls.clone()))
+        .http_client(offline(calls.clone()))
 }
 
 fn with_session(coauth: CoauthBuilder) -> Coauth {
@@ -215,6 +211,7 @@ async fn an_identity_flow_without_a_sealed_user_is_refused() {
         binding: "b".into(),
         linking_user: None,
         provider_data: serde_json::Value::Null,
+        request_token: None,
         iat: now,
         exp: now + 60,
     };

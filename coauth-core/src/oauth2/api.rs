@@ -8,11 +8,11 @@
 //! all, so a preset only says what its provider wants.
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use http::{HeaderName, HeaderValue, Method, Request, header};
 use url::Url;
 
-use super::{provider_error_code, safe_code, value_as_text};
 use crate::Error;
+use crate::failure::api_answer;
 use crate::http_client::HttpClient;
 use crate::provider::Credentials;
 
@@ -126,107 +126,13 @@ impl ApiRequest {
             .map_err(|_| Error::Provider("the profile URL is not a valid URI".into()))?;
         let response = http.execute(request).await?;
         crate::trace::record_status(response.status());
-        read_answer(response.status(), response.body())
+        api_answer(response.status(), response.body())
     }
-}
-
-/// Checks an API answer: 5xx is a technical failure, anything but 200 or a body that is not
-/// JSON is refused, and so is a 200 carrying an error object.
-fn read_answer(status: StatusCode, body: &[u8]) -> Result<serde_json::Value, Error> {
-    if status.is_server_error() {
-        return Err(Error::ProviderTechnical(format!(
-            "the provider's profile endpoint failed with HTTP {}",
-            status.as_u16()
-        )));
-    }
-    let json: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
-        Error::Provider(format!(
-            "the provider's profile answer is malformed (HTTP {})",
-            status.as_u16()
-        ))
-    })?;
-    if status != StatusCode::OK {
-        let detail = json
-            .get("message")
-            .and_then(value_as_text)
-            .map(|message| format!(" ({})", safe_code(&message)))
-            .unwrap_or_default();
-        return Err(Error::Provider(format!(
-            "the provider's profile endpoint refused the request with HTTP {}{detail}",
-            status.as_u16()
-        )));
-    }
-    if let Some(error) = json.get("error") {
-        return Err(provider_error_code("profile request", error));
-    }
-    // Odnoklassniki: `{"error_code": 102, "error_msg": "PARAM_SESSION_EXPIRED : ..."}`.
-    if json.get("error_code").is_some() {
-        return Err(provider_error_code("profile request", &json));
-    }
-    Ok(json)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn code(status: u16, body: &str) -> &'static str {
-        read_answer(StatusCode::from_u16(status).unwrap(), body.as_bytes())
-            .unwrap_err()
-            .code()
-    }
-
-    #[test]
-    fn error_shapes() {
-        assert_eq!(code(502, "Bad Gateway"), "ProviderTechnicalError");
-        assert_eq!(code(200, "<html>"), "ProviderError");
-        assert_eq!(
-            code(401, r#"{"status":401,"message":"Invalid OAuth token"}"#),
-            "ProviderError"
-        );
-        // VK: HTTP 200 with an error object.
-        assert_eq!(
-            code(
-                200,
-                r#"{"error":{"error_code":5,"error_msg":"User authorization failed"}}"#
-            ),
-            "ProviderError"
-        );
-        assert_eq!(
-            code(
-                200,
-                r#"{"error":{"error_code":10,"error_msg":"Internal server error"}}"#
-            ),
-            "ProviderTechnicalError"
-        );
-        // Odnoklassniki: HTTP 200 with top-level error fields.
-        let error = read_answer(
-            StatusCode::OK,
-            br#"{"error_code":102,"error_msg":"PARAM_SESSION_EXPIRED : Session expired"}"#,
-        )
-        .unwrap_err();
-        assert_eq!(error.code(), "ProviderError");
-        assert!(error.to_string().contains("PARAM_SESSION_EXPIRED"));
-        assert_eq!(
-            code(
-                200,
-                r#"{"error_code":1,"error_msg":"UNKNOWN : Unknown error"}"#
-            ),
-            "ProviderTechnicalError"
-        );
-        let twitch = read_answer(
-            StatusCode::UNAUTHORIZED,
-            br#"{"error":"Unauthorized","status":401,"message":"Invalid <b>token"}"#,
-        )
-        .unwrap_err();
-        assert!(twitch.to_string().ends_with("HTTP 401 (Invalid btoken)"));
-    }
-
-    #[test]
-    fn good_answers_pass() {
-        let json = read_answer(StatusCode::OK, br#"{"response":[{"id":1}]}"#).unwrap();
-        assert_eq!(json["response"][0]["id"], 1);
-    }
 
     #[test]
     fn request_shapes() {

@@ -128,20 +128,11 @@ impl ProviderMetadata {
 pub(crate) fn check_scheme(url: &Url, allow_http_loopback: bool) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
-        "http" if allow_http_loopback && is_loopback(url) => Ok(()),
+        "http" if allow_http_loopback && crate::net::is_loopback_url(url) => Ok(()),
         _ => Err(format!(
             "{} must use https (plain http only on loopback with the explicit opt-in)",
             url.origin().ascii_serialization()
         )),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -5,30 +5,21 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use async_trait::async_trait;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use bytes::Bytes;
-use http::{Method, Request, header};
 use serde_json::{Map, Value};
 use url::Url;
 
 use super::discovery::{self, ProviderMetadata};
 use super::id_token::{self, Expected, IssuerRule};
 use super::jwks::JwksCache;
-use super::{ClaimsMapper, OidcConfig, StandardClaims, check_config, client_assertion};
-use crate::config::{Clock, SystemClock};
+use super::{ClaimsMapper, OidcConfig, StandardClaims, check_config};
+use crate::clock::Clock;
+use crate::failure::DenialRule;
 use crate::http_client::HttpClient;
-use crate::oauth2::{ClientAuth, get_profile_json, parse_token_response};
+use crate::oauth2::get_profile_json;
 use crate::provider::{Credentials, FinishContext, Finished, Provider, StartContext, Started};
-use crate::trace::{call_span, provider_call, record_status};
+use crate::token::{Authorize, ClientSecretMinter, TokenClient, check_extra_params};
+use crate::trace::{call_span, provider_call};
 use crate::{ConfigError, Error, Secret};
-
-/// Makes the client secret for one token request, for providers whose secret is itself a
-/// short-lived JWT the app signs (Apple).
-pub trait ClientSecretMinter: Send + Sync + 'static {
-    /// A client secret for one token request of `client_id`.
-    fn mint(&self, client_id: &str) -> Result<Secret, Error>;
-}
 
 type CachedMetadata = Option<(Arc<ProviderMetadata>, Instant)>;
 
@@ -66,8 +57,7 @@ pub struct OidcProvider {
     discovery_url: Option<Url>,
     static_metadata: Option<Arc<ProviderMetadata>>,
     mapper: Arc<dyn ClaimsMapper>,
-    minter: Option<Arc<dyn ClientSecretMinter>>,
-    clock: Arc<dyn Clock>,
+    client: TokenClient,
     response_params: &'static [&'static str],
     metadata: Arc<Mutex<CachedMetadata>>,
     jwks: Arc<JwksCache>,
@@ -85,6 +75,13 @@ impl OidcProvider {
     /// An engine for `config` mapping the standard claims ([`StandardClaims`]).
     pub fn new(config: OidcConfig) -> Result<OidcProvider, ConfigError> {
         check_config(&config)?;
+        check_extra_params(&config.extra_authorize_params)?;
+        let client = TokenClient::new(
+            config.client_id.clone(),
+            config.client_secret.clone(),
+            config.client_auth,
+        )
+        .with_assertion_key(config.client_assertion_key.clone());
         let issuer = if config.issuer.contains(id_token::TENANT_PLACEHOLDER) {
             IssuerRule::TenantTemplate(config.issuer.clone())
         } else {
@@ -102,8 +99,7 @@ impl OidcProvider {
             discovery_url,
             static_metadata: config.metadata.clone().map(Arc::new),
             mapper: Arc::new(StandardClaims),
-            minter: None,
-            clock: Arc::new(SystemClock),
+            client,
             response_params: &[],
             metadata: Arc::new(Mutex::new(None)),
             jwks: Arc::new(JwksCache::new(
@@ -121,14 +117,16 @@ impl OidcProvider {
     }
 
     /// Mints the client secret per token request with `minter` (Apple).
-    pub fn with_client_secret_minter(mut self, minter: impl ClientSecretMinter) -> OidcProvider {
-        self.minter = Some(Arc::new(minter));
-        self
+    pub fn with_client_secret_minter(self, minter: impl ClientSecretMinter) -> OidcProvider {
+        self.with_shared_client_secret_minter(Arc::new(minter))
     }
 
-    /// The time source for `exp`, `iat` and `nbf`. Default: the system clock.
-    pub fn with_clock(mut self, clock: impl Clock) -> OidcProvider {
-        self.clock = Arc::new(clock);
+    /// [`OidcProvider::with_client_secret_minter`] with a minter already shared.
+    pub fn with_shared_client_secret_minter(
+        mut self,
+        minter: Arc<dyn ClientSecretMinter>,
+    ) -> OidcProvider {
+        self.client = self.client.with_minter(Some(minter));
         self
     }
 
@@ -184,15 +182,17 @@ impl OidcProvider {
     }
 
     /// Validates an ID token completely (header, claims, signature) and returns its claims.
-    /// `nonce` is the nonce sent for it, or `None` for tokens that carry none (refresh).
+    /// `nonce` is the nonce sent for it, or `None` for tokens that carry none (refresh);
+    /// `exp`, `iat` and `nbf` are checked against `clock`.
     pub async fn verify_id_token(
         &self,
         http: &dyn HttpClient,
         token: &str,
         nonce: Option<&str>,
+        clock: &dyn Clock,
     ) -> Result<Map<String, Value>, Error> {
         let metadata = self.metadata(http).await?;
-        self.verify_with(http, &metadata, token, nonce).await
+        self.verify_with(http, &metadata, token, nonce, clock).await
     }
 
     async fn verify_with(
@@ -201,6 +201,7 @@ impl OidcProvider {
         metadata: &ProviderMetadata,
         token: &str,
         nonce: Option<&str>,
+        clock: &dyn Clock,
     ) -> Result<Map<String, Value>, Error> {
         let unverified = id_token::parse(token, &self.config.algorithms)?;
         id_token::check_claims(
@@ -210,7 +211,7 @@ impl OidcProvider {
                 client_id: &self.config.client_id,
                 additional_audiences: &self.config.additional_audiences,
                 nonce,
-                now: self.clock.now_unix(),
+                now: clock.now_unix(),
                 leeway: self.config.leeway.as_secs(),
             },
         )?;
@@ -236,92 +237,25 @@ impl OidcProvider {
     }
 
     /// Exchanges a refresh token for fresh credentials. A new ID token in the answer is
-    /// validated like the first one (without a nonce). When the provider does not rotate
-    /// refresh tokens, the credentials carry the one given.
+    /// validated like the first one (without a nonce) against `clock`, which also dates
+    /// the JWTs the client authenticates with. When the provider does not rotate refresh
+    /// tokens, the credentials carry the one given.
     pub async fn refresh(
         &self,
         http: &dyn HttpClient,
         refresh_token: &Secret,
+        clock: &dyn Clock,
     ) -> Result<Credentials, Error> {
         let metadata = self.metadata(http).await?;
-        let request = self.token_request(
-            &metadata,
-            vec![
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh_token.expose()),
-            ],
-        )?;
-        let mut credentials = provider_call(call_span!("coauth.refresh"), async {
-            let response = http.execute(request).await?;
-            record_status(response.status());
-            parse_token_response(&response)
-        })
-        .await?;
+        let credentials = self
+            .client
+            .refresh(http, &metadata.token_endpoint, refresh_token, clock)
+            .await?;
         if let Some(id_token) = &credentials.id_token {
-            self.verify_with(http, &metadata, id_token.expose(), None)
+            self.verify_with(http, &metadata, id_token.expose(), None, clock)
                 .await?;
         }
-        if credentials.refresh_token.is_none() {
-            credentials.refresh_token = Some(refresh_token.clone());
-        }
         Ok(credentials)
-    }
-
-    fn token_request(
-        &self,
-        metadata: &ProviderMetadata,
-        form: Vec<(&str, &str)>,
-    ) -> Result<Request<Bytes>, Error> {
-        let config = &self.config;
-        let minted = match &self.minter {
-            Some(minter) => Some(minter.mint(&config.client_id)?),
-            None => None,
-        };
-        let secret = minted.as_ref().unwrap_or(&config.client_secret);
-        let assertion = match config.client_auth {
-            ClientAuth::PrivateKeyJwt => Some(client_assertion(
-                config.client_assertion_key.as_ref(),
-                &config.client_id,
-                &metadata.token_endpoint,
-            )?),
-            _ => None,
-        };
-        // A new binding, so the form may borrow the secret and assertion made here.
-        let mut form = form;
-        let mut builder = Request::builder()
-            .method(Method::POST)
-            .uri(metadata.token_endpoint.as_str())
-            .header(header::ACCEPT, "application/json")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        match config.client_auth {
-            ClientAuth::Basic => {
-                // RFC 6749 section 2.3.1: id and secret are form-encoded before base64.
-                let encode = |value: &str| -> String {
-                    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-                };
-                let pair = format!("{}:{}", encode(&config.client_id), encode(secret.expose()));
-                builder = builder.header(
-                    header::AUTHORIZATION,
-                    format!("Basic {}", STANDARD.encode(pair)),
-                );
-            }
-            ClientAuth::Post => {
-                form.push(("client_id", &config.client_id));
-                form.push(("client_secret", secret.expose()));
-            }
-            ClientAuth::Public => form.push(("client_id", &config.client_id)),
-            ClientAuth::PrivateKeyJwt => {
-                form.push(("client_id", &config.client_id));
-                form.push(("client_assertion_type", super::JWT_BEARER_ASSERTION));
-                form.push(("client_assertion", assertion.as_deref().unwrap_or_default()));
-            }
-        }
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        builder
-            .body(Bytes::from(body))
-            .map_err(|_| Error::Provider("the token endpoint URL is not a valid URI".into()))
     }
 
     /// RFC 9207: an `iss` in the redirect must name this provider; when the provider says it
@@ -345,6 +279,10 @@ impl Provider for OidcProvider {
         self.response_params
     }
 
+    fn denial_rules(&self) -> &[DenialRule] {
+        self.config.denials
+    }
+
     async fn start(&self, ctx: StartContext<'_>) -> Result<Started, Error> {
         let config = &self.config;
         if ctx.silent && !config.supports_prompt_none {
@@ -361,57 +299,44 @@ impl Provider for OidcProvider {
         if !scopes.contains(&"openid") {
             scopes.insert(0, "openid");
         }
-        let mut url = metadata.authorization_endpoint.clone();
-        {
-            let mut query = url.query_pairs_mut();
-            query
-                .append_pair("response_type", "code")
-                .append_pair("client_id", &config.client_id)
-                .append_pair("redirect_uri", ctx.redirect_uri)
-                .append_pair("state", ctx.state)
-                .append_pair("scope", &scopes.join(" "));
-            if config.nonce {
-                query.append_pair("nonce", ctx.nonce);
-            }
-            if config.pkce {
-                query
-                    .append_pair("code_challenge", ctx.pkce_challenge)
-                    .append_pair("code_challenge_method", "S256");
-            }
-            if let Some(mode) = &config.response_mode {
-                query.append_pair("response_mode", mode);
-            }
-            if ctx.silent {
-                query.append_pair("prompt", "none");
-            }
-            for (name, value) in &config.extra_authorize_params {
-                query.append_pair(name, value);
-            }
+        let url = Authorize {
+            endpoint: &metadata.authorization_endpoint,
+            client_id: &config.client_id,
+            redirect_uri: ctx.redirect_uri,
+            state: ctx.state,
+            scopes: &scopes,
+            scope_separator: " ",
+            pkce_challenge: config.pkce.then_some(ctx.pkce_challenge),
+            nonce: config.nonce.then_some(ctx.nonce),
+            response_mode: config.response_mode.as_deref(),
+            silent: ctx.silent,
+            prompt: config.prompt,
+            extra: &config.extra_authorize_params,
         }
-        Ok(Started {
-            url,
-            sealed: Value::Null,
-        })
+        .url();
+        Ok(Started::new(url))
     }
 
     async fn finish(&self, ctx: FinishContext<'_>) -> Result<Finished, Error> {
         let metadata = self.metadata(ctx.http).await?;
         self.check_response_iss(ctx.params, &metadata)?;
-        let form = crate::oauth2::code_grant_form(&ctx, self.config.pkce)?;
-        let request = self.token_request(&metadata, form)?;
-        let credentials = provider_call(call_span!("coauth.token"), async {
-            let response = ctx.http.execute(request).await?;
-            record_status(response.status());
-            parse_token_response(&response)
-        })
-        .await?;
+        let credentials = self
+            .client
+            .code_grant(
+                ctx.http,
+                &metadata.token_endpoint,
+                &ctx,
+                self.config.pkce,
+                &[],
+            )
+            .await?;
         let id_token = credentials
             .id_token
             .as_ref()
             .ok_or_else(|| Error::Provider("the provider's token answer has no id_token".into()))?;
         let nonce = self.config.nonce.then_some(ctx.nonce);
         let mut claims = self
-            .verify_with(ctx.http, &metadata, id_token.expose(), nonce)
+            .verify_with(ctx.http, &metadata, id_token.expose(), nonce, ctx.clock)
             .await?;
         if let Some(userinfo_url) = metadata
             .userinfo_endpoint

@@ -6,9 +6,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::jose::Algorithm;
 use crate::Error;
 use crate::crypto::constant_time_eq;
+use crate::jose::Algorithm;
 
 /// Longest ID token accepted, in bytes.
 const MAX_TOKEN_LEN: usize = 16 * 1024;

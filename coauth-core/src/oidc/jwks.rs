@@ -9,9 +9,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::discovery::get_json;
-use super::jose::{Algorithm, PublicJwk};
 use crate::Error;
 use crate::http_client::HttpClient;
+use crate::jose::{Algorithm, PublicJwk};
 
 /// Keys read from one JWKS answer at most; the rest are ignored.
 const MAX_KEYS: usize = 64;

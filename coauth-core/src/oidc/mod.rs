@@ -22,9 +22,7 @@
 mod discovery;
 mod engine;
 mod id_token;
-mod jose;
 mod jwks;
-mod ring_provider;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -32,20 +30,19 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use url::Url;
 
+pub use crate::jose::{Algorithm, JWT_BEARER_ASSERTION, SigningKey};
+pub use crate::token::ClientSecretMinter;
 pub use discovery::ProviderMetadata;
-pub use engine::{ClientSecretMinter, OidcProvider};
-pub use jose::{Algorithm, SigningKey};
+pub use engine::OidcProvider;
 
-use crate::crypto::random_token;
-use crate::oauth2::{ClientAuth, claim_text};
+use crate::failure::{DenialRule, STANDARD_DENIALS};
+use crate::oauth2::claim_text;
 use crate::provider::User;
+use crate::token::{ClientAuth, Prompt};
 use crate::{ConfigError, Error, Secret};
 
 /// The largest clock skew coauth tolerates when checking `exp`, `iat` and `nbf`.
 pub const MAX_LEEWAY: Duration = Duration::from_secs(60);
-
-/// `client_assertion_type` of RFC 7523 JWT client assertions.
-pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// The settings of an OpenID Connect provider.
 #[derive(Debug, Clone)]
@@ -90,7 +87,14 @@ pub struct OidcConfig {
     pub response_mode: Option<String>,
     /// Whether the provider honours `prompt=none` for silent attempts. Default on.
     pub supports_prompt_none: bool,
-    /// Extra fixed parameters on the authorization URL.
+    /// The `prompt` of every interactive sign-in; a silent attempt sends `prompt=none`
+    /// instead. Default none.
+    pub prompt: Option<Prompt>,
+    /// How the provider's redirect says the user refused ([`crate::Provider::denial_rules`]).
+    /// Default [`STANDARD_DENIALS`].
+    pub denials: &'static [DenialRule],
+    /// Extra fixed parameters on the authorization URL; one that coauth sets itself
+    /// (`state`, `prompt`, `scope`, PKCE, ...) is a configuration error.
     pub extra_authorize_params: Vec<(String, String)>,
     /// The shortest time between two JWKS fetches caused by unknown `kid`s. Default 30 s.
     pub jwks_refetch_interval: Duration,
@@ -128,6 +132,8 @@ impl OidcConfig {
             fetch_userinfo: true,
             response_mode: None,
             supports_prompt_none: true,
+            prompt: None,
+            denials: STANDARD_DENIALS,
             extra_authorize_params: Vec::new(),
             jwks_refetch_interval: Duration::from_secs(30),
             jwks_max_age: Duration::from_secs(3600),
@@ -220,33 +226,6 @@ pub fn claim_bool(claims: &Map<String, Value>, name: &str) -> Option<bool> {
         Value::String(text) if text == "false" => Some(false),
         _ => None,
     }
-}
-
-fn now_unix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
-}
-
-/// A fresh RFC 7523 client assertion: `iss` = `sub` = the client id, `aud` = the token
-/// endpoint, a random `jti`, valid for 60 seconds.
-pub(crate) fn client_assertion(
-    key: Option<&SigningKey>,
-    client_id: &str,
-    token_url: &Url,
-) -> Result<String, Error> {
-    let key = key.ok_or_else(|| {
-        Error::Provider("private_key_jwt is configured without a signing key".into())
-    })?;
-    let now = now_unix();
-    key.sign(&serde_json::json!({
-        "iss": client_id,
-        "sub": client_id,
-        "aud": token_url.as_str(),
-        "jti": random_token(),
-        "iat": now,
-        "exp": now + 60,
-    }))
 }
 
 /// Checks the parts of a configuration that can be wrong before any call.

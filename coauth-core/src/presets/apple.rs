@@ -7,49 +7,67 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, oidc_preset};
 use crate::oauth2::ClientAuth;
-use crate::oidc::{
-    Algorithm, ClaimsMapper, ClientSecretMinter, OidcConfig, OidcProvider, ProviderMetadata,
-    SigningKey, standard_user,
-};
+use crate::oidc::{Algorithm, SigningKey};
 use crate::provider::User;
-use crate::{ConfigError, Error, Secret};
+use crate::{ConfigError, DenialRule, Error};
 
-const ISSUER: &str = "https://appleid.apple.com";
-const AUTHORIZE: &str = "https://appleid.apple.com/auth/authorize";
-const TOKEN: &str = "https://appleid.apple.com/auth/token";
-const JWKS: &str = "https://appleid.apple.com/auth/keys";
 /// How long each minted client secret is valid (Apple allows up to six months).
 const SECRET_LIFETIME: u64 = 300;
 
-/// The Sign in with Apple preset.
-///
-/// ```no_run
-/// # fn run() -> Result<(), coauth_core::ConfigError> {
-/// let p8 = std::fs::read_to_string("AuthKey_ABC123DEFG.p8").expect("the key file");
-/// let apple = coauth_core::presets::Apple::new(
-///     "com.example.web",   // the Services ID
-///     "TEAMID1234",        // the Apple Developer team id
-///     "ABC123DEFG",        // the key id
-///     &p8,
-/// )?
-/// .build();
-/// # let _ = apple;
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-pub struct Apple {
-    client_id: String,
-    team_id: String,
-    key: SigningKey,
-    metadata: Option<ProviderMetadata>,
+/// Sign in with Apple, declared.
+const APPLE: OidcPreset = OidcPreset {
+    name: "Apple",
+    issuer: "https://appleid.apple.com",
+    authorize: "https://appleid.apple.com/auth/authorize",
+    token: "https://appleid.apple.com/auth/token",
+    jwks: "https://appleid.apple.com/auth/keys",
+    // No userinfo endpoint: the ID token has the `sub` and the email.
+    userinfo: None,
+    scopes: &["name", "email"],
+    client_auth: ClientAuth::Post,
+    pkce: false,
+    silent: false,
+    // Apple requires form_post whenever name or email is requested.
+    response_mode: Some("form_post"),
+    algorithms: &[Algorithm::RS256],
+    // The user's name, sent once, with the first consent.
+    response_params: &["user"],
+    // A cancelled sign-in is `error=user_cancelled_authorize`.
+    denials: &[
+        DenialRule::equals("error", "access_denied"),
+        DenialRule::equals("error", "user_cancelled_authorize"),
+    ],
+    claims_hook: Some(first_consent_user),
+    ..OidcPreset::DEFAULT
+};
+
+oidc_preset! {
+    /// The Sign in with Apple preset.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), coauth_core::ConfigError> {
+    /// let p8 = std::fs::read_to_string("AuthKey_ABC123DEFG.p8").expect("the key file");
+    /// let apple = coauth_core::presets::Apple::new(
+    ///     "com.example.web",   // the Services ID
+    ///     "TEAMID1234",        // the Apple Developer team id
+    ///     "ABC123DEFG",        // the key id
+    ///     &p8,
+    /// )?
+    /// .build()?;
+    /// # let _ = apple;
+    /// # Ok(())
+    /// # }
+    /// ```
+    Apple = APPLE, custom_new
 }
 
 impl Apple {
     /// Apple with the Services ID (`client_id`), the team id, and the Sign in with Apple
-    /// private key: its key id and the PEM text of its `.p8` file. Fails when the key is not
-    /// an EC P-256 PKCS#8 key.
+    /// private key: its key id and the PEM text of its `.p8` file. The client secret is an
+    /// ES256 JWT signed with that key for each token request (`iss` the team, `sub` the
+    /// Services ID, `aud` Apple's issuer). Fails when the key is not an EC P-256 PKCS#8 key.
     pub fn new(
         client_id: impl Into<String>,
         team_id: impl Into<String>,
@@ -58,92 +76,25 @@ impl Apple {
     ) -> Result<Apple, ConfigError> {
         let key = SigningKey::from_pem(Algorithm::ES256, p8_pem)?.with_kid(key_id);
         Ok(Apple {
-            client_id: client_id.into(),
-            team_id: team_id.into(),
-            key,
-            metadata: None,
+            builder: OidcPresetBuilder::new(Self::SPEC, client_id, "").jwt_client_secret(
+                key,
+                team_id,
+                SECRET_LIFETIME,
+            ),
         })
     }
-
-    /// Other endpoints (a test double of Apple); minted secrets name its issuer as audience.
-    pub fn with_metadata(mut self, metadata: ProviderMetadata) -> Apple {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Builds the provider. Fails when [`Apple::with_metadata`] gave invalid endpoints.
-    pub fn try_build(self) -> Result<OidcProvider, ConfigError> {
-        let metadata = match self.metadata {
-            Some(metadata) => metadata,
-            None => ProviderMetadata::new(ISSUER, AUTHORIZE, TOKEN, JWKS)?,
-        };
-        let minter = AppleClientSecret {
-            key: self.key,
-            team_id: self.team_id,
-            audience: metadata.issuer.clone(),
-        };
-        let mut config = OidcConfig::from_metadata(metadata, self.client_id, "");
-        config.client_auth = ClientAuth::Post;
-        config.default_scopes = vec!["name".into(), "email".into()];
-        // Apple requires form_post whenever name or email is requested.
-        config.response_mode = Some("form_post".into());
-        config.pkce = false;
-        config.supports_prompt_none = false;
-        config.fetch_userinfo = false;
-        config.algorithms = vec![Algorithm::RS256];
-        Ok(OidcProvider::new(config)?
-            .with_client_secret_minter(minter)
-            .with_mapper(AppleClaims)
-            .with_response_params(&["user"]))
-    }
-
-    /// Builds the provider for Apple's own endpoints, which are always valid.
-    pub fn build(self) -> OidcProvider {
-        self.try_build()
-            .expect("Apple's endpoints are valid unless with_metadata changed them")
-    }
 }
 
-/// Signs Apple's client secret: `iss` the team, `sub` the Services ID, `aud` Apple.
-#[derive(Debug)]
-struct AppleClientSecret {
-    key: SigningKey,
-    team_id: String,
-    audience: String,
-}
-
-impl ClientSecretMinter for AppleClientSecret {
-    fn mint(&self, client_id: &str) -> Result<Secret, Error> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs());
-        self.key
-            .sign(&serde_json::json!({
-                "iss": self.team_id,
-                "iat": now,
-                "exp": now + SECRET_LIFETIME,
-                "aud": self.audience,
-                "sub": client_id,
-            }))
-            .map(Secret::new)
-    }
-}
-
-/// Apple's claims, and the name from the first consent's `user` parameter. Only the name
-/// is taken from that unsigned parameter; the email always comes from the ID token.
-#[derive(Debug, Clone, Copy)]
-struct AppleClaims;
-
-impl ClaimsMapper for AppleClaims {
-    fn map(
-        &self,
-        claims: &Map<String, Value>,
-        params: &BTreeMap<String, String>,
-    ) -> Result<User, Error> {
-        let mut user = standard_user(claims);
-        user.name = params.get("user").and_then(|user| first_consent_name(user));
-        Ok(user)
-    }
+/// The name from the first consent's `user` parameter. Only the name is taken from that
+/// unsigned parameter; the email always comes from the ID token.
+fn first_consent_user(
+    _: &PresetContext,
+    _: &Map<String, Value>,
+    params: &BTreeMap<String, String>,
+    user: &mut User,
+) -> Result<(), Error> {
+    user.name = params.get("user").and_then(|user| first_consent_name(user));
+    Ok(())
 }
 
 /// `{"name": {"firstName": "...", "lastName": "..."}, ...}` -> `"First Last"`.

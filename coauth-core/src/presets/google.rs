@@ -6,122 +6,133 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::oauth2::ClientAuth;
-use crate::oidc::{ClaimsMapper, OidcConfig, OidcProvider, ProviderMetadata, standard_user};
+use super::spec::{OidcPreset, PresetContext, oidc_preset};
+use crate::Error;
+use crate::oauth2::{ClientAuth, Prompt};
 use crate::provider::User;
-use crate::{ConfigError, Error, Secret};
 
-/// Google's issuer, endpoints and keys (developers.google.com/identity/openid-connect).
-const ISSUER: &str = "https://accounts.google.com";
-const AUTHORIZE: &str = "https://accounts.google.com/o/oauth2/v2/auth";
-const TOKEN: &str = "https://oauth2.googleapis.com/token";
-const JWKS: &str = "https://www.googleapis.com/oauth2/v3/certs";
+/// Google, declared (developers.google.com/identity/openid-connect).
+const GOOGLE: OidcPreset = OidcPreset {
+    name: "Google",
+    issuer: "https://accounts.google.com",
+    scheme_less_issuer: true,
+    authorize: "https://accounts.google.com/o/oauth2/v2/auth",
+    token: "https://oauth2.googleapis.com/token",
+    jwks: "https://www.googleapis.com/oauth2/v3/certs",
+    // The ID token carries the profile claims; no userinfo call is needed.
+    userinfo: None,
+    client_auth: ClientAuth::Post,
+    vars: &[("hd", "")],
+    claims_hook: Some(hosted_domain),
+    ..OidcPreset::DEFAULT
+};
 
-/// The Google preset.
-///
-/// ```
-/// let google = coauth_core::presets::Google::new("client-id", "client-secret").build();
-/// # let _ = google;
-/// ```
-#[derive(Debug, Clone)]
-pub struct Google {
-    client_id: String,
-    client_secret: Secret,
-    metadata: Option<ProviderMetadata>,
-    hosted_domain: Option<String>,
-    offline: bool,
+oidc_preset! {
+    /// The Google preset.
+    ///
+    /// ```
+    /// let google = coauth_core::presets::Google::new("client-id", "client-secret").build()?;
+    /// # let _ = google;
+    /// # Ok::<(), coauth_core::ConfigError>(())
+    /// ```
+    Google = GOOGLE
 }
 
 impl Google {
-    /// Google with the OAuth client's id and secret.
-    pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Google {
-        Google {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            metadata: None,
-            hosted_domain: None,
-            offline: false,
-        }
-    }
-
     /// Only accounts of this Google Workspace domain: sends `hd` and requires the ID token's
     /// `hd` claim to equal it.
     pub fn hosted_domain(mut self, domain: impl Into<String>) -> Google {
-        self.hosted_domain = Some(domain.into());
+        let domain = domain.into();
+        self.builder = self
+            .builder
+            .var("hd", domain.clone())
+            .authorize_param("hd", domain);
         self
     }
 
-    /// Asks for a refresh token (`access_type=offline` and `prompt=consent`).
+    /// Asks for a refresh token: `access_type=offline`, and `prompt=consent` on interactive
+    /// sign-ins (Google sends a refresh token only with a fresh consent). A silent attempt
+    /// sends `prompt=none` alone: the two prompts never share a URL.
     pub fn offline_access(mut self) -> Google {
-        self.offline = true;
+        self.builder = self
+            .builder
+            .authorize_param("access_type", "offline")
+            .prompt(Prompt::Consent);
         self
     }
+}
 
-    /// Other endpoints (a test double of Google). The legacy scheme-less form of the
-    /// metadata's issuer is accepted in ID tokens, as for Google itself.
-    pub fn with_metadata(mut self, metadata: ProviderMetadata) -> Google {
-        self.metadata = Some(metadata);
-        self
+/// With a Workspace domain required, the ID token's `hd` must name it.
+fn hosted_domain(
+    context: &PresetContext,
+    claims: &Map<String, Value>,
+    _: &BTreeMap<String, String>,
+    _: &mut User,
+) -> Result<(), Error> {
+    let domain = context.var("hd");
+    if !domain.is_empty() && claims.get("hd").and_then(Value::as_str) != Some(domain) {
+        return Err(Error::Provider(
+            "the Google account is not in the required Workspace domain".into(),
+        ));
     }
+    Ok(())
+}
 
-    /// Builds the provider. Fails when [`Google::with_metadata`] gave invalid endpoints.
-    pub fn try_build(self) -> Result<OidcProvider, ConfigError> {
-        let metadata = match self.metadata {
-            Some(metadata) => metadata,
-            None => ProviderMetadata::new(ISSUER, AUTHORIZE, TOKEN, JWKS)?,
-        };
-        let legacy_issuer = metadata
-            .issuer
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .to_owned();
-        let mut config = OidcConfig::from_metadata(metadata, self.client_id, self.client_secret);
-        config.additional_issuers = vec![legacy_issuer];
-        config.client_auth = ClientAuth::Post;
-        // The ID token carries the profile claims; no userinfo call is needed.
-        config.fetch_userinfo = false;
-        if let Some(domain) = &self.hosted_domain {
-            config
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offline_access_uses_the_typed_prompt() {
+        let google = Google::new("id", "secret")
+            .offline_access()
+            .build()
+            .unwrap();
+        let config = google.config();
+        assert_eq!(config.prompt, Some(Prompt::Consent));
+        // Never as a fixed parameter, which would also go out with a silent `prompt=none`.
+        assert!(
+            !config
                 .extra_authorize_params
-                .push(("hd".into(), domain.clone()));
-        }
-        if self.offline {
-            config.extra_authorize_params.extend([
-                ("access_type".into(), "offline".into()),
-                ("prompt".into(), "consent".into()),
-            ]);
-        }
-        Ok(OidcProvider::new(config)?.with_mapper(GoogleClaims {
-            hosted_domain: self.hosted_domain,
-        }))
+                .iter()
+                .any(|(name, _)| name == "prompt")
+        );
+        let plain = Google::new("id", "secret").build().unwrap();
+        assert_eq!(plain.config().prompt, None);
+        assert_eq!(plain.config().additional_issuers, ["accounts.google.com"]);
     }
 
-    /// Builds the provider for Google's own endpoints, which are always valid.
-    pub fn build(self) -> OidcProvider {
-        self.try_build()
-            .expect("Google's endpoints are valid unless with_metadata changed them")
-    }
-}
-
-/// Google's claims: the standard ones, and `hd` checked when a hosted domain is required.
-#[derive(Debug, Clone)]
-struct GoogleClaims {
-    hosted_domain: Option<String>,
-}
-
-impl ClaimsMapper for GoogleClaims {
-    fn map(
-        &self,
-        claims: &Map<String, Value>,
-        _: &BTreeMap<String, String>,
-    ) -> Result<User, Error> {
-        if let Some(domain) = &self.hosted_domain
-            && claims.get("hd").and_then(Value::as_str) != Some(domain.as_str())
-        {
-            return Err(Error::Provider(
-                "the Google account is not in the required Workspace domain".into(),
-            ));
-        }
-        Ok(standard_user(claims))
+    #[test]
+    fn a_required_domain_is_checked() {
+        let context = |hd: &str| PresetContext {
+            client_id: "id".into(),
+            secret: crate::Secret::new(""),
+            vars: vec![("hd", hd.to_owned())],
+        };
+        let claims = |hd: Option<&str>| {
+            let mut claims = Map::new();
+            if let Some(hd) = hd {
+                claims.insert("hd".into(), hd.into());
+            }
+            claims
+        };
+        let check = |required: &str, hd| {
+            hosted_domain(
+                &context(required),
+                &claims(hd),
+                &BTreeMap::new(),
+                &mut User::default(),
+            )
+        };
+        assert!(check("", None).is_ok());
+        assert!(check("example.com", Some("example.com")).is_ok());
+        assert_eq!(
+            check("example.com", None).unwrap_err().code(),
+            "ProviderError"
+        );
+        assert_eq!(
+            check("example.com", Some("other.com")).unwrap_err().code(),
+            "ProviderError"
+        );
     }
 }

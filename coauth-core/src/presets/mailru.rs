@@ -1,81 +1,84 @@
-//! Mail.ru (VK Group's OAuth at oauth.mail.ru): credentials in the token request body, and
-//! a userinfo endpoint that takes the token as an `access_token` query parameter.
+//! Mail.ru (VK Group's OAuth at oauth.mail.ru): credentials in the token request body, PKCE
+//! (`code_challenge` on `/login`, as VK ID's OAuth Mail documentation lists it), and a
+//! userinfo endpoint that takes the token as an `access_token` query parameter. The user is
+//! identified by the userinfo `id` only: an email can change hands or be replaced, so an
+//! answer without an id is refused rather than keyed by the email.
 
-use super::preset_client::{ApiProfile, PresetClient, preset_builder, text};
-use crate::oauth2::{ApiRequest, ClientAuth, OAuth2Provider};
-use crate::provider::{Credentials, User};
-use crate::{ConfigError, Error};
+use super::spec::{OAuth2Preset, ProfileCall, TokenIn, UserFields, api, preset, web};
+use crate::oauth2::ClientAuth;
 
-/// The Mail.ru preset. `oauth.mail.ru` serves everything: the web host `/login`, the API
-/// host `/token` and `/userinfo`.
-///
-/// ```
-/// let mailru = coauth_core::presets::MailRu::new("client-id", "client-secret").build();
-/// # let _ = mailru;
-/// ```
-#[derive(Debug, Clone)]
-pub struct MailRu {
-    client: PresetClient,
-}
+/// Mail.ru, declared.
+const MAILRU: OAuth2Preset = OAuth2Preset {
+    name: "Mail.ru",
+    web: "https://oauth.mail.ru",
+    api: "https://oauth.mail.ru",
+    authorize: web("/login"),
+    token: api("/token"),
+    scopes: &["userinfo"],
+    client_auth: ClientAuth::Post,
+    profile: ProfileCall {
+        token: TokenIn::Query("access_token"),
+        ..ProfileCall::bearer_get(api("/userinfo"))
+    },
+    // The stable id only: falling back to the email would give one account two ids.
+    user: UserFields {
+        name: &["/name"],
+        username: &["/nickname"],
+        email: &["/email"],
+        avatar: &["/image"],
+        ..UserFields::id("/id")
+    },
+    ..OAuth2Preset::DEFAULT
+};
 
-preset_builder!(MailRu, "Mail.ru", web: "https://oauth.mail.ru", api: "https://oauth.mail.ru");
-
-impl MailRu {
-    /// Builds the provider. Fails when a host URL is invalid.
-    pub fn try_build(self) -> Result<OAuth2Provider, ConfigError> {
-        let client = &self.client;
-        let config = client.config(
-            &client.web("/login"),
-            &client.api("/token"),
-            &["userinfo"],
-            ClientAuth::Post,
-            false,
-        )?;
-        let userinfo = client.api_endpoint("/userinfo")?;
-        let profile = ApiProfile::new(
-            move |credentials: &Credentials| {
-                Ok(ApiRequest::get(&userinfo)
-                    .query("access_token", credentials.access_token.expose()))
-            },
-            map_profile,
-        );
-        Ok(OAuth2Provider::new(config, profile))
-    }
-}
-
-fn map_profile(
-    profile: serde_json::Value,
-    _: &Credentials,
-) -> Result<(User, serde_json::Value), Error> {
-    let email = text(&profile, "/email");
-    // Older answers have no `id`; the email is then the only stable key (social-core uses it).
-    let id = text(&profile, "/id")
-        .or_else(|| email.clone())
-        .ok_or_else(|| Error::Provider("Mail.ru's profile has no user id".into()))?;
-    let user = User {
-        id,
-        name: text(&profile, "/name"),
-        email,
-        email_verified: None,
-        avatar_url: text(&profile, "/image"),
-        profile_url: None,
-        username: text(&profile, "/nickname"),
-    };
-    Ok((user, profile))
+preset! {
+    /// The Mail.ru preset. `oauth.mail.ru` serves everything: the web host `/login`, the API
+    /// host `/token` and `/userinfo`.
+    ///
+    /// ```
+    /// let mailru = coauth_core::presets::MailRu::new("client-id", "client-secret").build()?;
+    /// # let _ = mailru;
+    /// # Ok::<(), coauth_core::ConfigError>(())
+    /// ```
+    MailRu = MAILRU
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::preset_client::test_credentials;
+    use crate::presets::spec::{fetch_profile, map_user, test_credentials};
+    use bytes::Bytes;
+    use http::{Request, Response};
     use serde_json::json;
 
-    #[test]
-    fn id_falls_back_to_the_email() {
-        let credentials = test_credentials("t", json!({}));
-        let (user, _) =
-            map_profile(json!({"email": "a@mail.ru", "name": "A"}), &credentials).unwrap();
-        assert_eq!(user.id, "a@mail.ru");
-        assert!(map_profile(json!({"name": "A"}), &credentials).is_err());
+    #[tokio::test]
+    async fn id_is_the_stable_id_only() {
+        let user = map_user(
+            &MAILRU.user,
+            &json!({"id": "1234567", "email": "a@mail.ru", "name": "A"}),
+        )
+        .unwrap();
+        assert_eq!(user.id, "1234567");
+        assert_eq!(user.email.as_deref(), Some("a@mail.ru"));
+        // No fallback to the email: one account must not get two ids.
+        for profile in [
+            json!({"email": "a@mail.ru", "name": "A"}),
+            json!({"id": "", "email": "a@mail.ru"}),
+            json!({"name": "A"}),
+        ] {
+            let http = move |request: Request<Bytes>| {
+                assert_eq!(
+                    request.uri(),
+                    "https://oauth.mail.ru/userinfo?access_token=t"
+                );
+                let body = Bytes::from(profile.to_string());
+                async move { Ok(Response::new(body)) }
+            };
+            let mailru = MailRu::new("id", "secret").builder;
+            let error = fetch_profile(mailru, &http, &test_credentials("t", json!({})))
+                .await
+                .unwrap_err();
+            assert_eq!(error.code(), "ProviderError");
+        }
     }
 }

@@ -1,124 +1,235 @@
 //! Microsoft Entra ID (v2.0 endpoints): the `common`, `organizations` and `consumers`
 //! endpoints issue tokens of many tenants, so the issuer is the template
 //! `https://login.microsoftonline.com/{tenantid}/v2.0`, filled from each ID token's own `tid`;
-//! a single tenant has an exact issuer. Entra's `email` is not verified by default (nOAuth):
-//! `emailVerified` is true only with the `xms_edov` claim.
+//! a single tenant named by its id has an exact issuer. A single tenant named by one of its
+//! domain names (`contoso.onmicrosoft.com`, a verified custom domain) is accepted too: its
+//! tokens' `iss` carries the tenant's id, which the name does not tell, so its issuer is the
+//! template as well, and the tenant is pinned by its own endpoints (`/{domain}/oauth2/...`),
+//! which issue tokens of that tenant only. Entra's `email` is not verified by default
+//! (nOAuth): `emailVerified` is true only with the `xms_edov` claim.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::oauth2::{ClientAuth, claim_text};
-use crate::oidc::{ClaimsMapper, OidcConfig, OidcProvider, ProviderMetadata, claim_bool};
+use super::spec::{EmailVerified, OidcPreset, PresetContext, UserFields, oidc_preset};
+use crate::oauth2::ClientAuth;
+use crate::oidc::claim_bool;
 use crate::provider::User;
-use crate::{ConfigError, Error, Secret};
+use crate::{ConfigError, Error};
 
-const LOGIN_BASE: &str = "https://login.microsoftonline.com";
+/// Microsoft Entra ID, declared: `{tenant}` names the tenant in every path, and
+/// `{issuer_tenant}` is the tenant in the issuer: the `{tenantid}` template, or the tenant's
+/// own id.
+const MICROSOFT: OidcPreset = OidcPreset {
+    name: "Microsoft",
+    issuer: "https://login.microsoftonline.com/{issuer_tenant}/v2.0",
+    authorize: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize",
+    token: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+    jwks: "https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys",
+    // The userinfo endpoint is Microsoft Graph's; the ID token has what coauth needs.
+    userinfo: None,
+    client_auth: ClientAuth::Post,
+    vars: &[("tenant", "common"), ("issuer_tenant", "{tenantid}")],
+    user: UserFields {
+        // Any tenant admin can set any `email`: only the xms_edov optional claim says the
+        // domain owner verified it (the nOAuth lesson); see `verified_domain_owner`.
+        email_verified: EmailVerified::Unknown,
+        avatar: &[],
+        profile_url: super::spec::ProfileUrl::None,
+        ..UserFields::STANDARD_CLAIMS
+    },
+    claims_hook: Some(verified_domain_owner),
+    check_vars: Some(check_tenant),
+    ..OidcPreset::DEFAULT
+};
 
-/// The Microsoft Entra ID preset.
-///
-/// ```
-/// use coauth_core::presets::Microsoft;
-/// let any_account = Microsoft::new("client-id", "client-secret").build();
-/// let one_tenant = Microsoft::new("client-id", "client-secret")
-///     .tenant("72f988bf-86f1-41af-91ab-2d7cd011db47")
-///     .build();
-/// # let _ = (any_account, one_tenant);
-/// ```
-#[derive(Debug, Clone)]
-pub struct Microsoft {
-    client_id: String,
-    client_secret: Secret,
-    tenant: String,
-    base: String,
+oidc_preset! {
+    /// The Microsoft Entra ID preset.
+    ///
+    /// ```
+    /// use coauth_core::presets::Microsoft;
+    /// let any_account = Microsoft::new("client-id", "client-secret").build()?;
+    /// let one_tenant = Microsoft::new("client-id", "client-secret")
+    ///     .tenant("72f988bf-86f1-41af-91ab-2d7cd011db47")
+    ///     .build()?;
+    /// let by_domain = Microsoft::new("client-id", "client-secret")
+    ///     .tenant("contoso.onmicrosoft.com")
+    ///     .build()?;
+    /// # let _ = (any_account, one_tenant, by_domain);
+    /// # Ok::<(), coauth_core::ConfigError>(())
+    /// ```
+    Microsoft = MICROSOFT
 }
 
 impl Microsoft {
-    /// Entra with the app registration's id and secret, on the `common` endpoint (work,
-    /// school and personal accounts).
-    pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Microsoft {
-        Microsoft {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            tenant: "common".into(),
-            base: LOGIN_BASE.into(),
-        }
-    }
-
-    /// `common`, `organizations`, `consumers`, or one tenant's id (a GUID; its tokens then
-    /// must carry exactly that tenant's issuer).
+    /// `common` (the default: work, school and personal accounts), `organizations`,
+    /// `consumers`, one tenant's id (a GUID; its tokens then must carry exactly that
+    /// tenant's issuer), or one of a tenant's domain names (`contoso.onmicrosoft.com`; its
+    /// tokens' issuer is filled from their `tid`, as for `common`, since the name does not
+    /// tell the tenant's id). Anything else fails at `build`.
     pub fn tenant(mut self, tenant: impl Into<String>) -> Microsoft {
-        self.tenant = tenant.into();
-        self
-    }
-
-    /// Another login host (a test double of Entra), instead of
-    /// `https://login.microsoftonline.com`.
-    pub fn with_base_url(mut self, base: impl Into<String>) -> Microsoft {
-        self.base = base.into();
-        self
-    }
-
-    /// Builds the provider. Fails for a tenant that is neither a keyword nor a GUID.
-    pub fn try_build(self) -> Result<OidcProvider, ConfigError> {
-        let base = self.base.trim_end_matches('/');
-        let tenant = self.tenant.as_str();
-        let multi = matches!(tenant, "common" | "organizations" | "consumers");
-        let is_guid =
-            tenant.len() == 36 && tenant.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
-        if !multi && !is_guid {
-            return Err(ConfigError(format!(
-                "the Microsoft tenant {tenant:?} must be common, organizations, consumers or the tenant id (a GUID)"
-            )));
-        }
-        let issuer = if multi {
-            format!("{base}/{{tenantid}}/v2.0")
-        } else {
-            format!("{base}/{tenant}/v2.0")
+        let tenant = tenant.into();
+        let issuer_tenant = match tenant_kind(&tenant) {
+            Some(TenantKind::Id) => tenant.clone(),
+            _ => "{tenantid}".to_owned(),
         };
-        let metadata = ProviderMetadata::new(
-            issuer,
-            &format!("{base}/{tenant}/oauth2/v2.0/authorize"),
-            &format!("{base}/{tenant}/oauth2/v2.0/token"),
-            &format!("{base}/{tenant}/discovery/v2.0/keys"),
-        )?;
-        let mut config = OidcConfig::from_metadata(metadata, self.client_id, self.client_secret);
-        config.client_auth = ClientAuth::Post;
-        // The userinfo endpoint is Microsoft Graph's; the ID token has what coauth needs.
-        config.fetch_userinfo = false;
-        Ok(OidcProvider::new(config)?.with_mapper(MicrosoftClaims))
-    }
-
-    /// Builds the provider; panics only when [`Microsoft::tenant`] or
-    /// [`Microsoft::with_base_url`] were given invalid values.
-    pub fn build(self) -> OidcProvider {
-        self.try_build()
-            .expect("the Microsoft tenant must be a keyword or a GUID")
+        self.builder = self
+            .builder
+            .var("tenant", tenant)
+            .var("issuer_tenant", issuer_tenant);
+        self
     }
 }
 
-/// Entra's ID token claims.
-#[derive(Debug, Clone, Copy)]
-struct MicrosoftClaims;
+fn check_tenant(context: &PresetContext) -> Result<(), ConfigError> {
+    let tenant = context.var("tenant");
+    match tenant_kind(tenant) {
+        Some(_) => Ok(()),
+        None => Err(ConfigError(format!(
+            "the Microsoft tenant {tenant:?} must be common, organizations, consumers, the \
+             tenant id (a GUID) or one of its domain names"
+        ))),
+    }
+}
 
-impl ClaimsMapper for MicrosoftClaims {
-    fn map(
-        &self,
-        claims: &Map<String, Value>,
-        _: &BTreeMap<String, String>,
-    ) -> Result<User, Error> {
-        let object = Value::Object(claims.clone());
-        let username = claim_text(&object, "preferred_username");
-        Ok(User {
-            id: claim_text(&object, "sub").unwrap_or_default(),
-            name: claim_text(&object, "name"),
-            email: claim_text(&object, "email"),
-            // Any tenant admin can set any `email`: only the xms_edov optional claim says the
-            // domain owner verified it (the nOAuth lesson).
-            email_verified: Some(claim_bool(claims, "xms_edov") == Some(true)),
-            avatar_url: None,
-            profile_url: None,
-            username,
-        })
+/// `emailVerified` is true only with the `xms_edov` claim: the domain owner verified the
+/// address.
+fn verified_domain_owner(
+    _: &PresetContext,
+    claims: &Map<String, Value>,
+    _: &BTreeMap<String, String>,
+    user: &mut User,
+) -> Result<(), Error> {
+    user.email_verified = Some(claim_bool(claims, "xms_edov") == Some(true));
+    Ok(())
+}
+
+/// How a tenant is named in Entra's endpoint paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TenantKind {
+    /// `common`, `organizations` or `consumers`: tokens of many tenants.
+    Keyword,
+    /// One tenant by its id, a GUID: the issuer names exactly that id.
+    Id,
+    /// One tenant by one of its domain names: the issuer names its id, which the name does
+    /// not tell.
+    DomainName,
+}
+
+fn tenant_kind(tenant: &str) -> Option<TenantKind> {
+    if matches!(tenant, "common" | "organizations" | "consumers") {
+        Some(TenantKind::Keyword)
+    } else if is_guid(tenant) {
+        Some(TenantKind::Id)
+    } else if is_domain_name(tenant) {
+        Some(TenantKind::DomainName)
+    } else {
+        None
+    }
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A DNS name of at least two labels (letters, digits, inner hyphens; at most 63 bytes each,
+/// 253 in all) whose last label is not numeric: nothing that could leave its path segment.
+fn is_domain_name(text: &str) -> bool {
+    let labels: Vec<&str> = text.split('.').collect();
+    let label_ok = |label: &&str| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    text.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(label_ok)
+        && labels
+            .last()
+            .is_some_and(|top| !top.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenants_by_keyword_id_or_domain_name() {
+        for (tenant, kind) in [
+            ("common", TenantKind::Keyword),
+            ("organizations", TenantKind::Keyword),
+            ("consumers", TenantKind::Keyword),
+            ("72f988bf-86f1-41af-91ab-2d7cd011db47", TenantKind::Id),
+            ("contoso.onmicrosoft.com", TenantKind::DomainName),
+            ("Contoso.OnMicrosoft.com", TenantKind::DomainName),
+            ("login.contoso-eu.example", TenantKind::DomainName),
+        ] {
+            assert_eq!(tenant_kind(tenant), Some(kind), "{tenant}");
+            assert!(
+                Microsoft::new("c", "s").tenant(tenant).build().is_ok(),
+                "{tenant}"
+            );
+        }
+        for tenant in [
+            "",
+            "contoso",
+            "contoso.onmicrosoft.com/",
+            "contoso.onmicrosoft.com/../common",
+            "a b.example",
+            "-contoso.example",
+            "contoso-.example",
+            "contoso..example",
+            "10.0.0.1",
+            "contoso.example?x=1",
+            "contoso.example#f",
+            "72f988bf86f141af91ab2d7cd011db47abcd",
+            "------------------------------------",
+        ] {
+            assert_eq!(tenant_kind(tenant), None, "{tenant:?}");
+            assert!(
+                Microsoft::new("c", "s").tenant(tenant).build().is_err(),
+                "{tenant:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_domain_tenant_uses_its_own_endpoints_and_the_tid_template() {
+        let provider = Microsoft::new("c", "s")
+            .tenant("contoso.onmicrosoft.com")
+            .build()
+            .unwrap();
+        let config = provider.config();
+        assert_eq!(
+            config.issuer,
+            "https://login.microsoftonline.com/{tenantid}/v2.0"
+        );
+        let metadata = config.metadata.as_ref().unwrap();
+        assert_eq!(
+            metadata.authorization_endpoint.as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize"
+        );
+        assert_eq!(
+            metadata.token_endpoint.as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
+        let by_id = Microsoft::new("c", "s")
+            .tenant("72f988bf-86f1-41af-91ab-2d7cd011db47")
+            .build()
+            .unwrap();
+        assert_eq!(
+            by_id.config().issuer,
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"
+        );
     }
 }

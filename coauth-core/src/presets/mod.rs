@@ -19,10 +19,10 @@ mod microsoft;
 mod odnoklassniki;
 #[cfg(feature = "oidc")]
 mod oidc;
-mod preset_client;
 mod reddit;
 #[cfg(feature = "oidc")]
 mod slack;
+pub mod spec;
 mod spotify;
 mod twitch;
 #[cfg(feature = "oauth1")]
@@ -40,7 +40,7 @@ pub use bitbucket::Bitbucket;
 pub use discord::Discord;
 pub use dropbox::Dropbox;
 pub use facebook::{FACEBOOK_GRAPH_VERSION, Facebook};
-pub use github::{GitHub, GitHubProfile};
+pub use github::GitHub;
 pub use gitlab::GitLab;
 #[cfg(feature = "oidc")]
 pub use google::Google;
@@ -58,7 +58,7 @@ pub use slack::Slack;
 pub use spotify::Spotify;
 pub use twitch::Twitch;
 #[cfg(feature = "oauth1")]
-pub use twitter::{Twitter, TwitterProfile};
+pub use twitter::Twitter;
 pub use vk::{VK_API_VERSION, Vk};
 pub use vk_id::VkId;
 pub use x::X;

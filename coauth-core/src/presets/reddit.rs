@@ -1,79 +1,116 @@
-//! Reddit: HTTP Basic is the only client authentication the token endpoint takes,
-//! `duration=permanent` asks for a refresh token, the API lives on `oauth.reddit.com`, and
-//! `icon_img` comes HTML-escaped (`&amp;`). Reddit gives no email.
+//! Reddit: HTTP Basic is the only client authentication the token endpoint takes, the
+//! authorization request says how long access should last (`duration=temporary`, a one-hour
+//! token without a refresh token, unless the app asks for offline access, which sends
+//! `duration=permanent`), the API lives on `oauth.reddit.com`, and `icon_img` comes
+//! HTML-escaped (`&amp;`). Reddit gives no email. No PKCE: Reddit's OAuth2 documentation has
+//! none.
 
-use super::preset_client::{ApiProfile, PresetClient, preset_builder, required_id, text};
-use crate::oauth2::{ClientAuth, OAuth2Provider};
+use serde_json::Value;
+
+use super::spec::{
+    Hooks, OAuth2Preset, PresetContext, ProfileCall, ProfileUrl, UserFields, api, preset, web,
+};
+use crate::Error;
+use crate::oauth2::ClientAuth;
 use crate::provider::{Credentials, User};
-use crate::{ConfigError, Error};
 
-/// The Reddit preset. `www.reddit.com` (the web host) serves `/api/v1/authorize` and
-/// `/api/v1/access_token`, `oauth.reddit.com` (the API host) serves `/api/v1/me`.
-///
-/// ```
-/// let reddit = coauth_core::presets::Reddit::new("client-id", "client-secret").build();
-/// # let _ = reddit;
-/// ```
-#[derive(Debug, Clone)]
-pub struct Reddit {
-    client: PresetClient,
+/// Reddit, declared.
+const REDDIT: OAuth2Preset = OAuth2Preset {
+    name: "Reddit",
+    web: "https://www.reddit.com",
+    api: "https://oauth.reddit.com",
+    authorize: web("/api/v1/authorize"),
+    token: web("/api/v1/access_token"),
+    scopes: &["identity"],
+    client_auth: ClientAuth::Basic,
+    pkce: false,
+    authorize_params: &[("duration", "{duration}")],
+    // `permanent` with [`Reddit::offline_access`].
+    vars: &[("duration", "temporary")],
+    profile: ProfileCall::bearer_get(api("/api/v1/me")),
+    user: UserFields {
+        name: &["/name"],
+        username: &["/name"],
+        avatar: &["/icon_img", "/snoovatar_img"],
+        profile_url: ProfileUrl::Template("https://www.reddit.com/user/{/name}"),
+        ..UserFields::id("/id")
+    },
+    hooks: Hooks {
+        user: Some(unescape_avatar),
+        request: None,
+    },
+    ..OAuth2Preset::DEFAULT
+};
+
+preset! {
+    /// The Reddit preset. `www.reddit.com` (the web host) serves `/api/v1/authorize` and
+    /// `/api/v1/access_token`, `oauth.reddit.com` (the API host) serves `/api/v1/me`.
+    ///
+    /// ```
+    /// let reddit = coauth_core::presets::Reddit::new("client-id", "client-secret").build()?;
+    /// # let _ = reddit;
+    /// # Ok::<(), coauth_core::ConfigError>(())
+    /// ```
+    Reddit = REDDIT
 }
 
-preset_builder!(Reddit, "Reddit", web: "https://www.reddit.com", api: "https://oauth.reddit.com");
-
 impl Reddit {
-    /// Builds the provider. Fails when a host URL is invalid.
-    pub fn try_build(self) -> Result<OAuth2Provider, ConfigError> {
-        let client = &self.client;
-        let mut config = client.config(
-            &client.web("/api/v1/authorize"),
-            &client.web("/api/v1/access_token"),
-            &["identity"],
-            ClientAuth::Basic,
-            false,
-        )?;
-        config.extra_authorize_params = vec![("duration".into(), "permanent".into())];
-        let me = client.api_endpoint("/api/v1/me")?;
-        let profile = ApiProfile::bearer_get(me, map_profile);
-        Ok(OAuth2Provider::new(config, profile))
+    /// Asks for a refresh token (`duration=permanent`); without it every sign-in asks for a
+    /// one-hour token only (`duration=temporary`).
+    pub fn offline_access(mut self) -> Self {
+        self.builder = self.builder.var("duration", "permanent");
+        self
     }
 }
 
-fn map_profile(
-    profile: serde_json::Value,
+/// `icon_img` comes HTML-escaped.
+fn unescape_avatar(
+    _: &PresetContext,
+    _: &mut Value,
     _: &Credentials,
-) -> Result<(User, serde_json::Value), Error> {
-    let name = text(&profile, "/name");
-    let user = User {
-        id: required_id(&profile, "/id", "Reddit")?,
-        name: name.clone(),
-        email: None,
-        email_verified: None,
-        avatar_url: text(&profile, "/icon_img")
-            .or_else(|| text(&profile, "/snoovatar_img"))
-            .map(|url| url.replace("&amp;", "&")),
-        profile_url: name
-            .as_ref()
-            .map(|name| format!("https://www.reddit.com/user/{name}")),
-        username: name,
-    };
-    Ok((user, profile))
+    user: &mut User,
+) -> Result<(), Error> {
+    user.avatar_url = user.avatar_url.take().map(|url| url.replace("&amp;", "&"));
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::preset_client::test_credentials;
+    use crate::presets::spec::{fetch_profile, test_credentials};
+    use bytes::Bytes;
+    use http::{Request, Response};
     use serde_json::json;
 
     #[test]
-    fn icon_is_unescaped() {
-        let (user, _) = map_profile(
-            json!({"id": "abc12", "name": "spez",
-                   "icon_img": "https://styles.redditmedia.com/i.png?width=256&amp;s=1f"}),
-            &test_credentials("t", json!({})),
-        )
-        .unwrap();
+    fn permanent_token_only_with_offline_access() {
+        let duration = |reddit: Reddit| {
+            let provider = reddit.build().unwrap();
+            provider.config().extra_authorize_params.clone()
+        };
+        let reddit = Reddit::new("id", "secret");
+        assert_eq!(
+            duration(reddit.clone()),
+            [("duration".to_owned(), "temporary".to_owned())]
+        );
+        assert_eq!(
+            duration(reddit.offline_access()),
+            [("duration".to_owned(), "permanent".to_owned())]
+        );
+    }
+
+    #[tokio::test]
+    async fn icon_is_unescaped() {
+        let http = |_: Request<Bytes>| async {
+            let profile = json!({"id": "abc12", "name": "spez",
+                "icon_img": "https://styles.redditmedia.com/i.png?width=256&amp;s=1f"});
+            Ok(Response::new(Bytes::from(profile.to_string())))
+        };
+        let reddit = Reddit::new("id", "secret");
+        let credentials = test_credentials("t", json!({}));
+        let (user, _) = fetch_profile(reddit.builder, &http, &credentials)
+            .await
+            .unwrap();
         assert_eq!(
             user.avatar_url.as_deref(),
             Some("https://styles.redditmedia.com/i.png?width=256&s=1f")

@@ -4,160 +4,85 @@
 //! `1.1/account/verify_credentials.json` with the email. A refusal comes back as
 //! `?denied=<request token>`.
 
-use std::sync::Arc;
+use serde_json::Value;
 
-use async_trait::async_trait;
-use url::Url;
-
-use crate::config::Clock;
-use crate::oauth1::{OAuth1Config, OAuth1ProfileFetcher, OAuth1Provider, SignedClient};
-use crate::oauth2::{claim_text, parse_endpoint};
+use super::spec::{EmailVerified, OAuth1Preset, UserFields, oauth1_preset, web};
+use crate::Error;
 use crate::provider::User;
-use crate::{ConfigError, Error, Secret};
 
-/// The Twitter OAuth 1.0a preset.
-///
-/// ```
-/// let twitter = coauth_core::presets::Twitter::new("consumer-key", "consumer-secret").build();
-/// # let _ = twitter;
-/// ```
-///
-/// Register the result page's exact URL as the app's callback URL at Twitter: the engine
-/// sends it as `oauth_callback` and requires `oauth_callback_confirmed=true`. To receive the
-/// email, the app must have "Request email address from users" turned on.
-pub struct Twitter {
-    consumer_key: String,
-    consumer_secret: Secret,
-    oauth_base: String,
-    api_base: String,
-    clock: Option<Arc<dyn Clock>>,
-}
-
-impl std::fmt::Debug for Twitter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Twitter")
-            .field("consumer_key", &self.consumer_key)
-            .field("oauth_base", &self.oauth_base)
-            .field("api_base", &self.api_base)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Twitter {
-    /// Twitter with the app's consumer key and secret ("API key and secret"), on
-    /// `api.twitter.com`.
-    pub fn new(consumer_key: impl Into<String>, consumer_secret: impl Into<Secret>) -> Self {
-        Twitter {
-            consumer_key: consumer_key.into(),
-            consumer_secret: consumer_secret.into(),
-            oauth_base: "https://api.twitter.com".into(),
-            api_base: "https://api.twitter.com".into(),
-            clock: None,
-        }
-    }
-
-    /// Other hosts: `oauth_base` serves `/oauth/*`, `api_base` serves
-    /// `/1.1/account/verify_credentials.json` (for example `https://api.x.com`, or a test
-    /// server).
-    pub fn with_hosts(
-        mut self,
-        oauth_base: impl Into<String>,
-        api_base: impl Into<String>,
-    ) -> Self {
-        self.oauth_base = oauth_base.into();
-        self.api_base = api_base.into();
-        self
-    }
-
-    /// The time source of `oauth_timestamp` (default: the system clock); for tests.
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// Builds the provider. Fails when a host URL is invalid.
-    pub fn try_build(self) -> Result<OAuth1Provider, ConfigError> {
-        let oauth = self.oauth_base.trim_end_matches('/');
-        let api = self.api_base.trim_end_matches('/');
-        let mut config = OAuth1Config::new(
-            self.consumer_key,
-            self.consumer_secret,
-            &format!("{oauth}/oauth/request_token"),
-            &format!("{oauth}/oauth/authenticate"),
-            &format!("{oauth}/oauth/access_token"),
-        )?;
-        if let Some(clock) = self.clock {
-            config.clock = clock;
-        }
-        let profile = TwitterProfile {
-            url: parse_endpoint(&format!(
-                "{api}/1.1/account/verify_credentials.json?include_email=true&skip_status=true"
-            ))?,
-        };
-        Ok(OAuth1Provider::new(config, profile))
-    }
-
-    /// Builds the provider for the default hosts, which are always valid.
-    pub fn build(self) -> OAuth1Provider {
-        self.try_build()
-            .expect("Twitter's endpoints are valid URLs unless with_hosts changed them")
-    }
-}
-
-/// Reads `account/verify_credentials.json` and maps Twitter's user object.
-#[derive(Debug, Clone)]
-pub struct TwitterProfile {
-    url: Url,
-}
-
-impl TwitterProfile {
-    /// Maps a Twitter v1.1 user object to a [`User`].
-    pub fn map(profile: &serde_json::Value) -> Result<User, Error> {
-        // `id` exceeds 2^53 for recent accounts: prefer the string form.
-        let id = claim_text(profile, "id_str")
-            .or_else(|| claim_text(profile, "id"))
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| Error::Provider("Twitter's profile has no id".into()))?;
-        let screen_name = claim_text(profile, "screen_name");
+/// Twitter, declared.
+const TWITTER: OAuth1Preset = OAuth1Preset {
+    name: "Twitter",
+    web: "https://api.twitter.com",
+    api: "https://api.twitter.com",
+    request_token: web("/oauth/request_token"),
+    authorize: web("/oauth/authenticate"),
+    access_token: web("/oauth/access_token"),
+    profile: super::spec::api(
+        "/1.1/account/verify_credentials.json?include_email=true&skip_status=true",
+    ),
+    user: UserFields {
+        name: &["/name", "/screen_name"],
+        username: &["/screen_name"],
+        email: &["/email"],
         // Twitter returns `email` only when the user has a verified address (null
         // otherwise), so a present email is a verified one.
-        let email = claim_text(profile, "email").filter(|email| !email.is_empty());
-        let profile_url = screen_name
-            .as_deref()
-            .filter(|name| {
-                !name.is_empty()
-                    && name.len() <= 50
-                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            })
-            .map(|name| format!("https://x.com/{name}"));
-        Ok(User {
-            id,
-            name: claim_text(profile, "name").or_else(|| screen_name.clone()),
-            email_verified: email.as_ref().map(|_| true),
-            email,
-            avatar_url: claim_text(profile, "profile_image_url_https"),
-            profile_url,
-            username: screen_name,
-        })
-    }
+        email_verified: EmailVerified::Always,
+        avatar: &["/profile_image_url_https"],
+        // `id` exceeds 2^53 for recent accounts: the string form.
+        ..UserFields::id("/id_str")
+    },
+    user_hook: Some(profile_url),
+};
+
+oauth1_preset! {
+    /// The Twitter (X) OAuth 1.0a preset: "Sign in with Twitter" (`oauth/authenticate`).
+    ///
+    /// Register the result page's exact URL as the app's callback URL at Twitter: the
+    /// engine sends it as `oauth_callback` and requires `oauth_callback_confirmed=true`. To
+    /// receive the email, the app must have "Request email address from users" turned on.
+    /// Other hosts: `with_hosts(oauth_base, api_base)`, where `oauth_base` serves
+    /// `/oauth/*` and `api_base` serves `/1.1/account/verify_credentials.json` (for example
+    /// `https://api.x.com`, or a test server).
+    ///
+    /// ```
+    /// let twitter = coauth_core::presets::Twitter::new("consumer-key", "consumer-secret")
+    ///     .build()?;
+    /// # let _ = twitter;
+    /// # Ok::<(), coauth_core::ConfigError>(())
+    /// ```
+    Twitter = TWITTER
 }
 
-#[async_trait]
-impl OAuth1ProfileFetcher for TwitterProfile {
-    async fn fetch(&self, client: &SignedClient<'_>) -> Result<(User, serde_json::Value), Error> {
-        let profile = client.get_json(&self.url).await?;
-        Ok((Self::map(&profile)?, profile))
-    }
+/// The profile page, only for a well-formed handle (letters, digits, `_`).
+fn profile_url(profile: &Value, user: &mut User) -> Result<(), Error> {
+    user.profile_url = profile
+        .get("screen_name")
+        .and_then(Value::as_str)
+        .filter(|name| {
+            !name.is_empty()
+                && name.len() <= 50
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+        .map(|name| format!("https://x.com/{name}"));
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::presets::spec::map_user;
     use crate::provider::Provider;
+
+    fn map(profile: Value) -> Option<User> {
+        let mut user = map_user(&TWITTER.user, &profile)?;
+        profile_url(&profile, &mut user).unwrap();
+        Some(user)
+    }
 
     #[test]
     fn twitter_user_object_maps_to_the_user() {
-        let user = TwitterProfile::map(&serde_json::json!({
+        let user = map(serde_json::json!({
             "id": 1_234_567_890_123_456_789_u64, "id_str": "1234567890123456789",
             "name": "Ada", "screen_name": "ada_l", "email": "ada@example.test",
             "profile_image_url_https": "https://pbs.twimg.com/ada.jpg"
@@ -175,8 +100,8 @@ mod tests {
 
     #[test]
     fn missing_email_and_odd_screen_names() {
-        let user = TwitterProfile::map(&serde_json::json!({
-            "id": 12, "screen_name": "../evil", "email": null
+        let user = map(serde_json::json!({
+            "id": 12, "id_str": "12", "screen_name": "../evil", "email": null
         }))
         .unwrap();
         assert_eq!(user.id, "12");
@@ -184,12 +109,12 @@ mod tests {
         assert_eq!(user.email_verified, None);
         assert_eq!(user.profile_url, None);
         assert_eq!(user.name.as_deref(), Some("../evil"));
-        assert!(TwitterProfile::map(&serde_json::json!({"name": "x"})).is_err());
+        assert!(map(serde_json::json!({"name": "x"})).is_none());
     }
 
     #[test]
     fn endpoints_follow_the_hosts() {
-        let provider = Twitter::new("k", "s").build();
+        let provider = Twitter::new("k", "s").build().unwrap();
         let config = provider.config();
         assert_eq!(
             config.request_token_url.as_str(),
@@ -199,13 +124,10 @@ mod tests {
             config.authorize_url.as_str(),
             "https://api.twitter.com/oauth/authenticate"
         );
-        assert_eq!(
-            provider.redirect_binding(),
-            crate::RedirectBinding::OAuth1RequestToken
-        );
+        assert_eq!(provider.denial_rules(), crate::OAUTH1_DENIALS);
         let other = Twitter::new("k", "s")
             .with_hosts("http://127.0.0.1:9/", "http://127.0.0.1:9")
-            .try_build()
+            .build()
             .unwrap();
         assert_eq!(
             other.config().access_token_url.as_str(),
@@ -214,7 +136,7 @@ mod tests {
         assert!(
             Twitter::new("k", "s")
                 .with_hosts("not a url", "x")
-                .try_build()
+                .build()
                 .is_err()
         );
     }

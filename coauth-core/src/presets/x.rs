@@ -2,94 +2,83 @@
 //! Basic and must send `client_id` in the body as well, and the profile is wrapped in
 //! `data`. X gives no email through this API.
 
-use super::preset_client::{
-    ApiProfile, PresetClient, preset_builder, required_id, required_object, text,
+use super::spec::{OAuth2Preset, ProfileCall, ProfileUrl, UserFields, api, preset, web};
+use crate::oauth2::ClientAuth;
+
+/// X's OAuth 2.0, declared.
+const X_OAUTH2: OAuth2Preset = OAuth2Preset {
+    name: "X",
+    web: "https://x.com",
+    api: "https://api.x.com",
+    authorize: web("/i/oauth2/authorize"),
+    token: api("/2/oauth2/token"),
+    // users.read needs tweet.read as well.
+    scopes: &["users.read", "tweet.read"],
+    // X wants the client id in the form body as well as in the Basic header.
+    client_auth: ClientAuth::BasicWithClientIdInBody,
+    profile: ProfileCall {
+        query: &[("user.fields", "profile_image_url")],
+        user_at: "/data",
+        ..ProfileCall::bearer_get(api("/2/users/me"))
+    },
+    user: UserFields {
+        name: &["/name"],
+        username: &["/username"],
+        avatar: &["/profile_image_url"],
+        profile_url: ProfileUrl::Template("https://x.com/{/username}"),
+        ..UserFields::id("/id")
+    },
+    ..OAuth2Preset::DEFAULT
 };
-use crate::oauth2::{ApiRequest, ClientAuth, OAuth2Provider};
-use crate::provider::{Credentials, User};
-use crate::{ConfigError, Error};
 
-/// The X OAuth 2.0 preset (for OAuth 1.0a see the Twitter preset). The authorize page is on
-/// `x.com` (the web host), the token endpoint and `/2/users/me` on `api.x.com` (the API
-/// host).
-///
-/// ```
-/// let x = coauth_core::presets::X::new("client-id", "client-secret").build();
-/// # let _ = x;
-/// ```
-#[derive(Debug, Clone)]
-pub struct X {
-    client: PresetClient,
-}
-
-preset_builder!(X, "X", web: "https://x.com", api: "https://api.x.com");
-
-impl X {
-    /// Builds the provider. Fails when a host URL is invalid.
-    pub fn try_build(self) -> Result<OAuth2Provider, ConfigError> {
-        let client = &self.client;
-        let mut config = client.config(
-            &client.web("/i/oauth2/authorize"),
-            &client.api("/2/oauth2/token"),
-            &["users.read", "tweet.read"],
-            ClientAuth::Basic,
-            true,
-        )?;
-        // users.read needs tweet.read as well.
-        config.client_id_in_body = true;
-        let me = client.api_endpoint("/2/users/me")?;
-        let profile = ApiProfile::new(
-            move |credentials: &Credentials| {
-                Ok(ApiRequest::get(&me)
-                    .bearer(credentials)
-                    .query("user.fields", "profile_image_url"))
-            },
-            map_profile,
-        );
-        Ok(OAuth2Provider::new(config, profile))
-    }
-}
-
-fn map_profile(
-    answer: serde_json::Value,
-    _: &Credentials,
-) -> Result<(User, serde_json::Value), Error> {
-    let data = required_object(answer, "/data", "X")?;
-    let username = text(&data, "/username");
-    let user = User {
-        id: required_id(&data, "/id", "X")?,
-        name: text(&data, "/name"),
-        email: None,
-        email_verified: None,
-        avatar_url: text(&data, "/profile_image_url"),
-        profile_url: username
-            .as_ref()
-            .map(|name| format!("https://x.com/{name}")),
-        username,
-    };
-    Ok((user, data))
+preset! {
+    /// The X OAuth 2.0 preset (for OAuth 1.0a see the Twitter preset). The authorize page is
+    /// on `x.com` (the web host), the token endpoint and `/2/users/me` on `api.x.com` (the
+    /// API host).
+    ///
+    /// ```
+    /// let x = coauth_core::presets::X::new("client-id", "client-secret").build()?;
+    /// # let _ = x;
+    /// # Ok::<(), coauth_core::ConfigError>(())
+    /// ```
+    X = X_OAUTH2
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::preset_client::test_credentials;
-    use serde_json::json;
+    use crate::presets::spec::{fetch_profile, test_credentials};
+    use bytes::Bytes;
+    use http::{Request, Response};
+    use serde_json::{Value, json};
 
-    #[test]
-    fn profile_is_under_data() {
-        let (user, profile) = map_profile(
-            json!({"data": {"id": "2244994945", "name": "X Dev", "username": "XDevelopers"}}),
-            &test_credentials("t", json!({})),
-        )
-        .unwrap();
+    /// What the preset reads from `answer` to `GET /2/users/me`.
+    async fn read(answer: Value) -> Result<(crate::User, Value), crate::Error> {
+        let http = move |request: Request<Bytes>| {
+            assert_eq!(
+                request.uri(),
+                "https://api.x.com/2/users/me?user.fields=profile_image_url"
+            );
+            let body = Bytes::from(answer.to_string());
+            async move { Ok(Response::new(body)) }
+        };
+        let x = X::new("id", "secret");
+        fetch_profile(x.builder, &http, &test_credentials("t", json!({}))).await
+    }
+
+    #[tokio::test]
+    async fn profile_is_under_data() {
+        let (user, profile) =
+            read(json!({"data": {"id": "2244994945", "name": "X Dev", "username": "XDevelopers"}}))
+                .await
+                .unwrap();
         assert_eq!(user.id, "2244994945");
         assert_eq!(
             user.profile_url.as_deref(),
             Some("https://x.com/XDevelopers")
         );
         assert_eq!(profile["username"], "XDevelopers");
-        let error = map_profile(json!({"errors": []}), &test_credentials("t", json!({})));
-        assert_eq!(error.unwrap_err().code(), "ProviderError");
+        let error = read(json!({"errors": []})).await.unwrap_err();
+        assert_eq!(error.code(), "ProviderError");
     }
 }

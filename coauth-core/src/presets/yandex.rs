@@ -2,70 +2,71 @@
 //! with the token in Yandex's own `Authorization: OAuth <token>` scheme, and the picture
 //! built from `default_avatar_id` unless `is_avatar_empty`.
 
-use super::preset_client::{ApiProfile, PresetClient, preset_builder, required_id, text};
-use crate::oauth2::{ApiRequest, ClientAuth, OAuth2Provider};
+use serde_json::Value;
+
+use super::spec::{
+    Hooks, OAuth2Preset, PresetContext, ProfileCall, TokenIn, UserFields, api, preset, text, web,
+};
+use crate::Error;
+use crate::oauth2::ClientAuth;
 use crate::provider::{Credentials, User};
-use crate::{ConfigError, Error};
 
-/// The Yandex preset. `oauth.yandex.ru` (the web host) serves `/authorize` and `/token`,
-/// `login.yandex.ru` (the API host) serves `/info`. The scopes are the app's (set when it
-/// was registered); none is sent unless the client asks.
-///
-/// ```
-/// let yandex = coauth_core::presets::Yandex::new("client-id", "client-secret").build();
-/// # let _ = yandex;
-/// ```
-#[derive(Debug, Clone)]
-pub struct Yandex {
-    client: PresetClient,
+/// Yandex, declared.
+const YANDEX: OAuth2Preset = OAuth2Preset {
+    name: "Yandex",
+    web: "https://oauth.yandex.ru",
+    api: "https://login.yandex.ru",
+    authorize: web("/authorize"),
+    token: web("/token"),
+    // The app's scopes are the ones set when it was registered.
+    scopes: &[],
+    client_auth: ClientAuth::Basic,
+    profile: ProfileCall {
+        token: TokenIn::Scheme("OAuth"),
+        query: &[("format", "json")],
+        ..ProfileCall::bearer_get(api("/info"))
+    },
+    user: UserFields {
+        name: &["/display_name", "/real_name"],
+        username: &["/login"],
+        email: &["/default_email", "/emails/0"],
+        ..UserFields::id("/id")
+    },
+    hooks: Hooks {
+        request: None,
+        user: Some(with_avatar),
+    },
+    ..OAuth2Preset::DEFAULT
+};
+
+preset! {
+    /// The Yandex preset. `oauth.yandex.ru` (the web host) serves `/authorize` and `/token`,
+    /// `login.yandex.ru` (the API host) serves `/info`. The scopes are the app's (set when it
+    /// was registered); none is sent unless the client asks.
+    ///
+    /// ```
+    /// let yandex = coauth_core::presets::Yandex::new("client-id", "client-secret").build()?;
+    /// # let _ = yandex;
+    /// # Ok::<(), coauth_core::ConfigError>(())
+    /// ```
+    Yandex = YANDEX
 }
 
-preset_builder!(Yandex, "Yandex", web: "https://oauth.yandex.ru", api: "https://login.yandex.ru");
-
-impl Yandex {
-    /// Builds the provider. Fails when a host URL is invalid.
-    pub fn try_build(self) -> Result<OAuth2Provider, ConfigError> {
-        let client = &self.client;
-        let config = client.config(
-            &client.web("/authorize"),
-            &client.web("/token"),
-            &[],
-            ClientAuth::Basic,
-            true,
-        )?;
-        let info = client.api_endpoint("/info")?;
-        let profile = ApiProfile::new(
-            move |credentials: &Credentials| {
-                Ok(ApiRequest::get(&info)
-                    .authorization("OAuth", credentials)
-                    .query("format", "json"))
-            },
-            map_profile,
-        );
-        Ok(OAuth2Provider::new(config, profile))
-    }
-}
-
-fn map_profile(
-    profile: serde_json::Value,
+/// Sets the picture built from `default_avatar_id`.
+fn with_avatar(
+    _: &PresetContext,
+    profile: &mut Value,
     _: &Credentials,
-) -> Result<(User, serde_json::Value), Error> {
-    let user = User {
-        id: required_id(&profile, "/id", "Yandex")?,
-        name: text(&profile, "/display_name").or_else(|| text(&profile, "/real_name")),
-        email: text(&profile, "/default_email").or_else(|| text(&profile, "/emails/0")),
-        email_verified: None,
-        avatar_url: avatar_url(&profile),
-        profile_url: None,
-        username: text(&profile, "/login"),
-    };
-    Ok((user, profile))
+    user: &mut User,
+) -> Result<(), Error> {
+    user.avatar_url = avatar_url(profile);
+    Ok(())
 }
 
 /// `https://avatars.yandex.net/get-yapic/{default_avatar_id}/islands-200`, unless the user
 /// has no picture of their own.
-pub(crate) fn avatar_url(profile: &serde_json::Value) -> Option<String> {
-    if profile.get("is_avatar_empty") == Some(&serde_json::Value::Bool(true)) {
+fn avatar_url(profile: &Value) -> Option<String> {
+    if profile.get("is_avatar_empty") == Some(&Value::Bool(true)) {
         return None;
     }
     text(profile, "/default_avatar_id")
@@ -75,7 +76,7 @@ pub(crate) fn avatar_url(profile: &serde_json::Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::preset_client::test_credentials;
+    use crate::presets::spec::map_user;
     use serde_json::json;
 
     #[test]
@@ -94,13 +95,14 @@ mod tests {
 
     #[test]
     fn names_and_emails_fall_back() {
-        let (user, _) = map_profile(
-            json!({"id": "1000034426", "login": "ivan", "real_name": "Ivan Ivanov",
-                   "emails": ["ivan@yandex.ru"]}),
-            &test_credentials("t", json!({})),
+        let user = map_user(
+            &YANDEX.user,
+            &json!({"id": "1000034426", "login": "ivan", "real_name": "Ivan Ivanov",
+                    "emails": ["ivan@yandex.ru"]}),
         )
         .unwrap();
         assert_eq!(user.name.as_deref(), Some("Ivan Ivanov"));
         assert_eq!(user.email.as_deref(), Some("ivan@yandex.ru"));
+        assert_eq!(user.username.as_deref(), Some("ivan"));
     }
 }

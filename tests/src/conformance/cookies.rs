@@ -7,6 +7,7 @@ use http::{Request, Response, header};
 use super::Adapter;
 use super::flow::fixture;
 use crate::fixture::*;
+use crate::mock::{Decision, MockIdp};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 pub(super) async fn binding_cookie_has_safe_attributes_and_is_reused(adapter: Adapter) {
@@ -109,13 +110,13 @@ pub(super) async fn a_flow_started_late_in_the_cookies_life_finishes(adapter: Ad
     );
     let late = json(&late);
     let redirect = mock
-        .decide(late["url"].as_str().expect("url"), true)
+        .decide(late["url"].as_str().expect("url"), Decision::Approve)
         .await
         .unwrap();
 
     clock.advance(2 * 60);
     let body = serde_json::json!({"providerType": "demo", "flow": late["flow"],
-        "response": redirect_params(&redirect), "redirectUri": REDIRECT_URI});
+        "response": redirect.json(), "redirectUri": REDIRECT_URI});
     let finished = app.post_json("/result", &body, browser.header()).await;
     assert_eq!(finished.status(), 200, "{:?}", finished.body());
     assert_eq!(json(&finished)["user"]["id"], "mock-user-1");
@@ -154,9 +155,9 @@ pub(super) async fn loopback_http_origin_gets_a_non_secure_cookie(adapter: Adapt
 pub(super) async fn binding_cookie_is_found_in_any_cookie_header(adapter: Adapter) {
     let (mock, _config, app, _) = fixture(&adapter).await;
     let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
     let body = serde_json::json!({"providerType": "demo", "flow": started.flow,
-        "response": redirect_params(&redirect), "redirectUri": REDIRECT_URI});
+        "response": redirect.json(), "redirectUri": REDIRECT_URI});
     let response = app
         .send(
             Request::post("/coauth/result")

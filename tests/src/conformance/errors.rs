@@ -7,9 +7,10 @@ use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 
 use super::Adapter;
 use crate::fixture::*;
-use crate::mock_provider::{Fault, MockConfig, MockProvider, hanging_url, refused_url};
+use crate::mock::{Decision, Endpoint, Fault, MockIdp};
+use crate::mock_provider::{MockConfig, MockProvider, hanging_url, refused_url};
 
-/// An app whose provider fails with `fault` (or whose token endpoint is `token_url`), with
+/// An app whose token endpoint fails with `fault` (or is `token_url`), with
 /// a flow started and approved at the provider: finishing it meets the failure.
 async fn provider_failure(
     adapter: &Adapter,
@@ -33,11 +34,11 @@ async fn provider_failure(
     let coauth = app_builder("demo", provider).build().unwrap();
     let app = adapter.app(coauth).await;
     let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
     if let Some(fault) = fault {
-        mock.set_fault(fault);
+        mock.set_fault(Endpoint::Token, fault);
     }
-    (mock, app, started, redirect_params(&redirect))
+    (mock, app, started, redirect.json())
 }
 
 pub(super) async fn provider_failures_map_to_the_error_table(adapter: Adapter) {

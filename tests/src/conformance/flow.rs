@@ -8,6 +8,7 @@ use http::{StatusCode, header};
 
 use super::Adapter;
 use crate::fixture::*;
+use crate::mock::{Decision, Endpoint, MockIdp};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// The usual app and its mock provider.
@@ -25,10 +26,8 @@ pub(super) async fn fixture(adapter: &Adapter) -> (MockProvider, MockConfig, App
 pub(super) async fn sign_in_succeeds_and_keeps_tokens_from_the_browser(adapter: Adapter) {
     let (mock, config, app, _) = fixture(&adapter).await;
     let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let response = app
-        .finish("demo", &started, redirect_params(&redirect))
-        .await;
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    let response = app.finish("demo", &started, redirect.json()).await;
     assert_eq!(response.status(), 200, "{:?}", response.body());
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
     let body = json(&response);
@@ -73,10 +72,8 @@ pub(super) async fn flow_answers_are_json_and_never_stored(adapter: Adapter) {
         )
         .await;
     let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let finished = app
-        .finish("demo", &started, redirect_params(&redirect))
-        .await;
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    let finished = app.finish("demo", &started, redirect.json()).await;
     let refused = app
         .post_json(
             "/auth_url",
@@ -84,9 +81,7 @@ pub(super) async fn flow_answers_are_json_and_never_stored(adapter: Adapter) {
             None,
         )
         .await;
-    let replayed = app
-        .finish("demo", &started, redirect_params(&redirect))
-        .await;
+    let replayed = app.finish("demo", &started, redirect.json()).await;
     for (name, response, status) in [
         ("auth_url", &started_response, 200),
         ("result", &finished, 200),
@@ -131,11 +126,8 @@ pub(super) async fn credentials_reach_the_browser_only_on_opt_in(adapter: Adapte
         .unwrap();
     let app = adapter.app(coauth).await;
     let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let body = json(
-        &app.finish("demo", &started, redirect_params(&redirect))
-            .await,
-    );
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    let body = json(&app.finish("demo", &started, redirect.json()).await);
     assert!(body["credentials"]["accessToken"].as_str().unwrap().len() > 10);
     assert_eq!(body["credentials"]["expiresIn"], 3600);
 }
@@ -161,7 +153,7 @@ pub(super) async fn result_hook_sees_credentials_and_builds_the_answer(adapter: 
         .build()
         .unwrap();
     let app = adapter.app(coauth).await;
-    let response = app.sign_in("demo", &mock, true).await;
+    let response = app.sign_in("demo", &mock, Decision::Approve).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()[header::SET_COOKIE],
@@ -197,7 +189,7 @@ pub(super) async fn every_set_cookie_of_the_answer_arrives(adapter: Adapter) {
         .build()
         .unwrap();
     let app = adapter.app(coauth).await;
-    let response = app.sign_in("demo", &mock, true).await;
+    let response = app.sign_in("demo", &mock, Decision::Approve).await;
     assert_eq!(response.status(), 200, "{:?}", response.body());
     let cookies: Vec<_> = response
         .headers()
@@ -225,16 +217,16 @@ pub(super) async fn every_set_cookie_of_the_answer_arrives(adapter: Adapter) {
 
 pub(super) async fn denial_is_user_denied_without_a_token_call(adapter: Adapter) {
     let (mock, _config, app, _) = fixture(&adapter).await;
-    let response = app.sign_in("demo", &mock, false).await;
+    let response = app.sign_in("demo", &mock, Decision::Deny).await;
     assert_error(&response, 409, "UserDenied");
-    assert_eq!(mock.token_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Token), 0);
 }
 
 pub(super) async fn posted_tokens_are_ignored_and_codes_cannot_be_replayed(adapter: Adapter) {
     let (mock, _config, app, _) = fixture(&adapter).await;
     let started = app.start("demo").await;
-    let redirect = mock.decide(&started.url, true).await.unwrap();
-    let mut params = redirect_params(&redirect);
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    let mut params = redirect.json();
     params["access_token"] = "attacker-token".into();
     params["id_token"] = "attacker.id.token".into();
     let first = app.finish("demo", &started, params.clone()).await;
@@ -248,8 +240,8 @@ pub(super) async fn a_code_bound_to_one_flow_cannot_be_redeemed_with_another(ada
     let (mock, _config, app, _) = fixture(&adapter).await;
     let first = app.start("demo").await;
     let second = app.start("demo").await;
-    let redirect = mock.decide(&first.url, true).await.unwrap();
-    let mut params = redirect_params(&redirect);
+    let redirect = mock.decide(&first.url, Decision::Approve).await.unwrap();
+    let mut params = redirect.json();
     // The attacker carries the state over too; PKCE still binds the code to the first flow.
     let second_state = url::Url::parse(&second.url)
         .unwrap()

@@ -10,6 +10,7 @@ use http::{Response, StatusCode};
 
 use super::Adapter;
 use crate::fixture::*;
+use crate::mock::{Decision, Endpoint, MockIdp};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// What the test app's result hook answers: what coauth told it about the flow.
@@ -66,7 +67,7 @@ async fn linking_tuple(app: &App, mock: &MockProvider, user: &str) -> (Started, 
     let identity = serde_json::json!({"account": user});
     let started =
         Started::from_response(&auth_url(app, identity, Some(&session_cookie(user))).await);
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     (started, params)
 }
 
@@ -93,7 +94,7 @@ pub(super) async fn linking_succeeds_in_the_same_session_and_names_the_user(adap
         serde_json::json!({"linkingUser": "alice", "identity": {"account": "alice"},
             "userId": "mock-user-1"})
     );
-    assert_eq!(mock.token_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::Token), 1);
 
     // A plain sign-in of a signed-in user is no linking.
     let plain = Started::from_response(
@@ -104,7 +105,7 @@ pub(super) async fn linking_succeeds_in_the_same_session_and_names_the_user(adap
         )
         .await,
     );
-    let params = mock.consent(&plain.url, true).await;
+    let params = mock.consent(&plain.url, Decision::Approve).await;
     let cookie = format!("{}; {}", plain.cookie, session_cookie("alice"));
     let body = assert_ok(&result(&app, &plain, &params, &cookie).await);
     assert_eq!(body["linkingUser"], serde_json::Value::Null);
@@ -127,7 +128,10 @@ pub(super) async fn auth_url_needs_a_signed_in_user(adapter: Adapter) {
     let refused = auth_url(&app, identity, Some("unrelated=1")).await;
     assert_refused(&refused, &[]);
     assert!(!refused.headers().contains_key(http::header::SET_COOKIE));
-    assert_eq!(mock.token_calls() + mock_b.token_calls(), 0);
+    assert_eq!(
+        mock.calls(Endpoint::Token) + mock_b.calls(Endpoint::Token),
+        0
+    );
 }
 
 pub(super) async fn result_needs_the_session_that_started_the_flow(adapter: Adapter) {
@@ -140,7 +144,7 @@ pub(super) async fn result_needs_the_session_that_started_the_flow(adapter: Adap
     );
     assert!(message.contains("signed in"), "{message}");
     assert_eq!(
-        mock.token_calls(),
+        mock.calls(Endpoint::Token),
         0,
         "a refused result reached the provider"
     );
@@ -158,7 +162,7 @@ pub(super) async fn a_session_change_mid_flow_is_refused(adapter: Adapter) {
     );
     assert!(message.contains("another app user"), "{message}");
     assert_eq!(
-        mock.token_calls(),
+        mock.calls(Endpoint::Token),
         0,
         "a refused result reached the provider"
     );
@@ -196,7 +200,7 @@ pub(super) async fn an_attackers_link_tuple_in_the_victims_session_is_refused(ad
     let message = assert_refused(&result(&app, &attackers, &params, &planted).await, &users);
     assert!(message.contains("another app user"), "{message}");
     assert_eq!(
-        mock.token_calls(),
+        mock.calls(Endpoint::Token),
         0,
         "a refused result reached the provider"
     );
@@ -204,7 +208,7 @@ pub(super) async fn an_attackers_link_tuple_in_the_victims_session_is_refused(ad
 
 pub(super) async fn plain_sign_in_needs_no_session_hook(adapter: Adapter) {
     let (mock, app) = linking_app(&adapter, false).await;
-    let body = assert_ok(&app.sign_in("demo", &mock, true).await);
+    let body = assert_ok(&app.sign_in("demo", &mock, Decision::Approve).await);
     assert_eq!(
         body,
         serde_json::json!({"linkingUser": null, "identity": null, "userId": "mock-user-1"})

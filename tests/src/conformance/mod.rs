@@ -15,6 +15,7 @@
 mod cookies;
 mod errors;
 mod flow;
+mod frame;
 mod linking;
 mod origin;
 mod pages;
@@ -88,6 +89,14 @@ cases![
     pages::a_form_whose_first_field_is_method_stays_a_post,
     pages::a_form_post_repeating_a_parameter_is_refused,
     routing::resources_answer_under_any_prefix,
+    frame::a_same_origin_form_finishes_the_sign_in_and_the_page_carries_the_result,
+    frame::sec_fetch_site_may_be_absent_but_an_allowed_origin_is_required,
+    frame::cross_site_foreign_or_unbound_forms_are_refused_before_any_provider_call,
+    frame::malformed_forms_are_validation_errors_and_never_echo_a_bad_id,
+    frame::only_form_posts_are_answered_and_result_still_takes_json_only,
+    frame::provider_errors_and_messages_reach_the_page_escaped,
+    frame::the_result_hook_answers_through_the_frame_and_sees_the_extra_fields,
+    frame::the_resource_list_names_the_frame_and_module_resources,
 ];
 
 /// Runs every case against `H` over both transports with libtest's command line and output

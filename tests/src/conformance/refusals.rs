@@ -7,6 +7,7 @@ use http::{Request, header};
 
 use super::Adapter;
 use crate::fixture::*;
+use crate::mock::{Decision, Endpoint, MockIdp};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// Each case spoils one part of an otherwise valid result request; all are refused with
@@ -27,7 +28,7 @@ pub(super) async fn result_refusals_happen_before_any_provider_call(adapter: Ada
     let foreign_app = adapter.app(foreign).await;
 
     let started = app.start("demo").await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     let code = params["code"].as_str().unwrap().to_owned();
     let good_state = params["state"].as_str().unwrap().to_owned();
     let post = |provider: &'static str,
@@ -154,7 +155,7 @@ pub(super) async fn result_refusals_happen_before_any_provider_call(adapter: Ada
             .contains("expired")
     );
     assert_eq!(
-        mock.token_calls(),
+        mock.calls(Endpoint::Token),
         0,
         "a refused request reached the provider"
     );
@@ -200,10 +201,10 @@ pub(super) async fn answers_arriving_at_another_redirect_uri_are_refused(adapter
         );
     }
     Started::from_response(&app.auth_url("shared").await);
-    assert_eq!(mock.token_calls(), 0);
+    assert_eq!(mock.calls(Endpoint::Token), 0);
 
     let started = app.start_at("demo", &own_page("demo")).await;
-    let params = mock.consent(&started.url, true).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
     let post = |redirect_uri: Option<String>| {
         let mut body =
             serde_json::json!({"providerType": "demo", "flow": started.flow, "response": params});
@@ -232,11 +233,15 @@ pub(super) async fn answers_arriving_at_another_redirect_uri_are_refused(adapter
         let response = post(reported).await;
         let message = assert_error(&response, 400, "InputError");
         assert!(message.contains("redirect"), "{what}: {message}");
-        assert_eq!(mock.token_calls(), 0, "{what}: the provider was called");
+        assert_eq!(
+            mock.calls(Endpoint::Token),
+            0,
+            "{what}: the provider was called"
+        );
     }
     // The same answer, reported at the flow's page, signs in: the refusals above were about
     // where it arrived, and the code was never spent.
     let response = post(Some(own_page("demo"))).await;
     assert_eq!(assert_ok(&response)["user"]["id"], "mock-user-1");
-    assert_eq!(mock.token_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::Token), 1);
 }

@@ -5,6 +5,7 @@ use http::Method;
 
 use super::Adapter;
 use crate::fixture::*;
+use crate::mock::{Decision, MockIdp};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 pub(super) async fn resources_answer_under_any_prefix(adapter: Adapter) {
@@ -22,7 +23,7 @@ pub(super) async fn resources_answer_under_any_prefix(adapter: Adapter) {
     for path in ["/auth_page", "/result_page", "/result_page_demo"] {
         assert_eq!(app.call(Method::GET, path).await.status(), 200, "{path}");
     }
-    let response = app.sign_in("demo", &mock, true).await;
+    let response = app.sign_in("demo", &mock, Decision::Approve).await;
     assert_eq!(response.status(), 200, "{:?}", response.body());
     assert_eq!(json(&response)["user"]["id"], "mock-user-1");
 

@@ -1,5 +1,6 @@
-//! A minimal browser for [`MockOAuth1::decide`](super::MockOAuth1::decide): load the
-//! authorization page, read its form, press a button, report where the provider redirects.
+//! A minimal browser for the OAuth 1.0a mock's
+//! [`MockIdp::decide`](crate::mock::MockIdp::decide): load the authorization page, read its
+//! form, press a button, report where the provider redirects.
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, LOCATION};

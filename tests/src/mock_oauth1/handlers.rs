@@ -1,7 +1,7 @@
 //! The endpoints: request token, authorization page and decision, access token, profile.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Response};
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 
+use super::RecordedCall;
 use super::signature::{base_string, parse_authorization, signature_matches};
 use super::state::{AccessToken, RequestToken, Shared, random_hex};
-use super::{Endpoint, Fault, RecordedCall};
+use crate::mock::{self, Endpoint, Fault};
 
 /// The authorization page's form target.
 pub(super) const DECISION_PATH: &str = "/oauth/authorize/decision";
@@ -56,11 +57,11 @@ fn form_answer(pairs: &[(&str, &str)]) -> Response {
     respond(StatusCode::OK, "text/html; charset=utf-8", body)
 }
 
-/// Counts the call and applies the endpoint's fault, if any.
-fn enter(shared: &Shared, counter: &AtomicUsize, endpoint: Endpoint) -> Option<Response> {
-    counter.fetch_add(1, Ordering::SeqCst);
-    match shared.fault(endpoint) {
-        Fault::None => None,
+/// Counts the call and applies the endpoint's fault, if any: Twitter's own answers for a
+/// server error and a malformed answer, the mocks' common ones for the others.
+async fn enter(shared: &Shared, endpoint: Endpoint) -> Option<Response> {
+    shared.endpoints.count(endpoint);
+    match shared.endpoints.fault(endpoint) {
         Fault::ServerError => Some(respond(
             StatusCode::SERVICE_UNAVAILABLE,
             "text/plain; charset=utf-8",
@@ -71,6 +72,7 @@ fn enter(shared: &Shared, counter: &AtomicUsize, endpoint: Endpoint) -> Option<R
             "application/json; charset=utf-8",
             r#"{"oauth_token": "#,
         )),
+        fault => mock::apply_fault(fault).await,
     }
 }
 
@@ -208,7 +210,7 @@ pub(super) async fn request_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(fault) = enter(&shared, &shared.request_token_calls, Endpoint::RequestToken) {
+    if let Some(fault) = enter(&shared, Endpoint::RequestToken).await {
         return fault;
     }
     let parts = SignedParts {
@@ -256,7 +258,7 @@ pub(super) async fn request_token(
 
 /// `GET /oauth/authenticate` and `GET /oauth/authorize`: the consent page.
 pub(super) async fn authorize_page(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    shared.authorize_calls.fetch_add(1, Ordering::SeqCst);
+    shared.endpoints.count(Endpoint::Authorize);
     let token = uri.query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(name, _)| name == "oauth_token")
@@ -342,7 +344,7 @@ pub(super) async fn access_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(fault) = enter(&shared, &shared.access_token_calls, Endpoint::AccessToken) {
+    if let Some(fault) = enter(&shared, Endpoint::Token).await {
         return fault;
     }
     let parts = SignedParts {
@@ -351,7 +353,7 @@ pub(super) async fn access_token(
         headers: &headers,
         body: &body,
     };
-    let call = match check_signed(&shared, Endpoint::AccessToken, &parts, TokenKind::Request) {
+    let call = match check_signed(&shared, Endpoint::Token, &parts, TokenKind::Request) {
         Ok(call) => call,
         Err(reason) => return reject(&shared, reason),
     };
@@ -405,8 +407,7 @@ pub(super) async fn verify_credentials(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let counter = &shared.verify_credentials_calls;
-    if let Some(fault) = enter(&shared, counter, Endpoint::VerifyCredentials) {
+    if let Some(fault) = enter(&shared, Endpoint::Profile).await {
         return fault;
     }
     let parts = SignedParts {
@@ -415,12 +416,7 @@ pub(super) async fn verify_credentials(
         headers: &headers,
         body: &[],
     };
-    let call = match check_signed(
-        &shared,
-        Endpoint::VerifyCredentials,
-        &parts,
-        TokenKind::Access,
-    ) {
+    let call = match check_signed(&shared, Endpoint::Profile, &parts, TokenKind::Access) {
         Ok(call) => call,
         Err(reason) => return reject(&shared, reason),
     };

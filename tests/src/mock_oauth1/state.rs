@@ -2,9 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{Endpoint, Fault, MockOAuth1Config, RecordedCall, TwitterUser};
+use super::{MockOAuth1Config, RecordedCall, TwitterUser};
+use crate::mock::{Endpoint, Endpoints};
 
 /// Everything the handlers share.
 pub(super) struct Shared {
@@ -12,10 +13,8 @@ pub(super) struct Shared {
     pub(super) consumer_secret: String,
     pub(super) timestamp_window_secs: u64,
     pub(super) base_url: String,
-    pub(super) request_token_calls: AtomicUsize,
-    pub(super) authorize_calls: AtomicUsize,
-    pub(super) access_token_calls: AtomicUsize,
-    pub(super) verify_credentials_calls: AtomicUsize,
+    /// Calls, faults and connections of the endpoints.
+    pub(super) endpoints: Arc<Endpoints>,
     pub(super) rejected_calls: AtomicUsize,
     state: Mutex<State>,
 }
@@ -23,7 +22,6 @@ pub(super) struct Shared {
 /// The mutable part, behind one lock that is never held across an await.
 pub(super) struct State {
     pub(super) user: TwitterUser,
-    pub(super) faults: HashMap<Endpoint, Fault>,
     pub(super) callback_confirmed: Option<String>,
     pub(super) request_tokens: HashMap<String, RequestToken>,
     pub(super) access_tokens: HashMap<String, AccessToken>,
@@ -54,14 +52,10 @@ impl Shared {
             consumer_secret: config.consumer_secret,
             timestamp_window_secs: config.timestamp_window.as_secs(),
             base_url,
-            request_token_calls: AtomicUsize::new(0),
-            authorize_calls: AtomicUsize::new(0),
-            access_token_calls: AtomicUsize::new(0),
-            verify_credentials_calls: AtomicUsize::new(0),
+            endpoints: Arc::default(),
             rejected_calls: AtomicUsize::new(0),
             state: Mutex::new(State {
                 user: config.user,
-                faults: HashMap::new(),
                 callback_confirmed: Some("true".to_owned()),
                 request_tokens: HashMap::new(),
                 access_tokens: HashMap::new(),
@@ -78,14 +72,6 @@ impl Shared {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub(super) fn fault(&self, endpoint: Endpoint) -> Fault {
-        self.lock()
-            .faults
-            .get(&endpoint)
-            .copied()
-            .unwrap_or_default()
     }
 }
 

@@ -11,6 +11,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use url::Url;
 
+use crate::mock::Callback;
+
 /// Escapes text for element content and quoted attribute values.
 pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -128,10 +130,7 @@ async fn send(
 }
 
 /// Loads the consent page, submits it, and reads the provider's answer to the client.
-pub(super) async fn decide(
-    authorize_url: &str,
-    approve: bool,
-) -> Result<Vec<(String, String)>, String> {
+pub(super) async fn decide(authorize_url: &str, approve: bool) -> Result<Callback, String> {
     let page_url = Url::parse(authorize_url).map_err(|e| format!("bad authorize URL: {e}"))?;
     let client = Client::builder(TokioExecutor::new()).build_http();
     let request = Request::get(page_url.as_str())
@@ -163,13 +162,14 @@ pub(super) async fn decide(
             .and_then(|v| v.to_str().ok())
             .ok_or("redirect without a Location")?;
         let target = action.join(location).map_err(|e| e.to_string())?;
-        return Ok(target
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect());
+        return Ok(Callback::redirect(target));
     }
     if status == StatusCode::OK && body.contains("id=\"form_post\"") {
-        return read_form(&body).map(|(_, fields)| fields);
+        let (target, params) = read_form(&body)?;
+        let url = action
+            .join(&target)
+            .map_err(|e| format!("bad form_post action {target:?}: {e}"))?;
+        return Ok(Callback { url, params });
     }
     Err(format!("decision answered {status}: {body}"))
 }

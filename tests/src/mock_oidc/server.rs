@@ -10,6 +10,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use coauth_core::presets::spec::OidcPreset;
+use coauth_core::presets::{Apple, Google, LinkedIn, Microsoft, Slack};
 use http::{HeaderValue, StatusCode, Uri, header};
 use serde_json::{Value, json};
 use url::Url;
@@ -17,18 +19,10 @@ use url::Url;
 use super::keys::{Key, RsaSlot, b64};
 use super::{Forge, IssParam, MockOidcConfig, Quirks, SigningAlg, TokenRequest};
 use super::{pages, token};
+use crate::mock::{self, Endpoint, Endpoints};
 
 /// The tenant the Microsoft quirk's accessor URLs use.
 const MS_TENANT: &str = "common";
-
-#[derive(Default)]
-pub(super) struct Counters {
-    pub(super) discovery: AtomicUsize,
-    pub(super) jwks: AtomicUsize,
-    pub(super) token: AtomicUsize,
-    pub(super) userinfo: AtomicUsize,
-    pub(super) attacker: AtomicUsize,
-}
 
 pub(super) struct Grant {
     pub(super) redirect_uri: String,
@@ -57,7 +51,10 @@ pub(super) struct Shared {
     pub(super) base_url: String,
     pub(super) config: MockOidcConfig,
     pub(super) state: Mutex<MockState>,
-    pub(super) counters: Counters,
+    /// Calls, faults and connections of the endpoints.
+    pub(super) endpoints: Arc<Endpoints>,
+    /// Requests to the attacker's key URLs.
+    pub(super) attacker_key_calls: AtomicUsize,
 }
 
 pub(super) struct Paths {
@@ -118,7 +115,8 @@ impl Shared {
             }),
             base_url,
             config,
-            counters: Counters::default(),
+            endpoints: Arc::default(),
+            attacker_key_calls: AtomicUsize::new(0),
         }
     }
 
@@ -130,18 +128,39 @@ impl Shared {
         format!("{}{path}", self.base_url)
     }
 
-    pub(super) fn paths(&self) -> Paths {
+    /// The declaration of the preset this mock imitates: its endpoints' paths and issuer
+    /// are the mock's, so the preset built with `with_hosts(mock, mock)` finds them.
+    pub(super) fn preset(&self) -> Option<&'static OidcPreset> {
         match self.config.quirks {
-            Quirks::Microsoft { .. } => Paths {
-                discovery: format!("/{MS_TENANT}/v2.0/.well-known/openid-configuration"),
-                authorize: format!("/{MS_TENANT}/oauth2/v2.0/authorize"),
+            Quirks::Generic => None,
+            Quirks::Google => Some(Google::SPEC),
+            Quirks::Microsoft { .. } => Some(Microsoft::SPEC),
+            Quirks::Apple { .. } => Some(Apple::SPEC),
+            Quirks::LinkedIn => Some(LinkedIn::SPEC),
+            Quirks::Slack => Some(Slack::SPEC),
+        }
+    }
+
+    pub(super) fn paths(&self) -> Paths {
+        let discovery = match self.config.quirks {
+            Quirks::Microsoft { .. } => {
+                format!("/{MS_TENANT}/v2.0/.well-known/openid-configuration")
+            }
+            _ => "/.well-known/openid-configuration".into(),
+        };
+        match self.preset() {
+            Some(preset) => Paths {
+                discovery,
+                authorize: declared_path(preset.authorize),
                 decision: "/authorize/decision".into(),
-                token: format!("/{MS_TENANT}/oauth2/v2.0/token"),
-                userinfo: "/oidc/userinfo".into(),
-                jwks: format!("/{MS_TENANT}/discovery/v2.0/keys"),
+                token: declared_path(preset.token),
+                userinfo: preset
+                    .userinfo
+                    .map_or_else(|| "/userinfo".into(), declared_path),
+                jwks: declared_path(preset.jwks),
             },
-            _ => Paths {
-                discovery: "/.well-known/openid-configuration".into(),
+            None => Paths {
+                discovery,
                 authorize: "/authorize".into(),
                 decision: "/authorize/decision".into(),
                 token: "/token".into(),
@@ -151,10 +170,11 @@ impl Shared {
         }
     }
 
+    /// The issuer discovery names: the preset's, on the mock's host.
     pub(super) fn issuer(&self) -> String {
-        match &self.config.quirks {
-            Quirks::Microsoft { .. } => format!("{}/{{tenantid}}/v2.0", self.base_url),
-            _ => self.base_url.clone(),
+        match self.preset() {
+            Some(preset) => format!("{}{}", self.base_url, declared_path(preset.issuer)),
+            None => self.base_url.clone(),
         }
     }
 
@@ -163,7 +183,7 @@ impl Shared {
         match &self.config.quirks {
             Quirks::Microsoft { tid } => format!("{}/{tid}/v2.0", self.base_url),
             Quirks::Google => self.base_url.trim_start_matches("http://").to_owned(),
-            _ => self.base_url.clone(),
+            _ => self.issuer(),
         }
     }
 
@@ -171,7 +191,7 @@ impl Shared {
     fn response_issuer(&self) -> String {
         match &self.config.quirks {
             Quirks::Microsoft { tid } => format!("{}/{tid}/v2.0", self.base_url),
-            _ => self.base_url.clone(),
+            _ => self.issuer(),
         }
     }
 
@@ -249,7 +269,10 @@ pub(super) fn get_field<'a>(fields: &'a [(String, String)], name: &str) -> Optio
 }
 
 async fn discovery(State(shared): State<Arc<Shared>>) -> Response {
-    shared.counters.discovery.fetch_add(1, Ordering::SeqCst);
+    shared.endpoints.count(Endpoint::Discovery);
+    if let Some(answer) = mock::apply_fault(shared.endpoints.fault(Endpoint::Discovery)).await {
+        return answer;
+    }
     let paths = shared.paths();
     let issuer = shared
         .lock()
@@ -274,13 +297,16 @@ async fn discovery(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
-    shared.counters.jwks.fetch_add(1, Ordering::SeqCst);
+    shared.endpoints.count(Endpoint::Jwks);
+    if let Some(answer) = mock::apply_fault(shared.endpoints.fault(Endpoint::Jwks)).await {
+        return answer;
+    }
     let key = shared.lock().key.jwk();
     json_response(StatusCode::OK, &json!({"keys": [key]}))
 }
 
 async fn attacker_jwks(State(shared): State<Arc<Shared>>) -> Response {
-    shared.counters.attacker.fetch_add(1, Ordering::SeqCst);
+    shared.attacker_key_calls.fetch_add(1, Ordering::SeqCst);
     let key = shared.lock().attacker.jwk();
     json_response(StatusCode::OK, &json!({"keys": [key]}))
 }
@@ -321,6 +347,7 @@ fn validate_authorize(shared: &Shared, fields: &[(String, String)]) -> Result<()
 }
 
 async fn authorize(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    shared.endpoints.count(Endpoint::Authorize);
     let fields = pairs(uri.query().unwrap_or("").as_bytes());
     shared.lock().last_authorize_query = Some(fields.clone());
     if let Err(message) = validate_authorize(&shared, &fields) {
@@ -410,4 +437,15 @@ async fn decision(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
+}
+
+/// The path of a preset's declared URL, on the mock: the origin dropped, Microsoft's tenant
+/// variables set to the mock's tenant and issuer template.
+fn declared_path(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let path = url[after_scheme..]
+        .find('/')
+        .map_or("", |i| &url[after_scheme + i..]);
+    path.replace("{tenant}", MS_TENANT)
+        .replace("{issuer_tenant}", "{tenantid}")
 }

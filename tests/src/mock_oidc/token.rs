@@ -2,7 +2,6 @@
 //! signs (good or forged), and userinfo.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -15,6 +14,7 @@ use serde_json::{Value, json};
 use super::keys::{self, b64};
 use super::server::{Shared, get_field, json_response, now, pairs, random};
 use super::{ClientAuthMode, Forge, Quirks, TokenRequest};
+use crate::mock::{self, Endpoint};
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -124,7 +124,7 @@ pub(super) async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    shared.counters.token.fetch_add(1, Ordering::SeqCst);
+    shared.endpoints.count(Endpoint::Token);
     let form = pairs(&body);
     shared.lock().last_token_request = Some(TokenRequest {
         authorization: headers
@@ -133,6 +133,9 @@ pub(super) async fn token(
             .map(str::to_owned),
         form: form.clone(),
     });
+    if let Some(answer) = mock::apply_fault(shared.endpoints.fault(Endpoint::Token)).await {
+        return answer;
+    }
     if authenticate(&shared, &headers, &form).is_err() {
         return token_error(&shared, "invalid_client");
     }
@@ -255,7 +258,7 @@ fn user_claims(shared: &Shared) -> serde_json::Map<String, Value> {
 
 fn mint_id_token(shared: &Shared, nonce: Option<&str>) -> String {
     let state = shared.lock();
-    let now = now();
+    let now = shared.config.issued_at.unwrap_or_else(now);
     let mut claims = Value::Object(user_claims(shared));
     claims["iss"] = shared.token_issuer().into();
     claims["aud"] = shared.config.client_id.clone().into();
@@ -324,7 +327,10 @@ fn mint_id_token(shared: &Shared, nonce: Option<&str>) -> String {
 }
 
 pub(super) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    shared.counters.userinfo.fetch_add(1, Ordering::SeqCst);
+    shared.endpoints.count(Endpoint::Profile);
+    if let Some(answer) = mock::apply_fault(shared.endpoints.fault(Endpoint::Profile)).await {
+        return answer;
+    }
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -1,5 +1,6 @@
-//! A minimal browser for [`MockProvider::decide`](super::MockProvider::decide): load the
-//! authorize page, read its form, press a button, report where the provider redirects.
+//! A minimal browser for the mock provider's
+//! [`MockIdp::decide`](crate::mock::MockIdp::decide): load the authorize page, read its
+//! form, press a button, report where the provider redirects.
 
 use axum::body::Bytes;
 use http::header::{CONTENT_TYPE, LOCATION, USER_AGENT};

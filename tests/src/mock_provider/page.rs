@@ -14,6 +14,7 @@ use super::DECISION_PATH;
 use super::params::{self, Params, is_pkce_value};
 use super::respond::{self, bad_request, found};
 use super::state::{Settings, Shared};
+use crate::mock::Endpoint;
 
 /// The page title (and heading).
 pub(super) const TITLE: &str = "Mock provider — sign in";
@@ -24,6 +25,7 @@ pub(super) async fn authorize(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    shared.endpoints.count(Endpoint::Authorize);
     let query = uri.query().unwrap_or("");
     shared.lock().last_authorize_query = Some(params::pairs(query.as_bytes()));
     let (request, prompt_none) = match Params::parse(query.as_bytes()).and_then(|p| {

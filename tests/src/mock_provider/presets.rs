@@ -9,7 +9,6 @@ mod global;
 mod ru;
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::response::Response;
@@ -18,13 +17,15 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
 use super::state::Shared;
-use super::{ClientAuth, MockUser, Paths, fault, respond};
+use super::{ClientAuth, MockUser, Paths, respond};
+use crate::mock::{self, Endpoint};
 
 /// A provider the mock can imitate (see [`Mode::Preset`](super::Mode::Preset)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
-    /// Facebook Login and the Graph API (`/v23.0/...`): `fields=` and `appsecret_proof` on
-    /// `/me`, denial as `error_code=200&error_message=...`.
+    /// Facebook Login and the Graph API (`/v23.0/...`): `fields=` (with field modifiers:
+    /// `picture` is 50 px unless `picture.type(large)` or `picture.width(n)` asks for more)
+    /// and `appsecret_proof` on `/me`, denial as `error_code=200&error_message=...`.
     Facebook,
     /// X OAuth 2.0: PKCE required, Basic plus `client_id` in the body, `data.*` profile.
     X,
@@ -35,17 +36,18 @@ pub enum Preset {
     /// Spotify: `/v1/me` with `images` and `external_urls`.
     Spotify,
     /// Twitch: credentials in the body, `scope` as a JSON array, `{status,message}` errors,
-    /// Helix needs `Client-Id`.
+    /// Helix needs `Client-Id`, and its `email` is only ever a verified one.
     Twitch,
     /// Reddit: Basic only, errors with HTTP 200, HTML-escaped `icon_img`.
     Reddit,
     /// Dropbox: the profile is a `POST` without a body.
     Dropbox,
-    /// Bitbucket: the email only from `/2.0/user/emails`.
+    /// Bitbucket: the email only from `/2.0/user/emails` (`/2.0/user` without `account_id`
+    /// for a user whose id is empty).
     Bitbucket,
     /// Login with Amazon: `/user/profile` with `user_id`.
     Amazon,
-    /// Yahoo: OpenID Connect style userinfo.
+    /// Yahoo: PKCE required, OpenID Connect style userinfo.
     Yahoo,
     /// VK (legacy): `email` and `user_id` only in the token answer, `v=` required, API
     /// errors with HTTP 200.
@@ -55,7 +57,7 @@ pub enum Preset {
     VkId,
     /// Yandex: `Authorization: OAuth <token>` on `/info`, `default_avatar_id`.
     Yandex,
-    /// Mail.ru: `/userinfo?access_token=...`.
+    /// Mail.ru: `/userinfo?access_token=...` (without `id` for a user whose id is empty).
     MailRu,
     /// Odnoklassniki: `fb.do` calls signed with MD5, errors with HTTP 200.
     Odnoklassniki,
@@ -136,7 +138,8 @@ impl Preset {
     /// Whether the authorization request must carry a PKCE challenge (otherwise PKCE is
     /// checked only when the client used it).
     pub(super) fn pkce_required(self) -> bool {
-        matches!(self, Preset::X | Preset::VkId)
+        // Yahoo refuses authorization requests without a code challenge (since 2023).
+        matches!(self, Preset::X | Preset::VkId | Preset::Yahoo)
     }
 
     /// The client authentication the token endpoint insists on.
@@ -283,8 +286,8 @@ pub(super) struct Issued<'a> {
 
 /// Counts a profile call and applies the injected fault (the answer to send instead).
 async fn begin(shared: &Shared) -> Option<Response> {
-    shared.profile_calls.fetch_add(1, Ordering::SeqCst);
-    fault::apply(shared).await
+    shared.endpoints.count(Endpoint::Profile);
+    mock::apply_fault(shared.endpoints.fault(Endpoint::Profile)).await
 }
 
 /// The user an access token was issued for.

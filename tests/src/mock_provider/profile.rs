@@ -1,7 +1,6 @@
 //! The profile endpoints: `/userinfo` (Generic), `/user` and `/user/emails` (GitHub).
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use axum::extract::State;
 use axum::response::Response;
@@ -10,7 +9,8 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use serde_json::{Value, json};
 
 use super::state::Shared;
-use super::{MockUser, fault, respond};
+use super::{MockUser, respond};
+use crate::mock::{self, Endpoint};
 
 /// `GET /userinfo` (Generic): OpenID Connect standard claims.
 pub(super) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
@@ -93,8 +93,8 @@ pub(super) async fn github_emails(
 /// Counts the call, applies the fault, then checks (GitHub) the User-Agent and the access
 /// token; returns the token's user or the answer to send instead.
 async fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<MockUser, Response> {
-    shared.profile_calls.fetch_add(1, Ordering::SeqCst);
-    if let Some(answer) = fault::apply(shared).await {
+    shared.endpoints.count(Endpoint::Profile);
+    if let Some(answer) = mock::apply_fault(shared.endpoints.fault(Endpoint::Profile)).await {
         return Err(answer);
     }
     let github = shared.settings.is_github();

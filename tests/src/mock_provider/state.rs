@@ -1,14 +1,14 @@
 //! The mock's shared state: settings, issued codes and tokens, counters and recordings.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::AtomicUsize;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{ClientAuth, Fault, MockUser, Mode, RecordedRequest};
+use super::{ClientAuth, MockUser, Mode, RecordedRequest};
+use crate::mock::Endpoints;
 
 /// How long an authorization code can be redeemed.
 pub(super) const CODE_LIFETIME: Duration = Duration::from_secs(60);
@@ -47,17 +47,14 @@ impl Settings {
 pub(super) struct Shared {
     pub(super) settings: Settings,
     pub(super) base_url: String,
-    pub(super) token_calls: AtomicUsize,
-    pub(super) profile_calls: AtomicUsize,
-    /// TCP connections accepted.
-    pub(super) connections: AtomicUsize,
+    /// Calls, faults and connections.
+    pub(super) endpoints: Arc<Endpoints>,
     state: Mutex<State>,
 }
 
 /// The mutable part, behind one lock that is never held across an await.
 pub(super) struct State {
     pub(super) user: MockUser,
-    pub(super) fault: Fault,
     pub(super) codes: HashMap<String, CodeGrant>,
     pub(super) access_tokens: HashMap<String, MockUser>,
     pub(super) last_token_request: Option<RecordedRequest>,
@@ -82,12 +79,9 @@ impl Shared {
         Shared {
             settings,
             base_url,
-            token_calls: AtomicUsize::new(0),
-            profile_calls: AtomicUsize::new(0),
-            connections: AtomicUsize::new(0),
+            endpoints: Arc::default(),
             state: Mutex::new(State {
                 user,
-                fault: Fault::None,
                 codes: HashMap::new(),
                 access_tokens: HashMap::new(),
                 last_token_request: None,

@@ -19,6 +19,7 @@ use url::Url;
 
 use super::browser::{Answer, http_client, send};
 use super::*;
+use crate::mock::{Decision, MockIdp};
 
 const REDIRECT: &str = "http://app.example.test/auth/result?x=1";
 
@@ -123,9 +124,10 @@ fn auth_url(mock: &MockProvider, state: Option<&str>, pkce: Option<&Pkce>) -> St
 /// Approves at the page and returns the code.
 async fn approved_code(mock: &MockProvider, pkce: Option<&Pkce>) -> String {
     let back = mock
-        .decide(&auth_url(mock, Some("st"), pkce), true)
+        .decide(&auth_url(mock, Some("st"), pkce), Decision::Approve)
         .await
-        .unwrap();
+        .unwrap()
+        .url;
     query(&back, "code").expect("a code")
 }
 

@@ -1,7 +1,6 @@
 //! The token endpoint: client authentication, code redemption with PKCE, token issue.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::body::Body;
@@ -17,21 +16,22 @@ use sha2::{Digest, Sha256};
 use super::params::{self, Params, form_decode, is_pkce_value};
 use super::respond;
 use super::state::{Shared, random_token};
-use super::{ClientAuth, MockUser, Mode, RecordedRequest, fault};
+use super::{ClientAuth, MockUser, Mode, RecordedRequest};
+use crate::mock::{self, Endpoint};
 
 /// The largest token request body read; a bigger one is answered `invalid_request`.
 const MAX_BODY: usize = 64 * 1024;
 
 /// `POST /token` (Generic) or `POST /login/oauth/access_token` (GitHub).
 pub(super) async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    shared.token_calls.fetch_add(1, Ordering::SeqCst);
+    shared.endpoints.count(Endpoint::Token);
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY).await;
     shared.lock().last_token_request = Some(RecordedRequest {
         headers: parts.headers.clone(),
         form: body.as_ref().map(|b| params::pairs(b)).unwrap_or_default(),
     });
-    if let Some(answer) = fault::apply(&shared).await {
+    if let Some(answer) = mock::apply_fault(shared.endpoints.fault(Endpoint::Token)).await {
         return answer;
     }
     let outcome = match body {

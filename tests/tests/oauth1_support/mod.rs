@@ -7,8 +7,9 @@
 use std::time::Duration;
 
 use coauth_core::presets::Twitter;
-use coauth_core::{CoauthBuilder, Provider};
+use coauth_core::{CoauthBuilder, IntoProvider};
 use coauth_tests::fixture::{App, Transport, app_builder, http_client_with_timeout};
+use coauth_tests::mock::MockIdp;
 use coauth_tests::mock_oauth1::{MockOAuth1, MockOAuth1Config};
 
 /// The Twitter preset pointed at the mock, with the mock's consumer credentials.
@@ -18,7 +19,7 @@ pub fn twitter_for(mock: &MockOAuth1, config: &MockOAuth1Config) -> Twitter {
 }
 
 /// An app whose provider `twitter` is `provider`, with a 3 s request timeout.
-pub fn twitter_builder(provider: impl Provider) -> CoauthBuilder {
+pub fn twitter_builder(provider: impl IntoProvider) -> CoauthBuilder {
     app_builder("twitter", provider).http_client(http_client_with_timeout(Duration::from_secs(3)))
 }
 
@@ -32,7 +33,7 @@ pub async fn serve(builder: CoauthBuilder) -> App {
 pub async fn twitter_app() -> (MockOAuth1, App) {
     let config = MockOAuth1Config::default();
     let mock = MockOAuth1::start(config.clone()).await;
-    let provider = twitter_for(&mock, &config).try_build().unwrap();
+    let provider = twitter_for(&mock, &config).build().unwrap();
     let app = serve(twitter_builder(provider)).await;
     (mock, app)
 }

@@ -8,10 +8,11 @@
 use std::time::Duration;
 
 use coauth_core::oidc::ProviderMetadata;
-use coauth_core::{HyperClient, Provider};
+use coauth_core::{HyperClient, IntoProvider};
 use coauth_tests::fixture::{
     App, Transport, app_builder, assert_error, assert_provider_failure, http_client_with_timeout,
 };
+use coauth_tests::mock::Decision;
 use coauth_tests::mock_oidc::MockOidc;
 
 /// The outbound client of the OpenID Connect tests: loopback allowed, 2 s a request.
@@ -20,7 +21,7 @@ pub fn http_client() -> HyperClient {
 }
 
 /// A coauth app with one provider, `name`, that exposes the credentials.
-pub async fn oidc_app(name: &str, provider: impl Provider) -> App {
+pub async fn oidc_app(name: &str, provider: impl IntoProvider) -> App {
     let coauth = app_builder(name, provider)
         .http_client(http_client())
         .expose_credentials(true)
@@ -44,11 +45,18 @@ pub fn metadata(mock: &MockOidc) -> ProviderMetadata {
 /// answer is refused (`500 ProviderError`, with the fixed message the browser gets); returns
 /// the error's detailed message, as the app's log and error hook get it.
 pub async fn sign_in_refused(app: &App, provider: &str, mock: &MockOidc) -> String {
-    assert_provider_failure(&app.sign_in(provider, mock, true).await, "ProviderError");
+    assert_provider_failure(
+        &app.sign_in(provider, mock, Decision::Approve).await,
+        "ProviderError",
+    );
     app.reported_error()
 }
 
 /// Signs in with `provider`, the user denying at `mock`, and asserts `409 UserDenied`.
 pub async fn sign_in_denied(app: &App, provider: &str, mock: &MockOidc) {
-    assert_error(&app.sign_in(provider, mock, false).await, 409, "UserDenied");
+    assert_error(
+        &app.sign_in(provider, mock, Decision::Deny).await,
+        409,
+        "UserDenied",
+    );
 }

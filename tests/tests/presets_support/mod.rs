@@ -7,10 +7,11 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use coauth_core::Provider;
+use coauth_core::IntoProvider;
 use coauth_tests::fixture::{
-    App, Consent, Transport, app_builder, assert_error, assert_ok, http_client_with_timeout,
+    App, Transport, app_builder, assert_error, assert_ok, http_client_with_timeout,
 };
+use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_provider::{MockConfig, MockProvider, MockUser, Mode, Preset};
 use http::{Response, header};
 use serde_json::{Value, json};
@@ -59,7 +60,7 @@ pub async fn preset_against<P>(
 }
 
 /// An app with `provider` under `name`, reached in process; a request may take 5 s.
-pub async fn preset_app(name: &str, provider: impl Provider) -> App {
+pub async fn preset_app(name: &str, provider: impl IntoProvider) -> App {
     let coauth = app_builder(name, provider)
         .http_client(http_client_with_timeout(Duration::from_secs(5)))
         .build()
@@ -69,7 +70,12 @@ pub async fn preset_app(name: &str, provider: impl Provider) -> App {
 
 /// Approves or denies at the mock and posts the redirect to `result`, asking for the
 /// `email` field as coauth.js's `options.result` does.
-pub async fn journey(mock: &MockProvider, app: &App, name: &str, approve: bool) -> Response<Bytes> {
+pub async fn journey(
+    mock: &MockProvider,
+    app: &App,
+    name: &str,
+    decision: Decision,
+) -> Response<Bytes> {
     let started = app.start(name).await;
     assert!(
         started.url.starts_with(&mock.authorize_url()),
@@ -77,34 +83,37 @@ pub async fn journey(mock: &MockProvider, app: &App, name: &str, approve: bool) 
         started.url,
         mock.authorize_url()
     );
-    let params = mock.consent(&started.url, approve).await;
+    let params = mock.consent(&started.url, decision).await;
     app.finish_with(name, &started, params, json!({"fields": ["email"]}))
         .await
 }
 
 /// Signs in through coauth with `provider` against `mock` and asserts the exact normalized
 /// user; then denies at the mock and asserts `409 UserDenied` without a token call.
-pub async fn assert_preset(mock: &MockProvider, provider: impl Provider, expected_user: Value) {
+pub async fn assert_preset(mock: &MockProvider, provider: impl IntoProvider, expected_user: Value) {
     let app = preset_app("preset", provider).await;
-    let body = assert_ok(&journey(mock, &app, "preset", true).await);
+    let body = assert_ok(&journey(mock, &app, "preset", Decision::Approve).await);
     assert_eq!(body["user"], expected_user);
     assert_eq!(body["providerType"], "preset");
     assert!(
         body.get("credentials").is_none(),
         "tokens must not reach the browser"
     );
-    assert_eq!(mock.token_calls(), 1);
-    assert!(mock.profile_calls() >= 1);
+    assert_eq!(mock.calls(Endpoint::Token), 1);
+    assert!(mock.calls(Endpoint::Profile) >= 1);
 
-    let calls_before = (mock.token_calls(), mock.profile_calls());
-    let response = journey(mock, &app, "preset", false).await;
+    let calls_before = (mock.calls(Endpoint::Token), mock.calls(Endpoint::Profile));
+    let response = journey(mock, &app, "preset", Decision::Deny).await;
     assert_error(&response, 409, "UserDenied");
-    assert_eq!((mock.token_calls(), mock.profile_calls()), calls_before);
+    assert_eq!(
+        (mock.calls(Endpoint::Token), mock.calls(Endpoint::Profile)),
+        calls_before
+    );
 }
 
 /// [`assert_preset`] for `preset`, built by `build` as in [`preset_against`]; returns the
 /// mock, for the checks of the preset's quirks in the requests it recorded.
-pub async fn check_preset<P: Provider>(
+pub async fn check_preset<P: IntoProvider>(
     preset: Preset,
     build: impl FnOnce(String, String, &str) -> P,
     expected_user: Value,

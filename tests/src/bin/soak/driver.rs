@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use coauth_tests::mock_provider::{Fault, MockConfig, MockProvider};
+use coauth_tests::mock::{Endpoint, Fault, MockIdp};
+use coauth_tests::mock_provider::{MockConfig, MockProvider};
 
 use crate::flow::{self, Browser, Counting, Kind, Outcome, Record, Target};
 use crate::processes::{Instance, Proxy, ServerConfig, cpu_time, free_port, panics_in, rss_kib};
@@ -207,14 +208,17 @@ impl Mocks {
             Kind::Oversize,
         ] {
             let mock = MockProvider::start(MockConfig::default()).await;
-            mock.set_fault(match kind {
+            let fault = match kind {
                 Kind::Slow => Fault::Slow(slow),
                 Kind::ServerError => Fault::ServerError,
                 Kind::Reset => Fault::Reset,
                 Kind::Malformed => Fault::Malformed,
                 Kind::Oversize => Fault::Oversize(OVERSIZE),
                 _ => Fault::None,
-            });
+            };
+            for endpoint in [Endpoint::Token, Endpoint::Profile] {
+                mock.set_fault(endpoint, fault.clone());
+            }
             all.push((kind.provider(), mock));
         }
         Mocks { all, consent }
@@ -243,8 +247,8 @@ impl Mocks {
                     provider: name,
                     accepted: mock.connections(),
                     by_browsers: self.consent.opened(port),
-                    token_calls: mock.token_calls(),
-                    profile_calls: mock.profile_calls(),
+                    token_calls: mock.calls(Endpoint::Token),
+                    profile_calls: mock.calls(Endpoint::Profile),
                 }
             })
             .collect()

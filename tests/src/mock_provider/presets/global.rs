@@ -114,11 +114,18 @@ async fn bearer_profile(State(shared): State<Arc<Shared>>, headers: HeaderMap) -
             "icon_img": format!("{}?width=256&amp;s=4f2a", user.avatar_url),
             "verified": user.email_verified, "created_utc": 1_136_073_600.0,
         }),
-        Preset::Bitbucket => json!({
-            "type": "user", "uuid": format!("{{{}}}", user.login), "account_id": user.id,
-            "display_name": user.name, "nickname": user.login,
-            "links": {"avatar": {"href": user.avatar_url}, "html": {"href": user.profile_url}},
-        }),
+        Preset::Bitbucket => {
+            let mut body = json!({
+                "type": "user", "uuid": format!("{{{}}}", user.login),
+                "display_name": user.name, "nickname": user.login,
+                "links": {"avatar": {"href": user.avatar_url}, "html": {"href": user.profile_url}},
+            });
+            // A user with an empty id stands for an answer without `account_id`.
+            if !user.id.is_empty() {
+                body["account_id"] = json!(user.id);
+            }
+            body
+        }
         Preset::Amazon => json!({"user_id": user.id, "name": user.name, "email": user.email}),
         Preset::Yahoo => json!({
             "sub": user.id, "name": user.name, "given_name": first, "family_name": last,
@@ -167,19 +174,52 @@ async fn facebook_me(State(shared): State<Arc<Shared>>, uri: Uri, headers: Heade
     let mut body = serde_json::Map::new();
     let fields = query.get("fields").map_or("id,name", String::as_str);
     for field in fields.split(',') {
-        let value = match field {
+        // Graph field modifiers: `picture.type(large)`, `picture.width(400)`.
+        let (name, modifiers) = field.split_once('.').unwrap_or((field, ""));
+        let value = match name {
             "id" => json!(user.id),
             "name" => json!(user.name),
             "email" => json!(user.email),
-            "picture" => json!({"data": {"height": 50, "is_silhouette": false,
-                                         "url": user.avatar_url, "width": 50}}),
+            "picture" => facebook_picture(&user, modifiers),
             _ => continue,
         };
         if !value.is_null() {
-            body.insert(field.to_owned(), value);
+            body.insert(name.to_owned(), value);
         }
     }
     respond::json(StatusCode::OK, &Value::Object(body))
+}
+
+/// The size in pixels of the profile picture Graph answers for the `picture` field's
+/// modifiers: 50 by default (`small`, `square`), 100 for `normal`, about 200 for `large`,
+/// or the `width(n)` asked for.
+fn facebook_picture_size(modifiers: &str) -> u32 {
+    let mut size = 50;
+    for modifier in modifiers.split('.').filter(|m| !m.is_empty()) {
+        let Some((key, value)) = modifier.strip_suffix(')').and_then(|m| m.split_once('(')) else {
+            continue;
+        };
+        size = match (key, value) {
+            ("type", "normal") => 100,
+            ("type", "large") => 200,
+            ("type", _) => 50,
+            ("width" | "height", pixels) => pixels.parse().unwrap_or(size),
+            _ => size,
+        };
+    }
+    size
+}
+
+/// The `picture` field: the user's picture (at least 200 px) when that large a picture was
+/// asked for, else a small rendition at another URL.
+fn facebook_picture(user: &MockUser, modifiers: &str) -> Value {
+    let size = facebook_picture_size(modifiers);
+    let url = if size >= 200 {
+        user.avatar_url.clone()
+    } else {
+        format!("{}?width={size}&height={size}", user.avatar_url)
+    };
+    json!({"data": {"height": size, "is_silhouette": false, "url": url, "width": size}})
 }
 
 /// X's `/2/users/me`: `data`, with `profile_image_url` only when `user.fields` asks.
@@ -223,7 +263,9 @@ async fn twitch_users(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
         &json!({"data": [{
             "id": user.id, "login": user.login, "display_name": user.name, "type": "",
             "broadcaster_type": "", "description": "", "profile_image_url": user.avatar_url,
-            "email": user.email, "created_at": "2016-12-14T20:32:28Z",
+            // Helix documents `email` as "the user's verified email address".
+            "email": user.email.as_ref().filter(|_| user.email_verified),
+            "created_at": "2016-12-14T20:32:28Z",
         }]}),
     )
 }

@@ -187,13 +187,17 @@ async fn mailru_userinfo(State(shared): State<Arc<Shared>>, uri: Uri) -> Respons
         return invalid_token("token not found or expired");
     };
     let (first, last) = name_parts(&user);
-    respond::json(
-        StatusCode::OK,
-        &json!({"id": user.id, "client_id": shared.settings.client_id, "gender": "f",
-                "name": user.name, "nickname": user.login, "locale": "ru_RU",
-                "first_name": first, "last_name": last, "email": user.email,
-                "birthday": "10.12.1815", "image": user.avatar_url}),
-    )
+    let mut body = json!({"id": user.id, "client_id": shared.settings.client_id, "gender": "f",
+                          "name": user.name, "nickname": user.login, "locale": "ru_RU",
+                          "first_name": first, "last_name": last, "email": user.email,
+                          "birthday": "10.12.1815", "image": user.avatar_url});
+    // A user with an empty id stands for an answer without `id`.
+    if user.id.is_empty()
+        && let Some(body) = body.as_object_mut()
+    {
+        body.remove("id");
+    }
+    respond::json(StatusCode::OK, &body)
 }
 
 /// Odnoklassniki's `fb.do`: `application_key` and an MD5 signature over the other

@@ -2,6 +2,7 @@
 //! that refuses framing, and one that cuts the popup off its opener.
 
 use super::*;
+use crate::mock::MockIdp;
 
 fn silent_url(mock: &MockProvider, pkce: &Pkce) -> String {
     format!("{}&prompt=none", auth_url(mock, Some("st"), Some(pkce)))

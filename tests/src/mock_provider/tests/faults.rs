@@ -1,6 +1,14 @@
 //! Injected faults and the unreachable-peer URLs.
 
 use super::*;
+use crate::mock::{Endpoint, Fault, MockIdp};
+
+/// Sets `fault` on both back-channel endpoints of the mock.
+fn fault_both(mock: &MockProvider, fault: Fault) {
+    for endpoint in [Endpoint::Token, Endpoint::Profile] {
+        mock.set_fault(endpoint, fault.clone());
+    }
+}
 
 #[tokio::test]
 async fn faults_apply_to_token_and_profile_endpoints() {
@@ -13,14 +21,14 @@ async fn faults_apply_to_token_and_profile_endpoints() {
     let profile = async || get(&userinfo, &[("authorization", &bearer)]).await;
     let token_call = || redeem_code(&mock, "whatever", Some(&pkce.verifier));
 
-    mock.set_fault(Fault::ServerError);
+    fault_both(&mock, Fault::ServerError);
     for answer in [token_call().await, profile().await] {
         assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
         assert_eq!(content_type(&answer), "text/plain");
         assert_eq!(&answer.body[..], b"Bad Gateway");
     }
 
-    mock.set_fault(Fault::Malformed);
+    fault_both(&mock, Fault::Malformed);
     for answer in [token_call().await, profile().await] {
         assert_eq!(answer.status, StatusCode::OK);
         assert!(content_type(&answer).starts_with("application/json"));
@@ -29,7 +37,7 @@ async fn faults_apply_to_token_and_profile_endpoints() {
     }
 
     for size in [0, 1, 2, 3, 100_000, 3 * 1024 * 1024 + 7] {
-        mock.set_fault(Fault::Oversize(size));
+        fault_both(&mock, Fault::Oversize(size));
         for answer in [token_call().await, profile().await] {
             assert_eq!(answer.status, StatusCode::OK);
             assert!(content_type(&answer).starts_with("application/json"));
@@ -42,7 +50,7 @@ async fn faults_apply_to_token_and_profile_endpoints() {
         }
     }
 
-    mock.set_fault(Fault::ErrorWith200);
+    fault_both(&mock, Fault::ErrorWith200);
     for answer in [token_call().await, profile().await] {
         assert_eq!(answer.status, StatusCode::OK);
         assert_eq!(
@@ -51,7 +59,7 @@ async fn faults_apply_to_token_and_profile_endpoints() {
         );
     }
 
-    mock.set_fault(Fault::Slow(Duration::from_millis(300)));
+    fault_both(&mock, Fault::Slow(Duration::from_millis(300)));
     let started = Instant::now();
     let answer = profile().await;
     assert!(started.elapsed() >= Duration::from_millis(300));
@@ -61,11 +69,11 @@ async fn faults_apply_to_token_and_profile_endpoints() {
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_token_error(&answer, StatusCode::BAD_REQUEST, "invalid_grant");
 
-    mock.set_fault(Fault::None);
+    fault_both(&mock, Fault::None);
     assert_eq!(profile().await.status, StatusCode::OK);
     // Every call was counted, faulted or not.
-    assert_eq!(mock.token_calls(), 1 + 2 + 6 + 1 + 1);
-    assert_eq!(mock.profile_calls(), 1 + 1 + 6 + 1 + 1 + 1);
+    assert_eq!(mock.calls(Endpoint::Token), 1 + 2 + 6 + 1 + 1);
+    assert_eq!(mock.calls(Endpoint::Profile), 1 + 1 + 6 + 1 + 1 + 1);
     assert_eq!(
         mock.last_token_request()
             .unwrap()
@@ -74,6 +82,33 @@ async fn faults_apply_to_token_and_profile_endpoints() {
             .find(|(n, _)| n == "code")
             .map(|(_, v)| v.as_str()),
         Some("whatever")
+    );
+}
+
+#[tokio::test]
+async fn a_fault_hits_only_its_endpoint() {
+    let mock = MockProvider::start(MockConfig::default()).await;
+    let pkce = pkce();
+    let code = approved_code(&mock, Some(&pkce)).await;
+    mock.set_fault(Endpoint::Profile, Fault::ServerError);
+    let token = redeem_code(&mock, &code, Some(&pkce.verifier)).await;
+    assert_eq!(token.status, StatusCode::OK, "{:?}", token.body);
+    let bearer = format!(
+        "Bearer {}",
+        json_body(&token)["access_token"].as_str().unwrap()
+    );
+    let profile = get(&mock.userinfo_url(), &[("authorization", &bearer)]).await;
+    assert_eq!(profile.status, StatusCode::BAD_GATEWAY);
+
+    mock.set_fault(Endpoint::Profile, Fault::None);
+    mock.set_fault(Endpoint::Token, Fault::Malformed);
+    let profile = get(&mock.userinfo_url(), &[("authorization", &bearer)]).await;
+    assert_eq!(profile.status, StatusCode::OK);
+    let token = redeem_code(&mock, "whatever", Some(&pkce.verifier)).await;
+    assert_eq!(&token.body[..], br#"{"access_token": "#);
+    assert_eq!(
+        (mock.calls(Endpoint::Token), mock.calls(Endpoint::Profile)),
+        (2, 2)
     );
 }
 
@@ -116,7 +151,7 @@ async fn reset_drops_the_connection_without_an_answer() {
     assert!(post_empty(&client, &token_url).await.is_ok());
     assert_eq!(mock.connections(), 1);
 
-    mock.set_fault(Fault::Reset);
+    fault_both(&mock, Fault::Reset);
     for url in [&token_url, &mock.userinfo_url()] {
         let answer =
             tokio::time::timeout(Duration::from_secs(5), post_empty(&http_client(), url)).await;
@@ -126,10 +161,10 @@ async fn reset_drops_the_connection_without_an_answer() {
         // A connection accepted under the fault is reset (RST), not closed (FIN).
         assert!(error.contains("reset by peer"), "{error}");
     }
-    assert_eq!(mock.token_calls(), 3);
+    assert_eq!(mock.calls(Endpoint::Token), 3);
     assert_eq!(mock.connections(), 3);
 
-    mock.set_fault(Fault::None);
+    fault_both(&mock, Fault::None);
     assert!(post_empty(&http_client(), &token_url).await.is_ok());
     assert_eq!(mock.connections(), 4);
 }

@@ -1,6 +1,7 @@
 //! Generic mode: the strict authorization code flow with PKCE.
 
 use super::*;
+use crate::mock::{Decision, Endpoint, MockIdp};
 
 #[tokio::test]
 async fn generic_approve_flow_with_pkce() {
@@ -10,9 +11,13 @@ async fn generic_approve_flow_with_pkce() {
     let pkce = pkce();
     let state = "st&=ate é";
     let back = mock
-        .decide(&auth_url(&mock, Some(state), Some(&pkce)), true)
+        .decide(
+            &auth_url(&mock, Some(state), Some(&pkce)),
+            Decision::Approve,
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .url;
     assert_eq!(back.host_str(), Some("app.example.test"));
     assert_eq!(back.path(), "/auth/result");
     assert_eq!(query(&back, "x").as_deref(), Some("1"));
@@ -32,7 +37,7 @@ async fn generic_approve_flow_with_pkce() {
     assert_eq!(token["scope"], "openid email");
     assert!(token["refresh_token"].is_string());
     let access = token["access_token"].as_str().unwrap();
-    assert_eq!(mock.token_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::Token), 1);
     let recorded = mock.last_token_request().unwrap();
     assert!(recorded.headers.contains_key("authorization"));
     assert!(
@@ -56,7 +61,7 @@ async fn generic_approve_flow_with_pkce() {
             "profile": "https://profiles.example.test/ada",
         })
     );
-    assert_eq!(mock.profile_calls(), 1);
+    assert_eq!(mock.calls(Endpoint::Profile), 1);
 }
 
 #[tokio::test]
@@ -126,9 +131,13 @@ async fn consent_page_is_escaped_html_without_script() {
     assert!(!html.contains("<b>"));
     // The escaped state survives the round trip through the form.
     let back = mock
-        .decide(&auth_url(&mock, Some("\"><b>x"), Some(&pkce)), true)
+        .decide(
+            &auth_url(&mock, Some("\"><b>x"), Some(&pkce)),
+            Decision::Approve,
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .url;
     assert_eq!(query(&back, "state").as_deref(), Some("\"><b>x"));
 }
 
@@ -137,9 +146,10 @@ async fn deny_redirects_with_access_denied() {
     let mock = MockProvider::start(MockConfig::default()).await;
     let pkce = pkce();
     let back = mock
-        .decide(&auth_url(&mock, Some("s1"), Some(&pkce)), false)
+        .decide(&auth_url(&mock, Some("s1"), Some(&pkce)), Decision::Deny)
         .await
-        .unwrap();
+        .unwrap()
+        .url;
     assert_eq!(query(&back, "error").as_deref(), Some("access_denied"));
     assert_eq!(
         query(&back, "error_description").as_deref(),
@@ -154,14 +164,16 @@ async fn deny_redirects_with_access_denied() {
     );
 
     let back = mock
-        .decide(&auth_url(&mock, None, Some(&pkce)), false)
+        .decide(&auth_url(&mock, None, Some(&pkce)), Decision::Deny)
         .await
-        .unwrap();
+        .unwrap()
+        .url;
     assert!(query(&back, "state").is_none());
     let back = mock
-        .decide(&auth_url(&mock, None, Some(&pkce)), true)
+        .decide(&auth_url(&mock, None, Some(&pkce)), Decision::Approve)
         .await
-        .unwrap();
+        .unwrap()
+        .url;
     assert!(query(&back, "state").is_none());
     assert!(query(&back, "code").is_some());
 }
@@ -200,7 +212,7 @@ async fn bad_authorization_requests_get_400_text() {
         assert!(content_type(&answer).starts_with("text/plain"), "{url}");
         assert!(!answer.body.is_empty());
         assert!(!answer.headers.contains_key(LOCATION));
-        assert!(mock.decide(&url, true).await.is_err(), "{url}");
+        assert!(mock.decide(&url, Decision::Approve).await.is_err(), "{url}");
     }
     assert_eq!(mock.last_authorize_query(), Some(vec![]));
     // A forged decision is validated like the authorization request itself.
@@ -239,7 +251,7 @@ async fn auto_approve_redirects_without_a_page() {
     let back = Url::parse(answer.headers[LOCATION].to_str().unwrap()).unwrap();
     let code = query(&back, "code").unwrap();
     assert_eq!(query(&back, "state").as_deref(), Some("s"));
-    let back = mock.decide(&url, true).await.unwrap();
+    let back = mock.decide(&url, Decision::Approve).await.unwrap().url;
     assert!(query(&back, "code").is_some());
     let answer = redeem_code(&mock, &code, Some(&pkce.verifier)).await;
     assert_eq!(answer.status, StatusCode::OK);
@@ -259,7 +271,7 @@ async fn wrong_or_missing_verifier_is_rejected() {
     let code = approved_code(&mock, Some(&pkce)).await;
     let answer = redeem_code(&mock, &code, Some(&pkce.challenge)).await;
     assert_token_error(&answer, StatusCode::BAD_REQUEST, "invalid_grant");
-    assert_eq!(mock.token_calls(), 3);
+    assert_eq!(mock.calls(Endpoint::Token), 3);
 }
 
 #[tokio::test]
@@ -441,7 +453,7 @@ async fn malformed_token_requests_get_400() {
     assert_token_error(&answer, StatusCode::BAD_REQUEST, "unsupported_grant_type");
     let answer = request(Method::POST, &url, &[], Some("x".repeat(70_000))).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(mock.token_calls(), 6);
+    assert_eq!(mock.calls(Endpoint::Token), 6);
     assert!(mock.last_token_request().unwrap().form.is_empty());
     let answer = get(&url, &[]).await;
     assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -460,7 +472,7 @@ async fn profile_requires_a_known_bearer_token() {
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
         assert_eq!(json_body(&answer)["error"], "invalid_token");
     }
-    assert_eq!(mock.profile_calls(), 4);
+    assert_eq!(mock.calls(Endpoint::Profile), 4);
 }
 
 #[tokio::test]

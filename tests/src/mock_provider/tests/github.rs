@@ -1,6 +1,7 @@
 //! GitHub mode: its endpoints and quirks.
 
 use super::*;
+use crate::mock::{Endpoint, MockIdp};
 
 async fn github(form_token: bool, user: MockUser) -> MockProvider {
     MockProvider::start(MockConfig {
@@ -186,7 +187,7 @@ async fn github_user_and_emails() {
     let unknown = get(&mock.userinfo_url(), &[("authorization", "Bearer x"), ua]).await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
     assert_eq!(json_body(&unknown)["message"], "Bad credentials");
-    assert_eq!(mock.profile_calls(), 5);
+    assert_eq!(mock.calls(Endpoint::Profile), 5);
 
     mock.set_user(MockUser {
         name: String::new(),

@@ -1,45 +1,64 @@
-//! Injected failures of the back-channel endpoints.
+//! The answers of injected faults, the same at every mock unless it imitates a provider
+//! that fails otherwise.
 
 use std::convert::Infallible;
 
 use axum::body::{Body, Bytes};
-use axum::response::Response;
-use http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
+use http::{HeaderValue, StatusCode};
 
 use super::Fault;
-use super::respond::{self, JSON};
-use super::state::Shared;
 
-/// Applies the current fault: `Some(answer)` replaces the normal answer, `None` means
-/// answer normally (after sleeping, for [`Fault::Slow`]).
-pub(super) async fn apply(shared: &Shared) -> Option<Response> {
-    let fault = shared.lock().fault.clone();
+const JSON: &str = "application/json; charset=utf-8";
+
+/// Applies `fault`: `Some(answer)` replaces the normal answer, `None` means answer normally
+/// (after sleeping, for [`Fault::Slow`]).
+pub(crate) async fn apply(fault: Fault) -> Option<Response> {
     match fault {
         Fault::None => None,
         Fault::Slow(delay) => {
             tokio::time::sleep(delay).await;
             None
         }
-        Fault::ServerError => Some(respond::with_body(
+        Fault::ServerError => Some(with_body(
             StatusCode::BAD_GATEWAY,
             "text/plain",
             Body::from("Bad Gateway"),
         )),
-        Fault::Malformed => Some(respond::with_body(
+        Fault::Malformed => Some(with_body(
             StatusCode::OK,
             JSON,
             Body::from(r#"{"access_token": "#),
         )),
-        Fault::Oversize(len) => Some(respond::with_body(StatusCode::OK, JSON, oversize_body(len))),
-        Fault::ErrorWith200 => Some(respond::json(
+        Fault::Oversize(len) => Some(with_body(StatusCode::OK, JSON, oversize_body(len))),
+        Fault::ErrorWith200 => Some(with_body(
             StatusCode::OK,
-            &serde_json::json!({
-                "error": "server_error",
-                "error_description": "Temporary failure",
-            }),
+            JSON,
+            Body::from(
+                serde_json::json!({
+                    "error": "server_error",
+                    "error_description": "Temporary failure",
+                })
+                .to_string(),
+            ),
         )),
-        Fault::Reset => Some(respond::with_body(StatusCode::OK, JSON, dropped_body())),
+        Fault::Reset => Some(with_body(StatusCode::OK, JSON, dropped_body())),
     }
+}
+
+/// A response with the given status, content type and body, never cached.
+fn with_body(status: StatusCode, content_type: &'static str, body: Body) -> Response {
+    (
+        status,
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (PRAGMA, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// A body whose first read fails: hyper then drops the connection before writing even the

@@ -1,0 +1,308 @@
+use super::*;
+
+fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Facebook's rules, as its preset declares them.
+const FACEBOOK: &[DenialRule] = &[
+    DenialRule::equals("error", "access_denied"),
+    DenialRule::equals("error_code", "200"),
+    DenialRule::equals("error_code", "4201"),
+];
+const APPLE: &[DenialRule] = &[
+    DenialRule::equals("error", "access_denied"),
+    DenialRule::equals("error", "user_cancelled_authorize"),
+];
+
+const LINKEDIN: &[DenialRule] = &[DenialRule::equals("error", "user_cancelled_login")];
+const VK: &[DenialRule] = &[DenialRule::equals("error_reason", "user_denied")];
+
+/// One row of a redirect table: the rules in force, the redirect, and the code it becomes
+/// (`None`: not an error, the flow goes on).
+type RedirectRow = (
+    &'static [DenialRule],
+    &'static [(&'static str, &'static str)],
+    Option<&'static str>,
+);
+
+/// Every redirect shape and the code it becomes.
+#[test]
+fn every_redirect_shape_names_its_code() {
+    let table: &[RedirectRow] = &[
+        // RFC 6749 4.1.2.1, for every provider.
+        (
+            STANDARD_DENIALS,
+            &[("error", "access_denied")],
+            Some("UserDenied"),
+        ),
+        (
+            STANDARD_DENIALS,
+            &[("error", "ACCESS_DENIED")],
+            Some("UserDenied"),
+        ),
+        (
+            STANDARD_DENIALS,
+            &[("error", "invalid_scope")],
+            Some("ProviderError"),
+        ),
+        (
+            STANDARD_DENIALS,
+            &[("error", "login_required")],
+            Some("ProviderError"),
+        ),
+        (
+            STANDARD_DENIALS,
+            &[("error", "server_error")],
+            Some("ProviderTechnicalError"),
+        ),
+        (
+            STANDARD_DENIALS,
+            &[("error", "temporarily_unavailable")],
+            Some("ProviderTechnicalError"),
+        ),
+        (STANDARD_DENIALS, &[("code", "c"), ("state", "s")], None),
+        // A shape a provider did not declare is no denial.
+        (
+            STANDARD_DENIALS,
+            &[("error", "user_cancelled_authorize")],
+            Some("ProviderError"),
+        ),
+        (
+            STANDARD_DENIALS,
+            &[("error_code", "200")],
+            Some("ProviderError"),
+        ),
+        (STANDARD_DENIALS, &[("denied", "t")], None),
+        // Facebook: error_code 200 (with or without `error`) and 4201 (dialog cancelled).
+        (
+            FACEBOOK,
+            &[
+                ("error_code", "200"),
+                ("error_message", "Permissions error"),
+            ],
+            Some("UserDenied"),
+        ),
+        (
+            FACEBOOK,
+            &[
+                ("error_code", "4201"),
+                ("error_message", "User canceled the Dialog flow"),
+            ],
+            Some("UserDenied"),
+        ),
+        (
+            FACEBOOK,
+            &[
+                ("error", "access_denied"),
+                ("error_code", "200"),
+                ("error_reason", "user_denied"),
+            ],
+            Some("UserDenied"),
+        ),
+        (FACEBOOK, &[("error_code", "1349")], Some("ProviderError")),
+        // Apple and LinkedIn name their own cancellations.
+        (
+            APPLE,
+            &[("error", "user_cancelled_authorize")],
+            Some("UserDenied"),
+        ),
+        (
+            LINKEDIN,
+            &[("error", "user_cancelled_login")],
+            Some("UserDenied"),
+        ),
+        // VK: `error_reason=user_denied` next to the error.
+        (
+            VK,
+            &[
+                ("error", "access_denied_by_vk"),
+                ("error_reason", "user_denied"),
+            ],
+            Some("UserDenied"),
+        ),
+        // OAuth 1.0a: `denied=<request token>`, whatever its value.
+        (
+            OAUTH1_DENIALS,
+            &[("denied", "request-token")],
+            Some("UserDenied"),
+        ),
+        (
+            OAUTH1_DENIALS,
+            &[("oauth_token", "t"), ("oauth_verifier", "v")],
+            None,
+        ),
+    ];
+    for (rules, redirect, code) in table {
+        let error = redirect_error(&params(redirect), rules);
+        assert_eq!(
+            error.as_ref().map(Error::code),
+            *code,
+            "{redirect:?} under {rules:?}"
+        );
+    }
+}
+
+#[test]
+fn a_redirect_error_keeps_only_a_sanitized_code() {
+    let error = redirect_error(
+        &params(&[("error", "<script>alert(1)</script>")]),
+        STANDARD_DENIALS,
+    )
+    .unwrap();
+    assert!(!error.to_string().contains('<'));
+    assert!(error.browser_message().contains("scriptalert1script"));
+}
+
+/// Every answer shape of a token endpoint: status, body as JSON fields (`None`: not JSON or
+/// form), and the code (`None`: not an error).
+#[test]
+fn every_token_answer_shape_names_its_code() {
+    let table: &[(u16, Option<serde_json::Value>, Option<&str>)] = &[
+        (200, Some(serde_json::json!({"access_token": "a"})), None),
+        (502, None, Some("ProviderTechnicalError")),
+        (
+            503,
+            Some(serde_json::json!({"access_token": "a"})),
+            Some("ProviderTechnicalError"),
+        ),
+        (200, None, Some("ProviderError")),
+        (400, None, Some("ProviderError")),
+        (
+            200,
+            Some(serde_json::json!({"error": "bad_verification_code"})),
+            Some("ProviderError"),
+        ),
+        (
+            400,
+            Some(serde_json::json!({"error": "invalid_grant"})),
+            Some("ProviderError"),
+        ),
+        (
+            200,
+            Some(serde_json::json!({"error": "temporarily_unavailable"})),
+            Some("ProviderTechnicalError"),
+        ),
+        (
+            400,
+            Some(serde_json::json!({"status": 400, "message": "Invalid code"})),
+            Some("ProviderError"),
+        ),
+    ];
+    for (status, fields, code) in table {
+        let fields = fields.as_ref().and_then(serde_json::Value::as_object);
+        let error = token_answer_error(StatusCode::from_u16(*status).unwrap(), fields);
+        assert_eq!(
+            error.as_ref().map(Error::code),
+            *code,
+            "{status} {fields:?}"
+        );
+    }
+}
+
+/// Every answer shape of a provider API: status, body, code (`None`: the JSON is used).
+#[test]
+fn every_api_answer_shape_names_its_code() {
+    let table: &[(u16, &str, Option<&str>)] = &[
+        (200, r#"{"id": 1}"#, None),
+        (502, "Bad Gateway", Some("ProviderTechnicalError")),
+        (200, "<html>", Some("ProviderError")),
+        (
+            401,
+            r#"{"status":401,"message":"Invalid OAuth token"}"#,
+            Some("ProviderError"),
+        ),
+        // VK: HTTP 200 with an error object.
+        (
+            200,
+            r#"{"error":{"error_code":5,"error_msg":"User authorization failed"}}"#,
+            Some("ProviderError"),
+        ),
+        (
+            200,
+            r#"{"error":{"error_code":10,"error_msg":"Internal server error"}}"#,
+            Some("ProviderTechnicalError"),
+        ),
+        // Odnoklassniki: HTTP 200 with top-level error fields.
+        (
+            200,
+            r#"{"error_code":102,"error_msg":"PARAM_SESSION_EXPIRED : Session expired"}"#,
+            Some("ProviderError"),
+        ),
+        (
+            200,
+            r#"{"error_code":1,"error_msg":"UNKNOWN : Unknown error"}"#,
+            Some("ProviderTechnicalError"),
+        ),
+    ];
+    for (status, body, code) in table {
+        let answer = api_answer(StatusCode::from_u16(*status).unwrap(), body.as_bytes());
+        assert_eq!(
+            answer.err().as_ref().map(Error::code),
+            *code,
+            "{status} {body}"
+        );
+    }
+    let twitch = api_answer(
+        StatusCode::UNAUTHORIZED,
+        br#"{"error":"Unauthorized","status":401,"message":"Invalid <b>token"}"#,
+    )
+    .unwrap_err();
+    assert!(twitch.to_string().ends_with("HTTP 401 (Invalid btoken)"));
+}
+
+/// Every answer shape of an OAuth 1.0a endpoint that is not a success.
+#[test]
+fn every_oauth1_answer_shape_names_its_code() {
+    let table: &[(u16, &str, &str, &str)] = &[
+        (500, "", "ProviderTechnicalError", "HTTP 500"),
+        (
+            401,
+            r#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#,
+            "ProviderError",
+            "(HTTP 401, error 32)",
+        ),
+        (
+            401,
+            "error=invalid_signature&x=1",
+            "ProviderError",
+            "(HTTP 401, error invalid_signature)",
+        ),
+        (
+            403,
+            r#"{"error":"<bad>"}"#,
+            "ProviderError",
+            "(HTTP 403, error bad)",
+        ),
+        (
+            400,
+            "Bad request: secret-token-123",
+            "ProviderError",
+            "(HTTP 400)",
+        ),
+    ];
+    for (status, body, code, detail) in table {
+        let error = oauth1_answer_error(
+            "access token",
+            StatusCode::from_u16(*status).unwrap(),
+            body.as_bytes(),
+        );
+        assert_eq!(error.code(), *code, "{body}");
+        assert!(error.to_string().ends_with(detail), "{error}");
+        assert!(!error.to_string().contains("secret-token"), "{error}");
+    }
+}
+
+#[test]
+fn provider_error_codes_are_sanitized_and_short() {
+    let error = provider_error(
+        "token request",
+        &serde_json::json!("<script>alert(1)</script>"),
+    );
+    assert!(!error.to_string().contains('<'));
+    assert_eq!(sanitize(&"x".repeat(100)).len(), 64);
+    assert_eq!(sanitize("a\nb\"c'd;e"), "abcde");
+}
