@@ -188,6 +188,7 @@ pub(crate) fn api_answer(status: StatusCode, body: &[u8]) -> Result<Value, Error
 /// token", "profile"), given that its status is not a success: a 5xx is technical, anything
 /// else names the provider's error code (Twitter's `{"errors":[{"code":32,...}]}`, a JSON or
 /// form `error`), never the body itself.
+#[cfg(feature = "oauth1")]
 pub(crate) fn oauth1_answer_error(step: &str, status: StatusCode, body: &[u8]) -> Error {
     if status.is_server_error() {
         return Error::ProviderTechnical(format!(

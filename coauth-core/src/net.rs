@@ -13,6 +13,7 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 }
 
 /// Whether `url`'s host is loopback ([`is_loopback_host`]).
+#[cfg(feature = "oidc")]
 pub(crate) fn is_loopback_url(url: &url::Url) -> bool {
     url.host_str().is_some_and(is_loopback_host)
 }
@@ -170,9 +171,16 @@ mod tests {
         ] {
             assert!(!is_loopback_host(host), "{host}");
         }
-        let url = url::Url::parse("http://127.0.0.1:8080/x").unwrap();
-        assert!(is_loopback_url(&url));
         assert_eq!(host_reach("10.1.2.3"), Reach::Refused);
         assert_eq!(host_reach("example.com"), Reach::Public);
+    }
+
+    #[cfg(feature = "oidc")]
+    #[test]
+    fn loopback_urls() {
+        let url = |text| url::Url::parse(text).unwrap();
+        assert!(is_loopback_url(&url("http://127.0.0.1:8080/x")));
+        assert!(is_loopback_url(&url("http://[::1]/")));
+        assert!(!is_loopback_url(&url("https://example.com/")));
     }
 }

@@ -102,6 +102,7 @@ const OWN_PARAMS: &[&str] = &[
 
 /// Checks a configuration's fixed authorization parameters: the ones coauth sets itself
 /// (`state`, `prompt`, PKCE, ...) cannot be overridden there.
+#[cfg(any(feature = "oidc", feature = "presets"))]
 pub(crate) fn check_extra_params(extra: &[(String, String)]) -> Result<(), ConfigError> {
     match extra
         .iter()

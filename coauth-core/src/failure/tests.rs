@@ -255,6 +255,7 @@ fn every_api_answer_shape_names_its_code() {
 }
 
 /// Every answer shape of an OAuth 1.0a endpoint that is not a success.
+#[cfg(feature = "oauth1")]
 #[test]
 fn every_oauth1_answer_shape_names_its_code() {
     let table: &[(u16, &str, &str, &str)] = &[

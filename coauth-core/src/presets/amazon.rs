@@ -25,6 +25,7 @@ const AMAZON: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Amazon preset. The web host serves `/ap/oa`, the API host `/auth/o2/token` and
     /// `/user/profile`.
     ///

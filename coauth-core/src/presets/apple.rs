@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, oidc_preset};
+use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, preset};
 use crate::oauth2::ClientAuth;
 use crate::oidc::{Algorithm, SigningKey};
 use crate::provider::User;
@@ -43,7 +43,8 @@ const APPLE: OidcPreset = OidcPreset {
     ..OidcPreset::DEFAULT
 };
 
-oidc_preset! {
+preset! {
+    oidc
     /// The Sign in with Apple preset.
     ///
     /// ```no_run

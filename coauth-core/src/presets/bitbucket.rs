@@ -45,6 +45,7 @@ const BITBUCKET: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Bitbucket preset. `bitbucket.org` (the web host) serves `/site/oauth2/authorize`
     /// and `/site/oauth2/access_token`, `api.bitbucket.org` (the API host) serves
     /// `/2.0/user` and `/2.0/user/emails`.

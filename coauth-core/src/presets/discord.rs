@@ -47,6 +47,7 @@ const DISCORD: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Discord preset. Everything is on `discord.com` (web host: the authorize page; API
     /// host: `/api/oauth2/token` and `/api/users/@me`).
     ///

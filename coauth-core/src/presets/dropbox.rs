@@ -31,6 +31,7 @@ const DROPBOX: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Dropbox preset. `www.dropbox.com` (the web host) serves `/oauth2/authorize`,
     /// `api.dropboxapi.com` (the API host) serves `/oauth2/token` and the user API. The
     /// scopes are the app's (set in the App Console); none is sent unless the client asks.

@@ -64,6 +64,7 @@ const FACEBOOK: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Facebook preset. The login dialog is on `www.facebook.com` (the web host), the
     /// token endpoint and `/me` on `graph.facebook.com` (the API host).
     ///

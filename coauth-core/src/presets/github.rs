@@ -53,6 +53,7 @@ const GITHUB: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The GitHub preset. GitHub Enterprise Server: `with_hosts("https://HOST",
     /// "https://HOST/api/v3")`.
     ///

@@ -30,6 +30,7 @@ const GITLAB: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The GitLab preset: `gitlab.com`, or a self-hosted instance at `base` with
     /// `with_hosts(base, base)`. The web host serves `/oauth/authorize`, the API host
     /// `/oauth/token` and `/api/v4/user`.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::spec::{OidcPreset, PresetContext, oidc_preset};
+use super::spec::{OidcPreset, PresetContext, preset};
 use crate::Error;
 use crate::oauth2::{ClientAuth, Prompt};
 use crate::provider::User;
@@ -27,7 +27,8 @@ const GOOGLE: OidcPreset = OidcPreset {
     ..OidcPreset::DEFAULT
 };
 
-oidc_preset! {
+preset! {
+    oidc
     /// The Google preset.
     ///
     /// ```

@@ -3,7 +3,7 @@
 //! apps, and ID tokens that never carry a nonce, so none is sent (the sealed `state` binds
 //! the redirect).
 
-use super::spec::{OidcPreset, oidc_preset};
+use super::spec::{OidcPreset, preset};
 use crate::DenialRule;
 use crate::oauth2::ClientAuth;
 
@@ -28,7 +28,8 @@ const LINKEDIN: OidcPreset = OidcPreset {
     ..OidcPreset::DEFAULT
 };
 
-oidc_preset! {
+preset! {
+    oidc
     /// The LinkedIn preset.
     ///
     /// ```

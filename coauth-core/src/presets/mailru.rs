@@ -32,6 +32,7 @@ const MAILRU: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Mail.ru preset. `oauth.mail.ru` serves everything: the web host `/login`, the API
     /// host `/token` and `/userinfo`.
     ///

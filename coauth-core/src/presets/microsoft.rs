@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::spec::{EmailVerified, OidcPreset, PresetContext, UserFields, oidc_preset};
+use super::spec::{EmailVerified, OidcPreset, PresetContext, UserFields, preset};
 use crate::oauth2::ClientAuth;
 use crate::oidc::claim_bool;
 use crate::provider::User;
@@ -44,7 +44,8 @@ const MICROSOFT: OidcPreset = OidcPreset {
     ..OidcPreset::DEFAULT
 };
 
-oidc_preset! {
+preset! {
+    oidc
     /// The Microsoft Entra ID preset.
     ///
     /// ```

@@ -51,6 +51,7 @@ const ODNOKLASSNIKI: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Odnoklassniki preset. `connect.ok.ru` (the web host) serves `/oauth/authorize`,
     /// `api.ok.ru` (the API host) serves `/oauth/token.do` and `/fb.do`.
     ///

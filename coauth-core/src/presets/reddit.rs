@@ -43,6 +43,7 @@ const REDDIT: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Reddit preset. `www.reddit.com` (the web host) serves `/api/v1/authorize` and
     /// `/api/v1/access_token`, `oauth.reddit.com` (the API host) serves `/api/v1/me`.
     ///

@@ -2,7 +2,7 @@
 //! credentials in the form body, errors sent with HTTP 200 as `{"ok": false, "error": ...}`,
 //! and Slack's namespaced claims (`https://slack.com/team_id`, ...).
 
-use super::spec::{OidcPreset, UserFields, oidc_preset};
+use super::spec::{OidcPreset, UserFields, preset};
 use crate::oauth2::ClientAuth;
 
 /// Slack, declared.
@@ -24,7 +24,8 @@ const SLACK: OidcPreset = OidcPreset {
     ..OidcPreset::DEFAULT
 };
 
-oidc_preset! {
+preset! {
+    oidc
     /// The Slack preset.
     ///
     /// ```

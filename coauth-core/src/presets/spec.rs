@@ -776,46 +776,55 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Declares a preset's public type: a thin wrapper of [`PresetBuilder`] over its
-/// declaration, with `SPEC`, `new` (unless the preset writes its own, `custom_new`),
-/// `with_hosts` and `build`.
+/// Declares a preset's public type over its declaration: a thin wrapper of the builder of
+/// the declaration's shape, with `SPEC`, `new` (unless the preset writes its own:
+/// `custom_new`), `with_hosts` and `build`. One macro for the three shapes, named by the
+/// first token: `oauth2`, `oidc` or `oauth1`.
 macro_rules! preset {
-    ($(#[$doc:meta])* $preset:ident = $spec:path) => {
-        preset!(@type $(#[$doc])* $preset = $spec);
+    (oauth2 $($rest:tt)*) => {
+        preset!(@shape [$crate::presets::spec::OAuth2Preset, $crate::presets::spec::PresetBuilder,
+            $crate::oauth2::OAuth2Provider] $($rest)*);
+    };
+    (oidc $($rest:tt)*) => {
+        preset!(@shape [$crate::presets::spec::OidcPreset, $crate::presets::spec::OidcPresetBuilder,
+            $crate::oidc::OidcProvider] $($rest)*);
+    };
+    (oauth1 $($rest:tt)*) => {
+        preset!(@shape [$crate::presets::spec::OAuth1Preset,
+            $crate::presets::spec::OAuth1PresetBuilder, $crate::oauth1::OAuth1Provider] $($rest)*);
+    };
+    (@shape [$spec_ty:ty, $builder:ty, $provider:ty]
+        $(#[$doc:meta])* $preset:ident = $spec:path) => {
+        preset!(@shape [$spec_ty, $builder, $provider] $(#[$doc])* $preset = $spec, custom_new);
 
         impl $preset {
-            /// The provider, for the app registered with the client id and secret it issued.
+            /// The provider, for the app registered with the client id and secret (OAuth
+            /// 1.0a: the consumer key and secret) the provider issued.
             pub fn new(
                 client_id: impl Into<String>,
                 client_secret: impl Into<$crate::Secret>,
             ) -> Self {
                 $preset {
-                    builder: $crate::presets::spec::PresetBuilder::new(
-                        Self::SPEC,
-                        client_id,
-                        client_secret,
-                    ),
+                    builder: <$builder>::new(Self::SPEC, client_id, client_secret),
                 }
             }
         }
     };
-    ($(#[$doc:meta])* $preset:ident = $spec:path, custom_new) => {
-        preset!(@type $(#[$doc])* $preset = $spec);
-    };
-    (@type $(#[$doc:meta])* $preset:ident = $spec:path) => {
+    (@shape [$spec_ty:ty, $builder:ty, $provider:ty]
+        $(#[$doc:meta])* $preset:ident = $spec:path, custom_new) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $preset {
-            builder: $crate::presets::spec::PresetBuilder,
+            builder: $builder,
         }
 
         impl $preset {
             /// The declaration this preset builds.
-            pub const SPEC: &'static $crate::presets::spec::OAuth2Preset = &$spec;
+            pub const SPEC: &'static $spec_ty = &$spec;
 
             /// Other hosts: `web_base` for what the browser visits, `api_base` for what the
-            /// server calls (the declaration says which endpoint is where): a self-hosted
-            /// instance, or a test server for both.
+            /// server calls (the declaration says which endpoint is where), each endpoint
+            /// keeping its declared path: a self-hosted instance, or a test server for both.
             pub fn with_hosts(
                 mut self,
                 web_base: impl Into<String>,
@@ -825,8 +834,8 @@ macro_rules! preset {
                 self
             }
 
-            /// Builds the provider. Fails when a host is not an http(s) URL.
-            pub fn build(self) -> Result<$crate::oauth2::OAuth2Provider, $crate::ConfigError> {
+            /// Builds the provider. Fails when a host or a setting is invalid.
+            pub fn build(self) -> Result<$provider, $crate::ConfigError> {
                 self.builder.build()
             }
         }
@@ -837,13 +846,11 @@ pub(crate) use preset;
 #[cfg(feature = "oauth1")]
 mod oauth1;
 #[cfg(feature = "oauth1")]
-pub(crate) use oauth1::oauth1_preset;
 #[cfg(feature = "oauth1")]
 pub use oauth1::{OAuth1Preset, OAuth1PresetBuilder};
 #[cfg(feature = "oidc")]
 mod oidc;
 #[cfg(feature = "oidc")]
-pub(crate) use oidc::oidc_preset;
 #[cfg(feature = "oidc")]
 pub use oidc::{ClaimsHook, OidcPreset, OidcPresetBuilder, VarsCheck};
 

@@ -31,6 +31,7 @@ const SPOTIFY: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Spotify preset. `accounts.spotify.com` (the web host) serves `/authorize` and
     /// `/api/token`, `api.spotify.com` (the API host) serves `/v1/me`.
     ///

@@ -39,6 +39,7 @@ const TWITCH: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Twitch preset. `id.twitch.tv` (the web host) serves `/oauth2/authorize` and
     /// `/oauth2/token`, `api.twitch.tv` (the API host) serves `/helix/users`.
     ///

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::spec::{EmailVerified, OAuth1Preset, UserFields, oauth1_preset, web};
+use super::spec::{EmailVerified, OAuth1Preset, UserFields, preset, web};
 use crate::Error;
 use crate::provider::User;
 
@@ -35,7 +35,8 @@ const TWITTER: OAuth1Preset = OAuth1Preset {
     user_hook: Some(profile_url),
 };
 
-oauth1_preset! {
+preset! {
+    oauth1
     /// The Twitter (X) OAuth 1.0a preset: "Sign in with Twitter" (`oauth/authenticate`).
     ///
     /// Register the result page's exact URL as the app's callback URL at Twitter: the

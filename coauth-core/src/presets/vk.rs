@@ -59,6 +59,7 @@ const VK: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The VK preset. `oauth.vk.ru` (the web host) serves `/authorize` and `/access_token`,
     /// `api.vk.ru` (the API host) serves `/method/users.get`.
     ///

@@ -39,6 +39,7 @@ const VK_ID: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The VK ID preset. `id.vk.ru` serves everything: the web host `/authorize`, the API
     /// host `/oauth2/auth` (tokens) and `/oauth2/user_info`.
     ///

@@ -32,6 +32,7 @@ const X_OAUTH2: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The X OAuth 2.0 preset (for OAuth 1.0a see the Twitter preset). The authorize page is
     /// on `x.com` (the web host), the token endpoint and `/2/users/me` on `api.x.com` (the
     /// API host).

@@ -23,6 +23,7 @@ const YAHOO: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Yahoo preset. `api.login.yahoo.com` serves everything: the web host
     /// `/oauth2/request_auth` and `/oauth2/get_token`, the API host `/openid/v1/userinfo`.
     ///

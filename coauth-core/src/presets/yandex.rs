@@ -40,6 +40,7 @@ const YANDEX: OAuth2Preset = OAuth2Preset {
 };
 
 preset! {
+    oauth2
     /// The Yandex preset. `oauth.yandex.ru` (the web host) serves `/authorize` and `/token`,
     /// `login.yandex.ru` (the API host) serves `/info`. The scopes are the app's (set when it
     /// was registered); none is sent unless the client asks.

@@ -367,64 +367,6 @@ impl ClaimsMapper for SpecClaims {
     }
 }
 
-/// Declares an OpenID Connect preset's public type: a thin wrapper of
-/// [`OidcPresetBuilder`] over its declaration, with `SPEC`, `new` (unless `custom_new`),
-/// `with_hosts` and `build`.
-macro_rules! oidc_preset {
-    ($(#[$doc:meta])* $preset:ident = $spec:path) => {
-        oidc_preset!(@type $(#[$doc])* $preset = $spec);
-
-        impl $preset {
-            /// The provider, for the app registered with the client id and secret it issued.
-            pub fn new(
-                client_id: impl Into<String>,
-                client_secret: impl Into<$crate::Secret>,
-            ) -> Self {
-                $preset {
-                    builder: $crate::presets::spec::OidcPresetBuilder::new(
-                        Self::SPEC,
-                        client_id,
-                        client_secret,
-                    ),
-                }
-            }
-        }
-    };
-    ($(#[$doc:meta])* $preset:ident = $spec:path, custom_new) => {
-        oidc_preset!(@type $(#[$doc])* $preset = $spec);
-    };
-    (@type $(#[$doc:meta])* $preset:ident = $spec:path) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone)]
-        pub struct $preset {
-            builder: $crate::presets::spec::OidcPresetBuilder,
-        }
-
-        impl $preset {
-            /// The declaration this preset builds.
-            pub const SPEC: &'static $crate::presets::spec::OidcPreset = &$spec;
-
-            /// Other hosts: `web_base` for the authorization endpoint, `api_base` for the
-            /// issuer, the token endpoint, the JWKS and userinfo, each keeping its declared
-            /// path. Tests point both at a mock provider.
-            pub fn with_hosts(
-                mut self,
-                web_base: impl Into<String>,
-                api_base: impl Into<String>,
-            ) -> Self {
-                self.builder = self.builder.with_hosts(web_base, api_base);
-                self
-            }
-
-            /// Builds the provider. Fails when a host or a setting is invalid.
-            pub fn build(self) -> Result<$crate::oidc::OidcProvider, $crate::ConfigError> {
-                self.builder.build()
-            }
-        }
-    };
-}
-pub(crate) use oidc_preset;
-
 #[cfg(test)]
 mod tests {
     use super::*;
