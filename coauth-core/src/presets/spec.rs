@@ -427,10 +427,7 @@ impl PresetBuilder {
     /// Sets a declared variable. Fails at [`PresetBuilder::build`] when the preset does not
     /// declare it, or when a required one (declared with an empty default) is left empty.
     pub fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        match self.vars.iter_mut().find(|(var, _)| *var == name) {
-            Some((_, slot)) => *slot = value.into(),
-            None => self.vars.push((name, value.into())),
-        }
+        set_var(&mut self.vars, name, value.into());
         self
     }
 
@@ -454,16 +451,7 @@ impl PresetBuilder {
     /// declared, a required one is empty or a fixed parameter is one coauth sets itself.
     pub fn build(self) -> Result<OAuth2Provider, ConfigError> {
         let spec = self.spec;
-        if let Some((name, _)) = self
-            .vars
-            .iter()
-            .find(|(name, _)| !spec.vars.iter().any(|(declared, _)| declared == name))
-        {
-            return Err(ConfigError(format!(
-                "{} has no variable {name:?}",
-                spec.name
-            )));
-        }
+        check_declared(spec.name, &self.vars, spec.vars)?;
         let context = self.context();
         if let Some((name, _)) = spec
             .vars
@@ -562,6 +550,29 @@ pub(crate) fn test_credentials(access_token: &str, extra: Value) -> Credentials 
             Value::Object(map) => map,
             _ => serde_json::Map::new(),
         },
+    }
+}
+
+/// Sets variable `name` in `vars`.
+fn set_var(vars: &mut Vec<(&'static str, String)>, name: &'static str, value: String) {
+    match vars.iter_mut().find(|(var, _)| *var == name) {
+        Some((_, slot)) => *slot = value,
+        None => vars.push((name, value)),
+    }
+}
+
+/// Refuses a variable `vars` sets that the preset `provider` does not declare.
+fn check_declared(
+    provider: &str,
+    vars: &[(&'static str, String)],
+    declared: &[(&'static str, &'static str)],
+) -> Result<(), ConfigError> {
+    match vars
+        .iter()
+        .find(|(name, _)| !declared.iter().any(|(known, _)| known == name))
+    {
+        Some((name, _)) => Err(ConfigError(format!("{provider} has no variable {name:?}"))),
+        None => Ok(()),
     }
 }
 

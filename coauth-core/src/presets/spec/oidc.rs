@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{PresetContext, UserFields, map_user};
+use super::{PresetContext, UserFields, check_declared, map_user, set_var};
 use crate::failure::{DenialRule, STANDARD_DENIALS};
 use crate::jose::{Algorithm, SigningKey};
 use crate::oauth2::{ClientAuth, ClientSecretMinter, Prompt};
@@ -181,10 +181,7 @@ impl OidcPresetBuilder {
 
     /// Sets a declared variable.
     pub fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        match self.vars.iter_mut().find(|(var, _)| *var == name) {
-            Some((_, slot)) => *slot = value.into(),
-            None => self.vars.push((name, value.into())),
-        }
+        set_var(&mut self.vars, name, value.into());
         self
     }
 
@@ -245,16 +242,7 @@ impl OidcPresetBuilder {
     /// declared, or a fixed parameter is one coauth sets itself.
     pub fn build(self) -> Result<OidcProvider, ConfigError> {
         let spec = self.spec;
-        if let Some((name, _)) = self
-            .vars
-            .iter()
-            .find(|(name, _)| !spec.vars.iter().any(|(declared, _)| declared == name))
-        {
-            return Err(ConfigError(format!(
-                "{} has no variable {name:?}",
-                spec.name
-            )));
-        }
+        check_declared(spec.name, &self.vars, spec.vars)?;
         let context = self.context();
         if let Some(check) = spec.check_vars {
             check(&context)?;
