@@ -235,14 +235,7 @@ impl Coauth {
         let provider = self.provider(&request.provider_type)?;
         let span = Span::current();
         span.record("provider", request.provider_type.as_str());
-        span.record(
-            "mode",
-            if request.mode == Mode::Silent {
-                "silent"
-            } else {
-                "popup"
-            },
-        );
+        span.record("mode", request.mode.as_str());
         // A provider with redirect URIs of its own accepts only those (SECURITY.md item 33).
         if !self
             .redirect_uris_of(&request.provider_type)

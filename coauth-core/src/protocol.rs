@@ -48,6 +48,20 @@ pub enum Mode {
     Popup,
     /// In a hidden iframe; the provider must answer without showing anything.
     Silent,
+    /// The whole page goes to the provider and comes back, for browsers where popups cannot
+    /// work; the provider may show pages.
+    Redirect,
+}
+
+impl Mode {
+    /// The mode's name on the wire (`"popup"`, `"silent"`, `"redirect"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Popup => "popup",
+            Mode::Silent => "silent",
+            Mode::Redirect => "redirect",
+        }
+    }
 }
 
 /// The client's `auth` options: requested scopes plus provider-specific settings.
@@ -243,6 +257,14 @@ mod tests {
         .unwrap();
         assert_eq!(request.mode, Mode::Silent);
         assert_eq!(request.auth.scope, ["a"]);
+        let redirect: AuthUrlRequest =
+            parse_json(br#"{"providerType":"g","redirectUri":"r","mode":"redirect"}"#).unwrap();
+        assert_eq!(redirect.mode, Mode::Redirect);
+        assert_eq!(redirect.mode.as_str(), "redirect");
+        assert!(
+            parse_json::<AuthUrlRequest>(br#"{"providerType":"g","redirectUri":"r","mode":"tab"}"#)
+                .is_err()
+        );
         assert_eq!(request.auth.extra["hd"], "x.example");
     }
 
