@@ -915,6 +915,32 @@ mod tests {
     }
 
     #[test]
+    fn a_preset_that_failed_to_build_fails_the_app_s_build() {
+        let bad = crate::presets::GitHub::new("id", "secret")
+            .with_hosts("ftp://github.example", "https://api.github.example")
+            .build();
+        let error = Coauth::builder()
+            .secret("0123456789abcdef0123456789abcdef")
+            .provider("github", bad)
+            .redirect_uri("https://app.example/r")
+            .build()
+            .unwrap_err();
+        assert!(error.0.starts_with("provider \"github\": "), "{error}");
+        assert!(error.0.contains("http(s)"), "{error}");
+        // A preset that built is registered like any provider.
+        let good = Coauth::builder()
+            .secret("0123456789abcdef0123456789abcdef")
+            .provider(
+                "github",
+                crate::presets::GitHub::new("id", "secret").build(),
+            )
+            .redirect_uri("https://app.example/r")
+            .build()
+            .unwrap();
+        assert!(good.inner.providers.contains_key("github"));
+    }
+
+    #[test]
     fn debug_shows_no_secret() {
         let text = format!("{:?}", base().build().unwrap());
         assert!(!text.contains(SECRET));
