@@ -8,6 +8,10 @@
 // A page that uses the hidden iframe (tryAuth, hidden: true) or the frame transport
 // (authResultFrameRequest) under a Content-Security-Policy must allow it:
 // `frame-src 'self' <provider origins>` and `form-action 'self'`.
+//
+// Redirect mode (`redirect: true`, or `fallback: 'redirect'` where no popup can open) takes
+// the whole page to the provider and back; `resume()` on the page's next load delivers the
+// result. The result page must then be on the page's own origin.
 
 /** Error codes: the server's (see its error table) and the client's own. */
 export type ErrorCode =
@@ -26,7 +30,8 @@ export type ErrorCode =
   /** `tryAuth()` did not finish in `tryAuthTimeout` ms: the provider wants the user to act,
    *  refuses to be framed, or its cookies are blocked in frames. */
   | 'Timeout'
-  /** The browser refused to open the popup (`window.open` returned null). */
+  /** The browser refused to open the popup (`window.open` returned null or threw), and
+   *  `fallback` is not `'redirect'`. */
   | 'PopupBlocked'
   /** `options.signal` was aborted. */
   | 'Aborted'
@@ -79,6 +84,17 @@ export interface AuthResponse<Data = AuthResult> {
   transport: 'http' | 'frame';
 }
 
+/** How a sign-in ran: in a popup, by taking the whole page to the provider and back
+ *  (`redirect: true`, the `fallback`), or in a hidden iframe (`tryAuth()`, `hidden: true`). */
+export type SignInMode = 'popup' | 'redirect' | 'silent';
+
+/** What `auth()`, `tryAuth()` and `resume()` deliver: the server's answer and the mode the
+ *  sign-in ran in. `'redirect'` comes only from `resume()`: a redirect-mode `auth()` leaves
+ *  the page before there is a result. */
+export interface SignInResponse<Data = AuthResult> extends AuthResponse<Data> {
+  mode: SignInMode;
+}
+
 /** `options.auth`: scopes and provider-specific options for the authorization step. */
 export interface AuthStepOptions {
   scope?: string[];
@@ -107,6 +123,22 @@ export interface AuthOptions<Identity = unknown> {
   hidden?: boolean;
   /** `true`: the callback gets {@link CustomResultData} instead of the server's result. */
   customAuthResultRequest?: boolean;
+  /** `true`: redirect mode instead of a popup. The whole page goes to the provider; the
+   *  result page (which must be on this page's origin) keeps the answer in this tab's
+   *  `sessionStorage` and goes back to `returnTo`, where `resume()` delivers the result.
+   *  The callback (or Promise) of `auth()` then settles only if the sign-in fails before the
+   *  page leaves. Default `false`; a `ValidationError` with silent sign-in (`tryAuth()`,
+   *  `hidden: true`). */
+  redirect?: boolean;
+  /** `'redirect'`: redirect mode where a popup cannot be used: `window.open` returns null
+   *  or throws, or the page runs in a known in-app browser (Facebook, Messenger, Instagram,
+   *  LINE, WeChat, TikTok, Telegram, Snapchat) or as a standalone web app. Otherwise a
+   *  popup, as without it. The result page must be on this page's origin. */
+  fallback?: 'redirect' | '';
+  /** Redirect mode: the path of this origin to come back to (`'/account?tab=1'`); anything
+   *  else (another origin, `//host`, a full URL) is a `ValidationError`. Default: the
+   *  current page (path, query and fragment). */
+  returnTo?: string;
   /** A function name installed on this window while the flow runs; the result page calls
    *  it (same origin only) when `postMessage` is unavailable. Must not name an existing
    *  property of `window`. */
@@ -133,6 +165,10 @@ export interface AuthOptions<Identity = unknown> {
   signal?: AbortSignal;
 }
 
+/** Options of `tryAuth()`: silent sign-in stays in its hidden iframe (`redirect: true` is a
+ *  `ValidationError`; `fallback` never applies to it). */
+export type SilentAuthOptions<Identity = unknown> = AuthOptions<Identity> & { redirect?: false };
+
 /** What the callback gets with `customAuthResultRequest: true`: send it on with
  *  `authResultHttpRequest` / `authResultFrameRequest` (changed as you like), or to your
  *  own endpoint; then call `closeWindow()`. */
@@ -147,6 +183,8 @@ export interface CustomResultData<Identity = unknown> {
   redirectUri: string;
   /** The provider's redirect parameters. */
   response: Record<string, string>;
+  /** `'redirect'` when `resume()` delivers the data (absent from a popup's). */
+  mode?: SignInMode;
 }
 
 export type Callback<T, Data = unknown> = (err: CoauthError<Data> | null, result?: T) => void;
@@ -156,7 +194,7 @@ export interface AuthWorker {
   /** Closes the popup or removes the iframe (for `customAuthResultRequest`). A flow still
    *  waiting for the provider's answer ends with `WindowClosed` (the callback gets it, the
    *  Promise rejects with it): the way out where the popup cannot be watched (a provider's
-   *  Cross-Origin-Opener-Policy cut it off). */
+   *  Cross-Origin-Opener-Policy cut it off). Does nothing on what `resume()` returns. */
   closeWindow(): void;
 }
 
@@ -178,21 +216,31 @@ export class Auth {
   constructor(baseUrl: string);
   readonly baseUrl: string;
 
-  /** Popup sign-in; call it inside the user's click. */
-  auth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }, cb: Callback<AuthResponse<Data>, Data>): AuthWorker;
+  /** Popup sign-in (or redirect mode, with `redirect` or `fallback`); call it inside the
+   *  user's click. */
+  auth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }, cb: Callback<SignInResponse<Data>, Data>): AuthWorker;
   auth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }, cb: Callback<CustomResultData<Identity>>): AuthWorker;
-  auth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }): AuthPromise<AuthResponse<Data>>;
+  auth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }): AuthPromise<SignInResponse<Data>>;
   auth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }): AuthPromise<CustomResultData<Identity>>;
-  auth<Identity = unknown>(options: AuthOptions<Identity>, cb: Callback<AuthResponse | CustomResultData<Identity>>): AuthWorker;
-  auth<Identity = unknown>(options: AuthOptions<Identity>): AuthPromise<AuthResponse | CustomResultData<Identity>>;
+  auth<Identity = unknown>(options: AuthOptions<Identity>, cb: Callback<SignInResponse | CustomResultData<Identity>>): AuthWorker;
+  auth<Identity = unknown>(options: AuthOptions<Identity>): AuthPromise<SignInResponse | CustomResultData<Identity>>;
 
   /** Silent sign-in in a hidden iframe (`prompt=none` where the provider supports it). */
-  tryAuth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }, cb: Callback<AuthResponse<Data>, Data>): AuthWorker;
-  tryAuth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }, cb: Callback<CustomResultData<Identity>>): AuthWorker;
-  tryAuth<Data = AuthResult, Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest?: false }): AuthPromise<AuthResponse<Data>>;
-  tryAuth<Identity = unknown>(options: AuthOptions<Identity> & { customAuthResultRequest: true }): AuthPromise<CustomResultData<Identity>>;
-  tryAuth<Identity = unknown>(options: AuthOptions<Identity>, cb: Callback<AuthResponse | CustomResultData<Identity>>): AuthWorker;
-  tryAuth<Identity = unknown>(options: AuthOptions<Identity>): AuthPromise<AuthResponse | CustomResultData<Identity>>;
+  tryAuth<Data = AuthResult, Identity = unknown>(options: SilentAuthOptions<Identity> & { customAuthResultRequest?: false }, cb: Callback<SignInResponse<Data>, Data>): AuthWorker;
+  tryAuth<Identity = unknown>(options: SilentAuthOptions<Identity> & { customAuthResultRequest: true }, cb: Callback<CustomResultData<Identity>>): AuthWorker;
+  tryAuth<Data = AuthResult, Identity = unknown>(options: SilentAuthOptions<Identity> & { customAuthResultRequest?: false }): AuthPromise<SignInResponse<Data>>;
+  tryAuth<Identity = unknown>(options: SilentAuthOptions<Identity> & { customAuthResultRequest: true }): AuthPromise<CustomResultData<Identity>>;
+  tryAuth<Identity = unknown>(options: SilentAuthOptions<Identity>, cb: Callback<SignInResponse | CustomResultData<Identity>>): AuthWorker;
+  tryAuth<Identity = unknown>(options: SilentAuthOptions<Identity>): AuthPromise<SignInResponse | CustomResultData<Identity>>;
+
+  /** Finishes a redirect-mode sign-in on the page it came back to; call it on every page
+   *  load. Delivers, exactly once, the same result (with `mode: 'redirect'`) or error as the
+   *  popup flow would have, or `null` when no answer is waiting (none was started, the user
+   *  came back without one, or it was delivered already). A flow started with
+   *  `customAuthResultRequest: true` delivers {@link CustomResultData} instead: name it as
+   *  `Result` (`resume<CustomResultData>()`). */
+  resume<Result = SignInResponse<AuthResult>>(cb: Callback<Result | null>): AuthWorker;
+  resume<Result = SignInResponse<AuthResult>>(): AuthPromise<Result | null>;
 
   /** Sends custom result data to `{base}/result` with fetch. */
   authResultHttpRequest<Data = AuthResult>(data: CustomResultData, cb: Callback<AuthResponse<Data>, Data>): void;

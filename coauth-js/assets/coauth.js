@@ -1,13 +1,15 @@
-/*! coauth.js — popup social sign-in client. No dependencies, no build step.
+/* coauth.js — popup social sign-in client. No dependencies, no build step.
  *
  * One script, four roles:
  *  - on the app's page: the global `coauth` with `new coauth.Auth(base)` (`auth`, `tryAuth`,
- *    `authResultHttpRequest`, `authResultFrameRequest`); coauth.mjs re-exports it as an
+ *    `resume`, `authResultHttpRequest`, `authResultFrameRequest`); coauth.mjs re-exports it as an
  *    ES module, and where `module.exports` exists (CommonJS: `require('coauth')`, bundlers)
  *    the same object is the module's export too;
- *  - loaded with data-coauth-page="result": hands the provider's redirect parameters, and
- *    where this page was loaded (`redirectUri`), to the window that opened the popup or the
- *    frame (postMessage to this page's own origin; then the opener's
+ *  - loaded with data-coauth-page="result": in redirect mode (this tab's sessionStorage holds
+ *    the flow of the answer's state), keeps the answer there and goes back to the page that
+ *    started the sign-in, whose `resume()` finishes it; otherwise hands the provider's
+ *    redirect parameters, and where this page was loaded (`redirectUri`), to the window that
+ *    opened the popup or the frame (postMessage to this page's own origin; then the opener's
  *    postMessageWorkaroundFuncName function, same origin only; then a BroadcastChannel named
  *    after the flow when Cross-Origin-Opener-Policy cut the opener);
  *  - loaded with data-coauth-page="frame-result": the answer of {base}/result_frame, which
@@ -29,6 +31,8 @@
   // A popup that reads closed this soon (ms) after it reached the provider was cut off by
   // the provider page's Cross-Origin-Opener-Policy as that page loaded, not closed.
   var CUT = 1000;
+  // sessionStorage keys of redirect-mode flows: PENDING + the flow id (state or request token).
+  var PENDING = 'coauth:pending:';
   // Outside a browser (Node's require) there is no window: loading defines the API and
   // touches nothing else; only calling it needs a browser.
   var loc = w && w.location;
@@ -40,6 +44,12 @@
     authPageUrl: '',
     resultPageUrl: '',
     customAuthResultRequest: false,
+    // true: the whole page goes to the provider and back instead of a popup (see resume).
+    redirect: false,
+    // 'redirect': redirect mode when a popup cannot open or would not work here.
+    fallback: '',
+    // Where redirect mode comes back to: a path of this origin; default the current page.
+    returnTo: '',
     postMessageWorkaroundFuncName: '',
     tryAuthTimeout: 5000,
     window: {
@@ -183,6 +193,76 @@
     }
   }
 
+  // The flow id an answer names: OAuth 2.0's state, or OAuth 1.0a's request token, which an
+  // approval returns as oauth_token and a denial as `denied` (Twitter's `denied=<token>`).
+  function answerId(params) {
+    return params.state || params.oauth_token || params.denied;
+  }
+
+  // A path of this origin (no scheme, no host, no `//` or `/\`): where redirect mode may go.
+  function isReturnPath(path) {
+    try {
+      return /^\/(?![\/\\])/.test(path) && new URL(path, loc.origin).origin === loc.origin;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // In-app browsers whose popups open as new pages or not at all (Facebook, Messenger,
+  // Instagram, LINE, WeChat, TikTok, Telegram, Snapchat), by their user agent.
+  function inAppBrowser(userAgent) {
+    return /\b(FBAN|FBAV|FB_IAB|Instagram|Line\/|MicroMessenger|musical_ly|BytedanceWebview|TikTok|Telegram|Snapchat)/i
+      .test(userAgent || '');
+  }
+
+  // Whether a popup would not work on this page: an in-app browser, or a web app started
+  // from a phone's home screen (iOS's navigator.standalone, or standalone display mode on a
+  // mobile browser; installed desktop web apps open popups as windows).
+  function popupsBroken() {
+    var nav = w.navigator || {};
+    var ua = nav.userAgent;
+    return inAppBrowser(ua) || nav.standalone === true || (/Android|iPhone|iPad|iPod/.test(ua) &&
+      !!(w.matchMedia && w.matchMedia('(display-mode: standalone)').matches));
+  }
+
+  // This tab's sessionStorage, or null where it cannot be used.
+  function storage() {
+    try {
+      return w.sessionStorage;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The redirect-mode flow stored under `key`, or null (and then removed) when it is
+  // malformed, stale or unreadable: a flow, a same-origin return path, a live expiry.
+  function readPending(store, key) {
+    var entry;
+    try {
+      entry = JSON.parse(store.getItem(key));
+    } catch (e) { /* malformed */ }
+    if (isObject(entry) && isText(entry.flow) && isText(entry.providerType) &&
+        isReturnPath(entry.returnTo) && entry.expires > Date.now()) {
+      return entry;
+    }
+    store.removeItem(key);
+    return null;
+  }
+
+  // The redirect-mode flow to go on with, as [key, entry]: flow `id`'s, or without an id the
+  // first whose answer waits for resume(). The keys are read first (Storage.key order may
+  // change once an entry goes); malformed and stale entries met on the way are removed.
+  function findPending(store, id) {
+    var found = null;
+    Object.keys(store || {}).forEach(function (key) {
+      if (id ? key == PENDING + id : !key.indexOf(PENDING)) {
+        var entry = readPending(store, key);
+        if (entry && !found && (id || entry.response)) found = [key, entry];
+      }
+    });
+    return found;
+  }
+
   // Names of the invalid options, for one ValidationError.
   function invalidOptions(o, silent) {
     var bad = [];
@@ -192,11 +272,15 @@
     var win = o.window;
     var name = o.postMessageWorkaroundFuncName;
     check('providerType', isText(o.providerType));
-    check('authPageUrl', silent || isText(o.authPageUrl));
+    // The stub page is the popup's first page: redirect mode opens none.
+    check('authPageUrl', silent || o.redirect === true || isText(o.authPageUrl));
     try {
       o.resultOrigin = isText(o.resultPageUrl) && new URL(o.resultPageUrl, loc.href).origin;
     } catch (e) { /* reported below */ }
-    check('resultPageUrl', o.resultOrigin);
+    // Redirect mode hands the answer over in this origin's sessionStorage: the result page
+    // must be on this origin.
+    check('resultPageUrl', o.resultOrigin &&
+      (!(o.redirect || o.fallback === 'redirect') || o.resultOrigin === loc.origin));
     // Silent sign-in never links an identity (SECURITY.md item 20).
     check('identity', !silent || o.identity == null);
     check('tryAuthTimeout', isDuration(o.tryAuthTimeout));
@@ -207,6 +291,9 @@
     check('postMessageWorkaroundFuncName', name === '' ||
       (/^[A-Za-z_$][\w$]*$/.test(name) && (hubs[name] || !(name in w))));
     check('signal', o.signal == null || typeof o.signal.addEventListener == 'function');
+    check('redirect', typeof o.redirect == 'boolean' && !(silent && o.redirect));
+    check('fallback', o.fallback === '' || o.fallback === 'redirect');
+    check('returnTo', o.returnTo === '' || isReturnPath(o.returnTo));
     return bad.join(', ');
   }
 
@@ -217,6 +304,8 @@
     silent = silent || o.hidden === true;
     var [handle, done] = outcome(cb);
     var signal = o.signal;
+    var redirect = !silent && (o.redirect || (o.fallback === 'redirect' && popupsBroken()));
+    var mode = silent ? 'silent' : redirect ? 'redirect' : 'popup';
     var name = o.postMessageWorkaroundFuncName;
     var popup, frame, flow, key, flowId, channel, poll, grace, timer, settled, got, navigated;
     // The popup's stub page as it was when sent to the provider, when the flow expires, and
@@ -283,7 +372,7 @@
     // Whether `message` is the provider's answer for this flow.
     function isAnswer(message) {
       return !settled && !got && isObject(message) && message.type === RESULT &&
-        isObject(message.params) && (!key || message.params[key] === flowId);
+        isObject(message.params) && (!key || answerId(message.params) === flowId);
     }
 
     function proceed(message) {
@@ -307,6 +396,7 @@
       };
       if (o.customAuthResultRequest) return settle(null, data, true);
       postJson(base + '/result', resultRequest(data), null, signal).then(function (res) {
+        res.mode = mode;
         settle(null, res);
       }, settle);
     }
@@ -345,13 +435,22 @@
             ' ms: the provider wants the user to act, refuses to be framed, or its cookies are blocked'));
         }, o.tryAuthTimeout);
       }
-    } else {
+    } else if (!redirect) {
       // Synchronously, inside the user's click: popup blockers allow it.
-      popup = w.open(o.authPageUrl, '', o.window.features);
+      try {
+        popup = w.open(o.authPageUrl, '', o.window.features);
+      } catch (e) { /* blocked by a sandbox or a policy */ }
       if (!popup) {
-        settle(coauthError('PopupBlocked', 'The sign-in popup was blocked by the browser'));
-        return handle;
+        if (o.fallback === 'redirect') {
+          redirect = true;
+          mode = 'redirect';
+        } else {
+          settle(coauthError('PopupBlocked', 'The sign-in popup was blocked by the browser'));
+          return handle;
+        }
       }
+    }
+    if (popup) {
       poll = setInterval(function () {
         var now = Date.now();
         if (!popup.closed) {
@@ -377,7 +476,7 @@
       providerType: o.providerType,
       redirectUri: o.resultPageUrl,
       identity: o.identity,
-      mode: silent ? 'silent' : 'popup',
+      mode: mode,
       auth: o.auth
     }, null, signal).then(function (started) {
       if (settled) return;
@@ -397,6 +496,29 @@
       var query = url.searchParams;
       key = query.get('state') ? 'state' : query.get('oauth_token') ? 'oauth_token' : null;
       flowId = key && query.get(key);
+
+      if (redirect) {
+        // What resume() needs, in this tab's sessionStorage only (never localStorage, never
+        // the URL); the result page finds it by the answer's state and comes back here.
+        if (!flowId) throw coauthError('ServerError', 'The provider URL names no flow (state or oauth_token)', started.status, started);
+        var store = storage();
+        try {
+          store.setItem(PENDING + flowId, JSON.stringify({
+            flow: flow,
+            providerType: o.providerType,
+            identity: o.identity,
+            result: o.result,
+            custom: !!o.customAuthResultRequest,
+            returnTo: o.returnTo || loc.pathname + loc.search + loc.hash,
+            expires: Date.now() + LIFETIME
+          }));
+        } catch (e) {
+          throw coauthError('ValidationError', 'Redirect mode needs sessionStorage, which this page cannot use', 400);
+        }
+        settled = true;
+        loc.assign(url.href);
+        return;
+      }
 
       w.addEventListener('message', onMessage);
       if (name) {
@@ -446,6 +568,46 @@
   // The same flow in a hidden iframe: the provider must answer without showing anything.
   Auth.prototype.tryAuth = function (options, cb) {
     return start(this.baseUrl, options, cb, true);
+  };
+
+  // Finishes a redirect-mode sign-in on the page it came back to: `cb(err)` or
+  // `cb(null, result)` once, with the same result and errors as a popup (the result has
+  // `mode: 'redirect'`), or `cb(null, null)` when no answer is waiting (none started, the
+  // user came back without one, or it was delivered already). Call it on page load.
+  Auth.prototype.resume = function (cb) {
+    var [handle, done] = outcome(cb);
+    var store = storage();
+    var found = findPending(store);
+    var entry = found && found[1];
+    handle.closeWindow = function () {};
+    if (!entry) {
+      done(null, null);
+      return handle;
+    }
+    // Delivered once: the entry goes before anything is sent.
+    store.removeItem(found[0]);
+    if (entry.repeated || !isObject(entry.response)) {
+      done(coauthError('InputError', 'The provider\'s answer repeats a parameter', 400));
+      return handle;
+    }
+    var data = {
+      providerType: entry.providerType,
+      identity: entry.identity,
+      options: { result: entry.result },
+      flow: entry.flow,
+      redirectUri: entry.redirectUri,
+      response: entry.response,
+      mode: 'redirect'
+    };
+    if (entry.custom) {
+      done(null, data);
+      return handle;
+    }
+    postJson(this.baseUrl + '/result', resultRequest(data)).then(function (res) {
+      res.mode = 'redirect';
+      done(null, res);
+    }, done);
+    return handle;
   };
 
   // Sends the data of a customAuthResultRequest callback to {base}/result with fetch,
@@ -544,6 +706,8 @@
       return workaroundNames[id];
     }
   });
+  // The in-app browser check of the fallback, for tests. Not part of the documented API.
+  Object.defineProperty(api, 'inAppBrowser', { value: inAppBrowser });
   if (w) {
     // Loaded a second time (a classic <script> and coauth.mjs on one page): keep the first
     // API, whose flows the result page looks up through `opener.coauth`. Checked by shape,
@@ -585,8 +749,7 @@
   // Hands the message over; true when some window took it.
   function deliver(message) {
     var origin = loc.origin;
-    var params = message.params;
-    var id = params.state || params.oauth_token;
+    var id = answerId(message.params);
     var opener = null;
     try {
       opener = w.opener && !w.opener.closed ? w.opener : null;
@@ -641,6 +804,23 @@
     try {
       history.replaceState(null, '', loc.pathname);
     } catch (e) { /* sandboxed or opaque origin */ }
+    // Redirect mode, known only from this tab's own sessionStorage for this answer's flow id
+    // (nothing in the URL can make it so): keep the answer for resume() and go back. This
+    // page without an answer (reloaded before the app's page came back) goes back too when
+    // an answer waits in this tab.
+    var store = storage();
+    var found = findPending(store, answerId(message.params));
+    if (found) {
+      var entry = found[1];
+      if (!entry.response) {
+        entry.response = message.params;
+        entry.redirectUri = message.redirectUri;
+        entry.repeated = !!message.repeated;
+        store.setItem(found[0], JSON.stringify(entry));
+      }
+      loc.replace(entry.returnTo);
+      return;
+    }
     // The window is left open on success: the opener closes it once it has the result
     // (closing it here would race the opener's closed-poll and read as a cancellation).
     if (!deliver(message)) {

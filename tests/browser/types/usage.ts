@@ -1,7 +1,7 @@
 // The whole coauth.js API as a TypeScript app uses it, checked against coauth.d.ts by
 // `tsc --noEmit` (types.test.mjs). Lines marked @ts-expect-error must be rejected: if the
 // typings were too loose, tsc would fail on the unused directive.
-import coauth, { Auth, type AuthResponse, type CoauthError, type CustomResultData } from '../../../coauth-js/assets/coauth';
+import coauth, { Auth, type AuthResponse, type CoauthError, type CustomResultData, type SignInMode, type SignInResponse } from '../../../coauth-js/assets/coauth';
 
 const auth = new coauth.Auth('/coauth');
 const same: typeof Auth = coauth.Auth;
@@ -35,7 +35,8 @@ const worker = auth.auth({
   if (response) {
     const name: string | null | undefined = response.data.user.name;
     const transport: 'http' | 'frame' = response.transport;
-    console.log(name, transport, response.status, response.headers?.['content-type'], response.data.fields);
+    const mode: SignInMode = response.mode;
+    console.log(name, transport, mode, response.status, response.headers?.['content-type'], response.data.fields);
   }
 });
 worker.closeWindow();
@@ -46,6 +47,36 @@ async function silent(): Promise<string> {
   return response.data.user.id;
 }
 void silent;
+
+// Redirect mode: asked for, or as the fallback where no popup can open, coming back to a
+// path of this origin; resume() on page load delivers the result, or null.
+auth.auth({ ...base, redirect: true, returnTo: '/account?tab=linked#top' }, (err) => console.log(err?.code));
+auth.auth({ ...base, fallback: 'redirect' }).then((response: SignInResponse) => {
+  if (response.mode === 'popup') console.log(response.data.user.id);
+});
+auth.resume((err, response) => {
+  if (err) return console.log(err.code, err.status);
+  if (response === null || response === undefined) return;
+  const mode: SignInMode = response.mode;
+  console.log(mode, response.data.user.name, response.transport);
+});
+async function resumed(): Promise<string | null> {
+  const pending = auth.resume();
+  pending.closeWindow();
+  const response = await pending;
+  return response ? response.data.user.id : null;
+}
+void resumed;
+// A redirect flow started with customAuthResultRequest: true delivers the custom data.
+async function resumedCustom(): Promise<void> {
+  const data = await auth.resume<CustomResultData>();
+  if (data) {
+    const mode: SignInMode | undefined = data.mode;
+    const viaHttp = await auth.authResultHttpRequest(data);
+    console.log(mode, viaHttp.data.user.id);
+  }
+}
+void resumedCustom;
 
 // customAuthResultRequest: the data, then either transport.
 async function custom(): Promise<void> {
@@ -82,3 +113,15 @@ auth.auth({ ...base, customAuthResultRequest: true }).then((r) => r.data);
 auth.authResultFrameRequest({} as CustomResultData, { headers: {} });
 // @ts-expect-error the Auth constructor needs the base URL
 new Auth();
+// @ts-expect-error redirect is a boolean
+auth.auth({ ...base, redirect: 'yes' });
+// @ts-expect-error the only fallback is 'redirect'
+auth.auth({ ...base, fallback: 'tab' });
+// @ts-expect-error returnTo is a path string
+auth.auth({ ...base, returnTo: new URL('https://app.example/') });
+// @ts-expect-error silent sign-in never redirects
+auth.tryAuth({ ...base, redirect: true });
+// @ts-expect-error resume() takes no options
+auth.resume({ providerType: 'github' });
+// @ts-expect-error resume() may deliver null
+auth.resume().then((response) => response.data);
