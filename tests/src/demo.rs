@@ -9,20 +9,28 @@
 //! opener). [`APPLE_TEST_PROVIDER`] is Sign in with Apple (the [`Apple`] preset) against a
 //! [`MockOidc`] in its Apple mode: the answer comes back as a `form_post`, a POST to the
 //! result page, with the user's name in the first consent's `user` parameter.
+//! [`TWITTER_TEST_PROVIDER`] is Twitter (the [`Twitter`] preset, OAuth 1.0a) against a
+//! [`MockOAuth1`]: the flow is named by its request token, not a `state`, and a denial
+//! comes back as `denied=<request token>`.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use coauth_core::oauth1::OAuth1Provider;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
-use coauth_core::presets::Apple;
+use coauth_core::presets::{Apple, Twitter};
 use coauth_core::{Coauth, HyperClient, env, session_user};
 
 use crate::mock::MockIdp;
+use crate::mock_oauth1::{MockOAuth1, MockOAuth1Config};
 use crate::mock_oidc::{MockOidc, MockOidcConfig, Quirks};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// The demo page without its provider buttons ([`index_html`] adds them); a demo serves
-/// [`Demo::index_html`].
+/// [`Demo::index_html`]. Its provider buttons sign in in a popup and fall back to redirect
+/// mode where none can open (`fallback: 'redirect'`); "Sign in without a popup"
+/// (`#redirect-demo`) signs in with the `demo` provider in redirect mode, and the page calls
+/// `resume()` on every load to finish such a sign-in.
 pub const INDEX_HTML: &str = include_str!("../demo/index.html");
 /// The demo page's script, served at `/demo.js` (`text/javascript`).
 pub const DEMO_JS: &str = include_str!("../demo/demo.js");
@@ -101,6 +109,10 @@ const APPLE_TEAM_ID: &str = "DEMOTEAM01";
 /// The key id of [`APPLE_TEST_PROVIDER`]'s team key.
 const APPLE_KEY_ID: &str = "DEMOKEY001";
 
+/// The name of the demo's Twitter (OAuth 1.0a) test provider, backed by [`MockOAuth1`].
+/// The demo page has a button for it.
+pub const TWITTER_TEST_PROVIDER: &str = "demo-twitter";
+
 /// A configured demo: the coauth service and the mock provider behind its `demo` provider.
 #[derive(Debug)]
 pub struct Demo {
@@ -112,9 +124,11 @@ pub struct Demo {
     pub test_mocks: Vec<(&'static str, MockProvider)>,
     /// The mock Apple behind [`APPLE_TEST_PROVIDER`].
     pub apple_mock: MockOidc,
+    /// The mock Twitter (OAuth 1.0a) behind [`TWITTER_TEST_PROVIDER`].
+    pub twitter_mock: MockOAuth1,
     /// The demo page, served at `/`, with a button for each provider turned on from the
-    /// environment and one for [`APPLE_TEST_PROVIDER`]. Made once at start-up and kept for
-    /// the life of the process.
+    /// environment and one each for [`APPLE_TEST_PROVIDER`] and [`TWITTER_TEST_PROVIDER`].
+    /// Made once at start-up and kept for the life of the process.
     pub index_html: &'static str,
 }
 
@@ -295,6 +309,8 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     }
     let (apple_mock, apple) = apple_backed().await?;
     builder = builder.provider(APPLE_TEST_PROVIDER, apple);
+    let (twitter_mock, twitter) = twitter_backed().await?;
+    builder = builder.provider(TWITTER_TEST_PROVIDER, twitter);
     // (provider name, display name, result page) of every sign-in button of the page.
     let own_pages: Vec<String> = configured
         .enabled
@@ -310,11 +326,13 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
             .map(|(provider, page)| (provider.name, provider.display_name, page.as_str())),
     );
     buttons.push((APPLE_TEST_PROVIDER, "Apple (mock)", "result_page"));
+    buttons.push((TWITTER_TEST_PROVIDER, "Twitter (mock)", "result_page"));
     Ok(Demo {
         coauth: builder.build()?,
         mock,
         test_mocks,
         apple_mock,
+        twitter_mock,
         index_html: Box::leak(index_html_with_pages(&buttons).into_boxed_str()),
     })
 }
@@ -341,6 +359,17 @@ async fn apple_backed() -> Result<(MockOidc, OidcProvider), Box<dyn std::error::
         .with_hosts(mock.base_url(), mock.base_url())
         .build()?;
     Ok((mock, apple))
+}
+
+/// Starts a mock Twitter (OAuth 1.0a) and configures the [`Twitter`] preset for it, with
+/// the mock's consumer key and secret.
+async fn twitter_backed() -> Result<(MockOAuth1, OAuth1Provider), Box<dyn std::error::Error>> {
+    let config = MockOAuth1Config::default();
+    let mock = MockOAuth1::start(config.clone()).await;
+    let twitter = Twitter::new(config.consumer_key, config.consumer_secret)
+        .with_hosts(mock.base_url(), mock.base_url())
+        .build()?;
+    Ok((mock, twitter))
 }
 
 /// A new EC P-256 private key as the PEM text of an Apple `.p8` file (PKCS#8).
@@ -441,8 +470,9 @@ mod tests {
         assert_eq!(page.matches("data-provider=").count(), 4);
         let empty = index_html(&[]);
         assert!(!empty.contains("data-provider"));
-        // The silent sign-in button is part of the page itself.
+        // The silent and the redirect-mode sign-in buttons are part of the page itself.
         assert!(empty.contains(r#"id="silent-demo""#));
+        assert!(empty.contains(r#"id="redirect-demo""#));
     }
 
     #[test]
