@@ -25,7 +25,7 @@ mod fault;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -34,6 +34,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::serve::ListenerExt;
 
 pub(crate) use fault::apply as apply_fault;
@@ -237,6 +238,10 @@ pub trait MockIdp: Clone + Send + Sync + 'static {
     /// How many TCP connections the mock accepted, from browsers and clients alike.
     fn connections(&self) -> usize;
 
+    /// How many of them coauth's outbound client opened (requests with its `coauth/`
+    /// `User-Agent`): with keep-alive, about as many as calls were ever in flight at once.
+    fn client_connections(&self) -> usize;
+
     /// Injects `fault` into `endpoint` from now on; [`Fault::None`] heals it.
     ///
     /// # Panics
@@ -252,6 +257,9 @@ pub(crate) struct Endpoints {
     calls: [AtomicUsize; 6],
     faults: Mutex<HashMap<Endpoint, Fault>>,
     connections: AtomicUsize,
+    /// The peers (client address and port: one per connection) that sent coauth's
+    /// `User-Agent`.
+    client_peers: Mutex<HashSet<SocketAddr>>,
 }
 
 impl Endpoints {
@@ -268,6 +276,14 @@ impl Endpoints {
     /// The connections accepted.
     pub(crate) fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
+    }
+
+    /// The connections on which coauth's outbound client sent requests.
+    pub(crate) fn client_connections(&self) -> usize {
+        self.client_peers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// The fault set on `endpoint`.
@@ -324,6 +340,26 @@ pub(crate) async fn bind(mock: &str) -> (tokio::net::TcpListener, SocketAddr) {
 /// Serves `app` on `listener` in a task of the current runtime, counting the connections in
 /// `endpoints` and closing those accepted while a [`Fault::Reset`] is set with a reset.
 pub(crate) fn spawn(listener: tokio::net::TcpListener, app: Router, endpoints: Arc<Endpoints>) {
+    let peers = Arc::clone(&endpoints);
+    let app = app.layer(axum::middleware::from_fn(
+        move |ConnectInfo(peer): ConnectInfo<SocketAddr>,
+              request: axum::extract::Request,
+              next: axum::middleware::Next| {
+            let from_coauth = request
+                .headers()
+                .get(http::header::USER_AGENT)
+                .and_then(|agent| agent.to_str().ok())
+                .is_some_and(|agent| agent.starts_with("coauth/"));
+            if from_coauth {
+                peers
+                    .client_peers
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(peer);
+            }
+            next.run(request)
+        },
+    ));
     let listener = listener.tap_io(move |tcp| {
         endpoints.connections.fetch_add(1, Ordering::SeqCst);
         if endpoints.resetting() {
@@ -334,6 +370,10 @@ pub(crate) fn spawn(listener: tokio::net::TcpListener, app: Router, endpoints: A
     tokio::spawn(async move {
         // serve only returns on an accept error the server cannot recover from; the mock
         // then simply stops answering, which the tests see as connection failures.
-        let _ = axum::serve(listener, app).await;
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
 }

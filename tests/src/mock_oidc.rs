@@ -304,6 +304,10 @@ impl MockIdp for MockOidc {
         self.shared.endpoints.connections()
     }
 
+    fn client_connections(&self) -> usize {
+        self.shared.endpoints.client_connections()
+    }
+
     fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
         let served = self.endpoint_url(endpoint).is_some();
         self.shared

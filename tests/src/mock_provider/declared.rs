@@ -240,6 +240,10 @@ impl MockIdp for MockDeclared {
         self.inner.endpoints.connections()
     }
 
+    fn client_connections(&self) -> usize {
+        self.inner.endpoints.client_connections()
+    }
+
     fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
         let served = self.endpoint_url(endpoint).is_some();
         self.inner
