@@ -179,6 +179,13 @@ pub trait MockIdp: Clone + Send + Sync + 'static {
     /// How the mock is configured at start.
     type Config: Default;
 
+    /// The mock's name, as its panics name it (`"the mock provider"`).
+    const NAME: &'static str;
+
+    /// The counters and faults its handlers share, which the counting and fault methods
+    /// below read.
+    fn endpoints(&self) -> &Endpoints;
+
     /// Binds `127.0.0.1:0` and spawns the server on the current tokio runtime; the server
     /// lives as long as that runtime.
     ///
@@ -223,7 +230,9 @@ pub trait MockIdp: Clone + Send + Sync + 'static {
 
     /// How many requests `endpoint` received, whatever their outcome (0 for an endpoint
     /// the mock does not serve).
-    fn calls(&self, endpoint: Endpoint) -> usize;
+    fn calls(&self, endpoint: Endpoint) -> usize {
+        self.endpoints().calls(endpoint)
+    }
 
     /// How many requests the back-channel endpoints received in total
     /// ([`Endpoint::BACK_CHANNEL`]): what a refusal made before any provider call leaves
@@ -236,24 +245,32 @@ pub trait MockIdp: Clone + Send + Sync + 'static {
     }
 
     /// How many TCP connections the mock accepted, from browsers and clients alike.
-    fn connections(&self) -> usize;
+    fn connections(&self) -> usize {
+        self.endpoints().connections()
+    }
 
     /// How many of them coauth's outbound client opened (requests with its `coauth/`
     /// `User-Agent`): with keep-alive, about as many as calls were ever in flight at once.
-    fn client_connections(&self) -> usize;
+    fn client_connections(&self) -> usize {
+        self.endpoints().client_connections()
+    }
 
     /// Injects `fault` into `endpoint` from now on; [`Fault::None`] heals it.
     ///
     /// # Panics
     /// If `endpoint` is [`Endpoint::Authorize`] or an endpoint the mock does not serve: a
     /// fault there would never fire.
-    fn set_fault(&self, endpoint: Endpoint, fault: Fault);
+    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
+        let served = self.endpoint_url(endpoint).is_some();
+        self.endpoints()
+            .set_fault(Self::NAME, endpoint, served, fault);
+    }
 }
 
 /// The calls and faults of a mock's endpoints and the connections it accepted, shared by
-/// its handlers.
+/// its handlers and read by [`MockIdp`]'s methods.
 #[derive(Debug, Default)]
-pub(crate) struct Endpoints {
+pub struct Endpoints {
     calls: [AtomicUsize; 6],
     faults: Mutex<HashMap<Endpoint, Fault>>,
     connections: AtomicUsize,

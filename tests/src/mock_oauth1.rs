@@ -15,7 +15,7 @@
 //!
 //! It is a [`MockIdp`]: the request token endpoint is [`Endpoint::RequestToken`], the access
 //! token endpoint [`Endpoint::Token`], `verify_credentials.json` [`Endpoint::Profile`];
-//! each is counted and takes [`Fault`]s.
+//! each is counted and takes [`Fault`](crate::mock::Fault)s.
 //!
 //! The server task lives as long as the tokio runtime it was started on.
 
@@ -36,7 +36,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use state::Shared;
 
-use crate::mock::{self, Callback, Decision, Endpoint, Fault, MockIdp};
+use crate::mock::{self, Callback, Decision, Endpoint, Endpoints, MockIdp};
 
 /// A running mock OAuth 1.0a provider. Cheap to clone: clones share the server and state.
 #[derive(Clone)]
@@ -119,9 +119,15 @@ impl RecordedCall {
 
 /// The base URL is the base of both the `/oauth/*` and the `/1.1/*` endpoints; the
 /// authorization page is `/oauth/authenticate` (and `/oauth/authorize`). A
-/// [`Fault::ServerError`] is Twitter's `503 Over capacity`.
+/// [`Fault::ServerError`](crate::mock::Fault::ServerError) is Twitter's `503 Over capacity`.
 impl MockIdp for MockOAuth1 {
     type Config = MockOAuth1Config;
+
+    const NAME: &'static str = "the mock OAuth 1.0a provider";
+
+    fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
 
     async fn start(config: MockOAuth1Config) -> MockOAuth1 {
         let (listener, addr) = mock::bind("mock OAuth 1.0a provider").await;
@@ -150,25 +156,6 @@ impl MockIdp for MockOAuth1 {
         browser::decide(authorize_url, decision == Decision::Approve)
             .await
             .map(Callback::redirect)
-    }
-
-    fn calls(&self, endpoint: Endpoint) -> usize {
-        self.inner.endpoints.calls(endpoint)
-    }
-
-    fn connections(&self) -> usize {
-        self.inner.endpoints.connections()
-    }
-
-    fn client_connections(&self) -> usize {
-        self.inner.endpoints.client_connections()
-    }
-
-    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
-        let served = self.endpoint_url(endpoint).is_some();
-        self.inner
-            .endpoints
-            .set_fault("the mock OAuth 1.0a provider", endpoint, served, fault);
     }
 }
 

@@ -9,7 +9,7 @@
 //! [`Forge`] switches make it issue each kind of bad ID token a relying party must refuse;
 //! [`Quirks`] make it behave like Google, Microsoft Entra, Apple, LinkedIn or Slack. It is a
 //! [`MockIdp`]: its discovery, JWKS, token and userinfo endpoints are counted and take
-//! [`Fault`]s. The server task lives as long as the tokio runtime it was started on.
+//! [`Fault`](crate::mock::Fault)s. The server task lives as long as the tokio runtime it was started on.
 
 mod keys;
 mod pages;
@@ -21,7 +21,7 @@ use std::sync::atomic::Ordering;
 
 use server::Shared;
 
-use crate::mock::{self, Callback, Decision, Endpoint, Fault, MockIdp};
+use crate::mock::{self, Callback, Decision, Endpoint, Endpoints, MockIdp};
 
 /// The JWS algorithm the mock signs ID tokens with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,6 +267,12 @@ impl std::fmt::Debug for MockOidc {
 impl MockIdp for MockOidc {
     type Config = MockOidcConfig;
 
+    const NAME: &'static str = "the mock OpenID provider";
+
+    fn endpoints(&self) -> &Endpoints {
+        &self.shared.endpoints
+    }
+
     async fn start(config: MockOidcConfig) -> MockOidc {
         let (listener, addr) = mock::bind("mock OpenID provider").await;
         let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
@@ -294,25 +300,6 @@ impl MockIdp for MockOidc {
 
     async fn decide(&self, authorize_url: &str, decision: Decision) -> Result<Callback, String> {
         pages::decide(authorize_url, decision == Decision::Approve).await
-    }
-
-    fn calls(&self, endpoint: Endpoint) -> usize {
-        self.shared.endpoints.calls(endpoint)
-    }
-
-    fn connections(&self) -> usize {
-        self.shared.endpoints.connections()
-    }
-
-    fn client_connections(&self) -> usize {
-        self.shared.endpoints.client_connections()
-    }
-
-    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
-        let served = self.endpoint_url(endpoint).is_some();
-        self.shared
-            .endpoints
-            .set_fault("the mock OpenID provider", endpoint, served, fault);
     }
 }
 

@@ -10,7 +10,7 @@
 //! 200, a mandatory `User-Agent` on the API, the email hidden behind `/user/emails`).
 //! [`declared::MockDeclared`] is a provider derived from a preset's declaration instead:
 //! the declared paths, client authentication, token placement and user fields.
-//! It is a [`MockIdp`]: [`Fault`]s injected with [`MockIdp::set_fault`] make the token and
+//! It is a [`MockIdp`]: [`Fault`](crate::mock::Fault)s injected with [`MockIdp::set_fault`] make the token and
 //! profile endpoints slow, broken, malformed, oversized or reset, and [`MockIdp::calls`]
 //! counts the requests of each [`Endpoint`].
 //!
@@ -36,7 +36,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::mock::{self, Callback, Decision, Endpoint, Fault, MockIdp};
+use crate::mock::{self, Callback, Decision, Endpoint, Endpoints, MockIdp};
 pub use presets::{
     ALL_PRESETS, DISCORD_AVATAR_HASH, FACEBOOK_VERSION, OK_APPLICATION_KEY, Preset,
     YANDEX_AVATAR_ID,
@@ -221,6 +221,12 @@ impl MockProvider {
 impl MockIdp for MockProvider {
     type Config = MockConfig;
 
+    const NAME: &'static str = "the mock provider";
+
+    fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
     async fn start(config: MockConfig) -> MockProvider {
         let (listener, addr) = mock::bind("mock provider").await;
         let MockConfig {
@@ -272,25 +278,6 @@ impl MockIdp for MockProvider {
         browser::decide(authorize_url, decision == Decision::Approve)
             .await
             .map(Callback::redirect)
-    }
-
-    fn calls(&self, endpoint: Endpoint) -> usize {
-        self.inner.endpoints.calls(endpoint)
-    }
-
-    fn connections(&self) -> usize {
-        self.inner.endpoints.connections()
-    }
-
-    fn client_connections(&self) -> usize {
-        self.inner.endpoints.client_connections()
-    }
-
-    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
-        let served = self.endpoint_url(endpoint).is_some();
-        self.inner
-            .endpoints
-            .set_fault("the mock provider", endpoint, served, fault);
     }
 }
 

@@ -60,7 +60,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use coauth_core::presets::spec::{OAuth2Preset, ProfileCall, UserFields, api, web};
 
 use super::{MockUser, RecordedRequest, browser};
-use crate::mock::{self, Callback, Decision, Endpoint, Endpoints, Fault, MockIdp};
+use crate::mock::{self, Callback, Decision, Endpoint, Endpoints, MockIdp};
 
 /// A plain OAuth 2.0 provider, as [`OAuth2Preset::DEFAULT`] describes one: HTTP Basic,
 /// PKCE, `/authorize` and `/token`, a bearer `GET /me` answering `id`, `name`, `email` and
@@ -202,6 +202,12 @@ impl MockDeclared {
 impl MockIdp for MockDeclared {
     type Config = DeclaredConfig;
 
+    const NAME: &'static str = "the declared mock provider";
+
+    fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
     /// # Panics
     /// Also if the declaration's authorize, token, profile and emails paths are not distinct,
     /// or its denial rules do not take `error=access_denied` for a denial.
@@ -230,25 +236,6 @@ impl MockIdp for MockDeclared {
         browser::decide(authorize_url, decision == Decision::Approve)
             .await
             .map(Callback::redirect)
-    }
-
-    fn calls(&self, endpoint: Endpoint) -> usize {
-        self.inner.endpoints.calls(endpoint)
-    }
-
-    fn connections(&self) -> usize {
-        self.inner.endpoints.connections()
-    }
-
-    fn client_connections(&self) -> usize {
-        self.inner.endpoints.client_connections()
-    }
-
-    fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
-        let served = self.endpoint_url(endpoint).is_some();
-        self.inner
-            .endpoints
-            .set_fault("the declared mock provider", endpoint, served, fault);
     }
 }
 
