@@ -290,3 +290,33 @@ async fn private_key_jwt_with_an_unregistered_key_is_refused() {
     let message = sign_in_refused(&app, "oidc", &mock).await;
     assert!(message.contains("invalid_client"), "{message}");
 }
+
+/// ID tokens are checked against the app's clock (`CoauthBuilder::clock`), not the system's:
+/// tokens a provider issued a year ago (expired on the system's clock) pass with an app
+/// clock set then, and the same tokens are refused as issued in the future by an app whose
+/// clock is an hour earlier.
+#[tokio::test]
+async fn id_tokens_are_checked_against_the_app_s_clock() {
+    const A_YEAR_AGO: u64 = 1_735_689_600; // 2025-01-01, before any run of this test.
+    let mock = mock(MockOidcConfig {
+        issued_at: Some(A_YEAR_AGO),
+        ..MockOidcConfig::default()
+    })
+    .await;
+    let clock = TestClock(std::sync::Arc::new(A_YEAR_AGO.into()));
+    let coauth = app_builder("oidc", generic(&mock))
+        .http_client(http_client())
+        .clock(clock.clone())
+        .build()
+        .expect("a valid coauth configuration");
+    let app = App::axum(coauth, Transport::InProcess).await;
+    let body = assert_ok(&app.sign_in("oidc", &mock, Decision::Approve).await);
+    assert_eq!(body["user"]["id"], "248289761001");
+    clock
+        .0
+        .store(A_YEAR_AGO - 3600, std::sync::atomic::Ordering::SeqCst);
+    let response = app.sign_in("oidc", &mock, Decision::Approve).await;
+    assert_provider_failure(&response, "ProviderError");
+    let detail = app.reported_error();
+    assert!(detail.contains("issued in the future"), "{detail}");
+}
