@@ -1,13 +1,11 @@
 //! What the OpenID Connect tests add to the shared fixture (`coauth_tests::fixture`): apps
 //! with one OpenID provider, on axum driven in process, that hand the credentials to the
-//! browser (the tests read the ID and refresh tokens there), and the mock's endpoints as
-//! static metadata.
+//! browser (the tests read the ID and refresh tokens there).
 
 #![allow(dead_code)]
 
 use std::time::Duration;
 
-use coauth_core::oidc::ProviderMetadata;
 use coauth_core::{HyperClient, IntoProvider};
 use coauth_tests::fixture::{
     App, Transport, app_builder, assert_error, assert_provider_failure, http_client_with_timeout,
@@ -28,17 +26,6 @@ pub async fn oidc_app(name: &str, provider: impl IntoProvider) -> App {
         .build()
         .expect("a valid coauth configuration");
     App::axum(coauth, Transport::InProcess).await
-}
-
-/// The mock's endpoints as static metadata (for presets, which do not discover).
-pub fn metadata(mock: &MockOidc) -> ProviderMetadata {
-    ProviderMetadata::new(
-        mock.issuer(),
-        &mock.authorize_url(),
-        &mock.token_url(),
-        &mock.jwks_url(),
-    )
-    .unwrap()
 }
 
 /// Signs in with `provider`, the user approving at `mock`, and asserts that the provider's
