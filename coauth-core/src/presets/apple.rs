@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, preset};
+use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, Refresh, preset};
 use crate::oauth2::ClientAuth;
 use crate::oidc::{Algorithm, SigningKey};
 use crate::provider::User;
@@ -40,6 +40,7 @@ const APPLE: OidcPreset = OidcPreset {
         DenialRule::equals("error", "user_cancelled_authorize"),
     ],
     claims_hook: Some(first_consent_user),
+    refresh: Refresh::Issued,
     ..OidcPreset::DEFAULT
 };
 

@@ -2,7 +2,9 @@
 //! a `POST` without a body (`/2/users/get_current_account`), which says whether the email
 //! is verified.
 
-use super::spec::{EmailVerified, Method, OAuth2Preset, ProfileCall, UserFields, api, preset, web};
+use super::spec::{
+    EmailVerified, Method, OAuth2Preset, ProfileCall, Refresh, UserFields, api, preset, web,
+};
 use crate::oauth2::ClientAuth;
 
 /// Dropbox, declared.
@@ -27,6 +29,7 @@ const DROPBOX: OAuth2Preset = OAuth2Preset {
         avatar: &["/profile_photo_url"],
         ..UserFields::id("/account_id")
     },
+    refresh: Refresh::WithParam("token_access_type", "offline"),
     ..OAuth2Preset::DEFAULT
 };
 

@@ -12,7 +12,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::spec::{
-    Hooks, OAuth2Preset, PresetContext, ProfileCall, UserFields, api, hex, preset, web,
+    Hooks, OAuth2Preset, PresetContext, ProfileCall, Refresh, UserFields, api, hex, preset, web,
 };
 use crate::oauth2::{ApiRequest, ClientAuth};
 use crate::provider::Credentials;
@@ -60,6 +60,7 @@ const FACEBOOK: OAuth2Preset = OAuth2Preset {
         request: Some(with_appsecret_proof),
         user: None,
     },
+    refresh: Refresh::No,
     ..OAuth2Preset::DEFAULT
 };
 

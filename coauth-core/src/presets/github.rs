@@ -4,7 +4,7 @@
 //! RFC 9207 `iss` in its answers.
 
 use super::spec::{
-    EmailsCall, OAuth2Preset, ProfileCall, ProfileUrl, UserFields, api, preset, web,
+    EmailsCall, OAuth2Preset, ProfileCall, ProfileUrl, Refresh, UserFields, api, preset, web,
 };
 use crate::oauth2::ClientAuth;
 
@@ -49,6 +49,7 @@ const GITHUB: OAuth2Preset = OAuth2Preset {
         profile_url: ProfileUrl::Field("/html_url"),
         ..UserFields::id("/id")
     },
+    refresh: Refresh::No,
     ..OAuth2Preset::DEFAULT
 };
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::spec::{OidcPreset, PresetContext, preset};
+use super::spec::{OidcPreset, PresetContext, Refresh, preset};
 use crate::Error;
 use crate::oauth2::{ClientAuth, Prompt};
 use crate::provider::User;
@@ -24,6 +24,7 @@ const GOOGLE: OidcPreset = OidcPreset {
     client_auth: ClientAuth::Post,
     vars: &[("hd", "")],
     claims_hook: Some(hosted_domain),
+    refresh: Refresh::WithParam("access_type", "offline"),
     ..OidcPreset::DEFAULT
 };
 

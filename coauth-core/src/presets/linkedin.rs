@@ -3,7 +3,7 @@
 //! apps, and ID tokens that never carry a nonce, so none is sent (the sealed `state` binds
 //! the redirect).
 
-use super::spec::{OidcPreset, preset};
+use super::spec::{OidcPreset, Refresh, preset};
 use crate::DenialRule;
 use crate::oauth2::ClientAuth;
 
@@ -25,6 +25,7 @@ const LINKEDIN: OidcPreset = OidcPreset {
         DenialRule::equals("error", "user_cancelled_login"),
         DenialRule::equals("error", "user_cancelled_authorize"),
     ],
+    refresh: Refresh::No,
     ..OidcPreset::DEFAULT
 };
 

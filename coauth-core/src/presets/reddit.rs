@@ -8,7 +8,8 @@
 use serde_json::Value;
 
 use super::spec::{
-    Hooks, OAuth2Preset, PresetContext, ProfileCall, ProfileUrl, UserFields, api, preset, web,
+    Hooks, OAuth2Preset, PresetContext, ProfileCall, ProfileUrl, Refresh, UserFields, api, preset,
+    web,
 };
 use crate::Error;
 use crate::oauth2::ClientAuth;
@@ -39,6 +40,7 @@ const REDDIT: OAuth2Preset = OAuth2Preset {
         user: Some(unescape_avatar),
         request: None,
     },
+    refresh: Refresh::WithParam("duration", "permanent"),
     ..OAuth2Preset::DEFAULT
 };
 

@@ -2,7 +2,7 @@
 //! credentials in the form body, errors sent with HTTP 200 as `{"ok": false, "error": ...}`,
 //! and Slack's namespaced claims (`https://slack.com/team_id`, ...).
 
-use super::spec::{OidcPreset, UserFields, preset};
+use super::spec::{OidcPreset, Refresh, UserFields, preset};
 use crate::oauth2::ClientAuth;
 
 /// Slack, declared.
@@ -21,6 +21,7 @@ const SLACK: OidcPreset = OidcPreset {
         avatar: &["/picture", "/https:~1~1slack.com~1user_image_512"],
         ..UserFields::STANDARD_CLAIMS
     },
+    refresh: Refresh::No,
     ..OidcPreset::DEFAULT
 };
 

@@ -155,6 +155,23 @@ pub enum EmailVerified {
     PresentAt(&'static str),
 }
 
+/// Whether and how the provider issues a refresh token with the sign-in's tokens (see
+/// [`crate::oauth2::OAuth2Provider::refresh`]). Documentation of the preset: coauth refreshes
+/// whatever refresh token the provider sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresh {
+    /// Never to apps of this kind (long-lived or non-expiring access tokens instead).
+    No,
+    /// With every code grant.
+    Issued,
+    /// When the sign-in asks for this scope (`offline_access`).
+    WithScope(&'static str),
+    /// When the authorization request carries this parameter (Google's
+    /// `access_type=offline`), which some presets add with a method (`offline_access`) and
+    /// others take from [`PresetBuilder::authorize_param`].
+    WithParam(&'static str, &'static str),
+}
+
 /// A profile URL: read from the user object, or built from a template whose `{/pointer}`
 /// parts are values of the user object (`https://www.twitch.tv/{/login}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -336,6 +353,8 @@ pub struct OAuth2Preset {
     pub emails: Option<EmailsCall>,
     /// How the user is read.
     pub user: UserFields,
+    /// Whether the provider issues refresh tokens.
+    pub refresh: Refresh,
     /// What data cannot say.
     pub hooks: Hooks,
 }
@@ -366,6 +385,7 @@ impl OAuth2Preset {
         profile: ProfileCall::bearer_get(api("/me")),
         emails: None,
         user: UserFields::id("/id"),
+        refresh: Refresh::Issued,
         hooks: Hooks {
             request: None,
             user: None,

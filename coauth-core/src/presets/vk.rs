@@ -6,8 +6,8 @@
 use serde_json::Value;
 
 use super::spec::{
-    Hooks, OAuth2Preset, PresetContext, ProfileCall, ProfileUrl, TokenIn, UserFields, api, preset,
-    text, web,
+    Hooks, OAuth2Preset, PresetContext, ProfileCall, ProfileUrl, Refresh, TokenIn, UserFields, api,
+    preset, text, web,
 };
 use crate::oauth2::ClientAuth;
 use crate::provider::{Credentials, User};
@@ -55,6 +55,7 @@ const VK: OAuth2Preset = OAuth2Preset {
         request: None,
         user: Some(from_the_token_answer),
     },
+    refresh: Refresh::No,
     ..OAuth2Preset::DEFAULT
 };
 

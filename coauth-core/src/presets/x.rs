@@ -2,7 +2,7 @@
 //! Basic and must send `client_id` in the body as well, and the profile is wrapped in
 //! `data`. X gives no email through this API.
 
-use super::spec::{OAuth2Preset, ProfileCall, ProfileUrl, UserFields, api, preset, web};
+use super::spec::{OAuth2Preset, ProfileCall, ProfileUrl, Refresh, UserFields, api, preset, web};
 use crate::oauth2::ClientAuth;
 
 /// X's OAuth 2.0, declared.
@@ -28,6 +28,7 @@ const X_OAUTH2: OAuth2Preset = OAuth2Preset {
         profile_url: ProfileUrl::Template("https://x.com/{/username}"),
         ..UserFields::id("/id")
     },
+    refresh: Refresh::WithScope("offline.access"),
     ..OAuth2Preset::DEFAULT
 };
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{PresetContext, UserFields, check_declared, map_user, set_var};
+use super::{PresetContext, Refresh, UserFields, check_declared, map_user, set_var};
 use crate::failure::{DenialRule, STANDARD_DENIALS};
 use crate::jose::{Algorithm, SigningKey};
 use crate::oauth2::{ClientAuth, ClientSecretMinter, Prompt};
@@ -80,6 +80,9 @@ pub struct OidcPreset {
     pub claims_hook: Option<ClaimsHook>,
     /// Checks the variables at build time (Microsoft's tenant).
     pub check_vars: Option<VarsCheck>,
+    /// Whether the provider issues refresh tokens (most OpenID providers: with the
+    /// `offline_access` scope).
+    pub refresh: Refresh,
 }
 
 impl OidcPreset {
@@ -111,6 +114,7 @@ impl OidcPreset {
         user: UserFields::STANDARD_CLAIMS,
         claims_hook: None,
         check_vars: None,
+        refresh: Refresh::WithScope("offline_access"),
     };
 }
 
