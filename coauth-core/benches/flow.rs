@@ -5,16 +5,21 @@
 //!   endpoint pays).
 //! - `result refusal`: opening and checking a forged flow, the path every attack takes;
 //!   baseline: the same JSON round trip.
+//! - `result, genuine flow, wrong state`: opening a real flow and refusing its `state`
+//!   before any provider call.
+//! - with the `fuzzing` feature, sealing and opening alone (the AEAD, the JSON and base64
+//!   of a typical flow).
 //!
-//! Run with `cargo bench -p coauth-core --bench flow`; read the ratios, not the absolute
-//! times (this machine shares two cores with everything else).
+//! Run with `cargo bench -p coauth-core --all-features --bench flow`; read the ratios, not
+//! the absolute times (the machine's other work moves both sides alike).
 
 use std::hint::black_box;
 
 use bytes::Bytes;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::{
-    AuthUrlRequest, Coauth, HttpError, RequestContext, ResultRequest, http, parse_json,
+    AuthUrlRequest, Coauth, HttpError, RequestContext, ResourceCreator, ResultRequest, http,
+    parse_json,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -80,6 +85,42 @@ fn flow(c: &mut Criterion) {
             black_box(serde_json::from_str::<serde_json::Value>(&text).unwrap())
         })
     });
+    // The same two through the HTTP resource (`Resource::handle`), against a handler that
+    // parses the same request and answers JSON of the same size: what a load run compares.
+    let creator = ResourceCreator::new(coauth.clone());
+    let resource = creator.create_auth_url_resource();
+    let request = || {
+        http::Request::post("/auth_url")
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::ORIGIN, "https://app.example")
+            .header(
+                http::header::COOKIE,
+                format!("__Host-coauth-binding={}", "b".repeat(43)),
+            )
+            .body(Bytes::from_static(AUTH_URL_BODY))
+            .unwrap()
+    };
+    let answered = runtime.block_on(resource.handle(request()));
+    assert_eq!(answered.status(), 200);
+    let (url_len, flow_len) = (started.response.url.len(), started.response.flow.len());
+    group.bench_function("baseline: a JSON handler of the same request", |b| {
+        b.iter(|| {
+            let request = request();
+            let parsed: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+            assert!(parsed.get("providerType").is_some());
+            let answer =
+                serde_json::json!({"url": "u".repeat(url_len), "flow": "f".repeat(flow_len)});
+            black_box(
+                http::Response::builder()
+                    .header(http::header::CONTENT_TYPE, "application/json")
+                    .body(Bytes::from(serde_json::to_vec(&answer).unwrap()))
+                    .unwrap(),
+            )
+        })
+    });
+    group.bench_function("auth_url resource: request in, response out", |b| {
+        b.iter(|| black_box(runtime.block_on(resource.handle(request()))))
+    });
     group.bench_function("auth_url: parse, start, seal", |b| {
         b.iter(|| {
             let request: AuthUrlRequest = parse_json(black_box(AUTH_URL_BODY)).unwrap();
@@ -98,6 +139,43 @@ fn flow(c: &mut Criterion) {
             black_box(runtime.block_on(coauth.result(request, &ctx)).unwrap_err())
         })
     });
+    let genuine = started.response.flow.clone();
+    let wrong_state = || {
+        let mut response = serde_json::Map::new();
+        response.insert("state".into(), "not the flow's state".into());
+        response.insert("code".into(), "a code".into());
+        ResultRequest {
+            provider_type: "demo".into(),
+            flow: genuine.clone(),
+            response,
+            redirect_uri: "https://app.example/coauth/result_page".into(),
+            result: Default::default(),
+        }
+    };
+    // The flow opens, and only its state is refused.
+    let refusal = runtime
+        .block_on(coauth.result(wrong_state(), &ctx))
+        .unwrap_err();
+    assert!(refusal.to_string().contains("state mismatch"), "{refusal}");
+    group.bench_function("result: open a genuine flow, refuse its state", |b| {
+        b.iter(|| {
+            black_box(
+                runtime
+                    .block_on(coauth.result(wrong_state(), &ctx))
+                    .unwrap_err(),
+            )
+        })
+    });
+    #[cfg(feature = "fuzzing")]
+    {
+        let sealing = coauth_core::fuzzing::Sealing::default();
+        let blob = sealing.seal();
+        assert!(sealing.open(&blob));
+        group.bench_function("sealing a flow", |b| b.iter(|| black_box(sealing.seal())));
+        group.bench_function("opening a flow", |b| {
+            b.iter(|| black_box(sealing.open(black_box(&blob))))
+        });
+    }
     group.finish();
 }
 

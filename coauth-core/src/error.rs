@@ -343,7 +343,12 @@ impl From<HttpError> for Error {
 
 /// A JSON answer with `Cache-Control: no-store`, as every resource and error answer is sent.
 pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(body.to_string()));
+    json_bytes_response(status, body.to_string().into_bytes())
+}
+
+/// [`json_response`] of a body already serialized.
+pub(crate) fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(

@@ -222,7 +222,13 @@ impl Coauth {
             outcome = Empty,
             duration_ms = Empty
         );
-        step(span, self.start_flow_checked(request, ctx, session_user)).await
+        // Boxed: the step's timing and span wrap the work's future, and would each hold
+        // another copy of it (a future's arguments are stored beside what it awaits).
+        step(
+            span,
+            Box::pin(self.start_flow_checked(request, ctx, session_user)),
+        )
+        .await
     }
 
     async fn start_flow_checked(
@@ -335,16 +341,24 @@ impl Coauth {
     }
 
     fn binding_cookie(&self, origin: &str, value: &str) -> HeaderValue {
-        let lifetime = self.inner.flow_lifetime;
-        let cookie = if origin.starts_with("https://") {
-            format!(
-                "{BINDING_COOKIE_SECURE}={value}; Path=/; Max-Age={lifetime}; HttpOnly; SameSite=Lax; Secure"
-            )
+        let (name, secure) = if origin.starts_with("https://") {
+            (BINDING_COOKIE_SECURE, "; Secure")
         } else {
-            format!(
-                "{BINDING_COOKIE_LOOPBACK}={value}; Path=/; Max-Age={lifetime}; HttpOnly; SameSite=Lax"
-            )
+            (BINDING_COOKIE_LOOPBACK, "")
         };
+        let lifetime = self.inner.flow_lifetime.to_string();
+        let mut cookie = String::with_capacity(name.len() + value.len() + 64);
+        for part in [
+            name,
+            "=",
+            value,
+            "; Path=/; Max-Age=",
+            &lifetime,
+            "; HttpOnly; SameSite=Lax",
+            secure,
+        ] {
+            cookie.push_str(part);
+        }
         HeaderValue::from_str(&cookie).expect("cookie is ASCII without control characters")
     }
 
@@ -378,7 +392,12 @@ impl Coauth {
             outcome = Empty,
             duration_ms = Empty
         );
-        step(span, self.finish_flow_checked(request, ctx, session_user)).await
+        // Boxed, as in `start_flow`.
+        step(
+            span,
+            Box::pin(self.finish_flow_checked(request, ctx, session_user)),
+        )
+        .await
     }
 
     async fn finish_flow_checked(

@@ -17,10 +17,11 @@ pub use frame::FrameFields;
 use pages::{page_response, result_page, script_safe_json, serve_page};
 
 use crate::config::Coauth;
+use crate::error::json_bytes_response;
 pub use crate::error::json_response;
 use crate::error_hook::{ErrorEvent, Step};
 use crate::flow::RequestContext;
-use crate::protocol::{AuthUrlRequest, ResultRequest, parse_json};
+use crate::protocol::{AuthUrlRequest, AuthUrlResponse, ResultRequest, parse_json};
 use crate::trace::flow_fingerprint;
 use crate::{Error, protocol};
 
@@ -241,10 +242,13 @@ impl Resource {
                 limit: MAX_BODY_BYTES,
             })
         } else {
+            // The steps' futures are boxed: each is several kilobytes, and this future, which
+            // every request of every resource creates and moves, would otherwise be as large
+            // as the largest of them.
             match self.kind {
-                Kind::AuthUrl => self.auth_url(&parts, body, &mut seen).await,
-                Kind::Result => self.result(&parts, body, &mut seen).await,
-                Kind::ResultFrame => self.result_frame(&parts, body, &mut seen).await,
+                Kind::AuthUrl => Box::pin(self.auth_url(&parts, body, &mut seen)).await,
+                Kind::Result => Box::pin(self.result(&parts, body, &mut seen)).await,
+                Kind::ResultFrame => Box::pin(self.result_frame(&parts, body, &mut seen)).await,
                 Kind::Js => serve_script(&parts, coauth_js::COAUTH_JS, &SCRIPT_ETAG),
                 Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG),
                 Kind::AuthPage => serve_page(&parts, "GET, HEAD", coauth_js::AUTH_PAGE.into()),
@@ -309,14 +313,33 @@ impl Resource {
             .coauth
             .start_flow(body, &ctx, self.coauth.session_user_of(parts))
             .await?;
-        let value = serde_json::to_value(&outcome.response).expect("serializable");
-        let mut response = json_response(StatusCode::OK, &value);
+        let mut response = json_bytes_response(StatusCode::OK, auth_url_body(&outcome.response));
         if let Some(cookie) = outcome.set_cookie {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
         Ok(response)
     }
+}
 
+/// The `auth_url` answer's JSON, `{"url":"...","flow":"..."}`, written once into its
+/// buffer: the flow is base64url, which JSON takes as it is, so only the URL is escaped.
+fn auth_url_body(answer: &AuthUrlResponse) -> Vec<u8> {
+    debug_assert!(
+        answer
+            .flow
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    );
+    let mut body = Vec::with_capacity(answer.url.len() + answer.flow.len() + 24);
+    body.extend_from_slice(b"{\"url\":");
+    serde_json::to_writer(&mut body, &answer.url).expect("a string serializes");
+    body.extend_from_slice(b",\"flow\":\"");
+    body.extend_from_slice(answer.flow.as_bytes());
+    body.extend_from_slice(b"\"}");
+    body
+}
+
+impl Resource {
     async fn result(
         &self,
         parts: &http::request::Parts,

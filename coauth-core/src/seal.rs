@@ -13,7 +13,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
@@ -199,11 +199,17 @@ impl FlowSealer {
     /// seals unusually long values reaches that limit, so the error is the server's
     /// ([`Error::Provider`], 500), with the sizes for the app's log.
     pub(crate) fn seal(&self, state: &FlowState) -> Result<String, Error> {
-        let plaintext = serde_json::to_vec(state).map_err(|_| {
+        const HEADER_LEN: usize = 1 + KEY_ID_LEN + NONCE_LEN;
+        // One buffer: the header, then the JSON, encrypted in place, then the tag.
+        let mut blob = Vec::with_capacity(512);
+        blob.push(VERSION);
+        blob.extend_from_slice(&self.current.id);
+        blob.extend_from_slice(&random_bytes::<NONCE_LEN>());
+        serde_json::to_writer(&mut blob, state).map_err(|_| {
             Error::Provider("the sign-in flow could not be sealed: its data is not JSON".into())
         })?;
         // base64url without padding of version, key id, nonce, ciphertext and tag.
-        let sealed_len = ((1 + KEY_ID_LEN + NONCE_LEN + plaintext.len() + TAG_LEN) * 4).div_ceil(3);
+        let sealed_len = ((blob.len() + TAG_LEN) * 4).div_ceil(3);
         if sealed_len > MAX_BLOB_LEN {
             return Err(Error::Provider(format!(
                 "the sign-in flow would be {sealed_len} characters, more than the {MAX_BLOB_LEN} \
@@ -211,24 +217,18 @@ impl FlowSealer {
                  the provider seals, are too long"
             )));
         }
-        let nonce = random_bytes::<NONCE_LEN>();
         let aad = associated_data(&self.current.id, &state.provider);
-        let ciphertext = self
+        let (header, plaintext) = blob.split_at_mut(HEADER_LEN);
+        let tag = self
             .current
             .cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: &plaintext,
-                    aad: &aad,
-                },
+            .encrypt_in_place_detached(
+                XNonce::from_slice(&header[1 + KEY_ID_LEN..]),
+                &aad,
+                plaintext,
             )
             .expect("XChaCha20-Poly1305 encryption of a small message cannot fail");
-        let mut blob = Vec::with_capacity(1 + KEY_ID_LEN + NONCE_LEN + ciphertext.len());
-        blob.push(VERSION);
-        blob.extend_from_slice(&self.current.id);
-        blob.extend_from_slice(&nonce);
-        blob.extend_from_slice(&ciphertext);
+        blob.extend_from_slice(&tag);
         let blob = URL_SAFE_NO_PAD.encode(blob);
         debug_assert_eq!(blob.len(), sealed_len);
         Ok(blob)

@@ -50,11 +50,15 @@ pub(crate) fn is_provider_failure(error: &Error) -> bool {
 
 /// Runs `work` inside `span`, then records its `outcome` (`ok` or the error code) and
 /// `duration_ms` on the span, which must declare both fields (as `tracing::field::Empty`).
-/// Returns the result and the duration.
+/// Returns the result and the duration; without a subscriber that wants the span, neither
+/// the clock nor the span is touched.
 async fn timed<T>(
     span: &Span,
     work: impl Future<Output = Result<T, Error>>,
 ) -> (Result<T, Error>, f64) {
+    if span.is_disabled() {
+        return (work.await, 0.0);
+    }
     let started = Instant::now();
     let result = work.instrument(span.clone()).await;
     let duration_ms = (started.elapsed().as_micros() as f64) / 1000.0;
