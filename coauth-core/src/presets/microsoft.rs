@@ -102,7 +102,11 @@ fn verified_domain_owner(
     _: &BTreeMap<String, String>,
     user: &mut User,
 ) -> Result<(), Error> {
-    user.email_verified = Some(claim_bool(claims, "xms_edov") == Some(true));
+    // Like every preset: a verification only for an email there is.
+    user.email_verified = user
+        .email
+        .as_ref()
+        .map(|_| claim_bool(claims, "xms_edov") == Some(true));
     Ok(())
 }
 
@@ -163,6 +167,32 @@ fn is_domain_name(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xms_edov_verifies_only_an_email_there_is() {
+        let context = PresetContext {
+            client_id: "c".into(),
+            secret: crate::Secret::from("s"),
+            vars: Vec::new(),
+        };
+        let verify = |email: Option<&str>, claims: Value| {
+            let mut user = User {
+                id: "u".into(),
+                email: email.map(str::to_owned),
+                ..User::default()
+            };
+            let claims = claims.as_object().expect("an object").clone();
+            verified_domain_owner(&context, &claims, &BTreeMap::new(), &mut user).unwrap();
+            user.email_verified
+        };
+        assert_eq!(
+            verify(Some("a@x.test"), serde_json::json!({"xms_edov": true})),
+            Some(true)
+        );
+        assert_eq!(verify(Some("a@x.test"), serde_json::json!({})), Some(false));
+        assert_eq!(verify(None, serde_json::json!({"xms_edov": true})), None);
+        assert_eq!(verify(None, serde_json::json!({})), None);
+    }
 
     #[test]
     fn tenants_by_keyword_id_or_domain_name() {
