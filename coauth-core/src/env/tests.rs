@@ -63,7 +63,7 @@ fn every_preset_has_distinct_names_and_variables() {
         assert!(!preset.display_name.is_empty());
     }
     #[cfg(all(feature = "presets", feature = "oidc", feature = "oauth1"))]
-    assert_eq!(PRESETS.len(), 24);
+    assert_eq!(PRESETS.len(), 39);
 }
 
 #[test]

@@ -804,12 +804,11 @@ fn with_token_in_path(url: &Url, credentials: &Credentials) -> Result<Url, Error
             "the profile path names no {access_token}".into(),
         ));
     }
-    let token: String = url::form_urlencoded::byte_serialize(
-        credentials.access_token.expose().as_bytes(),
-    )
-    .collect::<String>()
-    // A path segment keeps `+` literal: a space is `%20`.
-    .replace('+', "%20");
+    let token: String =
+        url::form_urlencoded::byte_serialize(credentials.access_token.expose().as_bytes())
+            .collect::<String>()
+            // A path segment keeps `+` literal: a space is `%20`.
+            .replace('+', "%20");
     let mut url = url.clone();
     url.set_path(&path.replace(PLACE, &token));
     Ok(url)

@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{
-    PresetContext, Refresh, UserFields, VarsCheck, check_declared, map_user, set_var,
-};
+use super::{PresetContext, Refresh, UserFields, VarsCheck, check_declared, map_user, set_var};
 use crate::failure::{DenialRule, STANDARD_DENIALS};
 use crate::jose::{Algorithm, SigningKey};
 use crate::oauth2::{ClientAuth, ClientSecretMinter, Prompt};

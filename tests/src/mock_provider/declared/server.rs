@@ -106,14 +106,10 @@ async fn decision(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
             if Some(*name) == signature {
                 continue;
             }
-            let value = shared
-                .vars
-                .iter()
-                .find(|(var, _)| var == name)
-                .map_or_else(
-                    || format!("mock-{name}-{}", &random_token()[..12]),
-                    |(_, value)| value.clone(),
-                );
+            let value = shared.vars.iter().find(|(var, _)| var == name).map_or_else(
+                || format!("mock-{name}-{}", &random_token()[..12]),
+                |(_, value)| value.clone(),
+            );
             answer.push(((*name).to_owned(), value));
         }
         if let Some((name, sign)) = shared.redirect_signer {
@@ -360,10 +356,7 @@ fn redeem(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Value, Re
     {
         fields.extend(user);
     }
-    shared
-        .lock()
-        .access_tokens
-        .insert(access_token, grant.user);
+    shared.lock().access_tokens.insert(access_token, grant.user);
     Ok(answer)
 }
 
