@@ -382,7 +382,8 @@ async fn linear_graphql_errors_with_http_200_are_provider_errors() {
         ),
         (
             "/graphql",
-            json!({"data": null, "errors": [{"message": "Authentication required, not authenticated",
+            json!({"data": null, "errors": [{
+                "message": "Authentication required, not authenticated",
                 "extensions": {"code": "AUTHENTICATION_ERROR"}}]}),
         ),
     ])

@@ -26,7 +26,7 @@ use bytes::Bytes;
 use coauth_core::oauth2::{ClientAuth, OAuth2Provider};
 use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
 use coauth_core::presets::spec::{
-    EmailVerified, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
+    EmailVerified, Method, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
 };
 use coauth_core::presets::{
     Amazon, Apple, Asana, Atlassian, Bitbucket, BoxCom, ClickUp, Discord, Dribbble, Dropbox,
@@ -602,6 +602,8 @@ mod the_mock_refuses_a_departure {
             (TokenIn::Scheme("OAuth"), TokenIn::Bearer),
             (TokenIn::Query("access_token"), TokenIn::Bearer),
             (TokenIn::Bearer, TokenIn::Query("access_token")),
+            (TokenIn::Bare, TokenIn::Bearer),
+            (TokenIn::Bearer, TokenIn::Bare),
         ] {
             refused(
                 with(ProfileCall {
@@ -626,6 +628,26 @@ mod the_mock_refuses_a_departure {
             ..bearer
         });
         refused(with_header, PLAIN, "client-id: \"mock-client\"").await;
+        // The token in the path, or a JSON body, where the declaration says so.
+        let in_path = ProfileCall::bearer_get(api("/me/{access_token}"));
+        refused(
+            with(ProfileCall {
+                token: TokenIn::Path,
+                ..in_path
+            }),
+            with(in_path),
+            "puts the access token in",
+        )
+        .await;
+        let post = ProfileCall {
+            method: Method::Post,
+            ..bearer
+        };
+        let with_json = with(ProfileCall {
+            json: r#"{"query":"{ viewer { id } }"}"#,
+            ..post
+        });
+        refused(with_json, with(post), "the JSON body").await;
     }
 }
 

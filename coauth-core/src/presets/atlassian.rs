@@ -27,7 +27,6 @@ const ATLASSIAN: OAuth2Preset = OAuth2Preset {
     profile: ProfileCall::bearer_get(api("/me")),
     user: UserFields {
         name: &["/name", "/nickname"],
-        username: &["/nickname"],
         email: &["/email"],
         email_verified: EmailVerified::Field("/email_verified"),
         avatar: &["/picture"],
@@ -81,6 +80,6 @@ mod tests {
         .unwrap();
         assert_eq!(user.id, "5b10a2844c20165700ede21g");
         assert_eq!(user.email_verified, Some(false));
-        assert_eq!(user.username.as_deref(), Some("mia"));
+        assert_eq!(user.name.as_deref(), Some("Mia Krystof"));
     }
 }

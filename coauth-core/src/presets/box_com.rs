@@ -54,7 +54,8 @@ mod tests {
         let user = map_user(
             &BOX.user,
             &json!({"type": "user", "id": "11446498", "name": "Aaron Levie",
-                    "login": "ceo@example.test", "avatar_url": "https://www.box.com/api/avatar/large/181216415"}),
+                    "login": "ceo@example.test",
+                    "avatar_url": "https://www.box.com/api/avatar/large/181216415"}),
         )
         .unwrap();
         assert_eq!(user.id, "11446498");

@@ -21,7 +21,6 @@ const FIGMA: OAuth2Preset = OAuth2Preset {
     profile: ProfileCall::bearer_get(api("/v1/me")),
     user: UserFields {
         name: &["/handle"],
-        username: &["/handle"],
         email: &["/email"],
         avatar: &["/img_url"],
         ..UserFields::id("/id")

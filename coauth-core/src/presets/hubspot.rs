@@ -78,25 +78,25 @@ mod tests {
     use http::{Request, Response};
     use serde_json::json;
 
+    /// An access token of HubSpot's documentation.
+    const TOKEN: &str = "CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4";
+
     #[tokio::test]
     async fn the_token_is_in_the_path_and_not_in_the_profile() {
         let http = |request: Request<Bytes>| {
             assert_eq!(
-                request.uri(),
-                "https://api.hubapi.com/oauth/v1/access-tokens/CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4"
+                request.uri().to_string(),
+                format!("https://api.hubapi.com/oauth/v1/access-tokens/{TOKEN}")
             );
             assert!(request.headers().get("authorization").is_none());
-            let answer = json!({"token": "CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4",
+            let answer = json!({"token": TOKEN,
                 "user": "test@hubspot.test", "hub_domain": "demo.hubapi.com",
                 "scopes": ["oauth"], "hub_id": 62515, "app_id": 456,
                 "expires_in": 21588, "user_id": 123, "token_type": "access"});
             async move { Ok(Response::new(Bytes::from(answer.to_string()))) }
         };
         let hubspot = HubSpot::new("id", "secret");
-        let credentials = test_credentials(
-            "CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4",
-            json!({}),
-        );
+        let credentials = test_credentials(TOKEN, json!({}));
         let (user, profile) = fetch_profile(hubspot.builder, &http, &credentials)
             .await
             .unwrap();

@@ -3,7 +3,8 @@
 //! checked when the preset is built: https only, no path, query or credentials, and a host
 //! that the outbound address policy takes for a public destination (a private, loopback or
 //! link-local address is refused, loopback only allowed with
-//! [`Mastodon::allow_loopback`], for tests and local instances). The client id and secret
+//! [`Mastodon::allow_loopback`], for tests and local instances; a host name is checked
+//! again, address by address, when the HTTP client resolves it). The client id and secret
 //! go in the token request's body; PKCE is sent (Mastodon takes it since 4.3, and earlier
 //! versions ignore it). The user is `/api/v1/accounts/verify_credentials` (scope
 //! `read:accounts`), whose `id` is unique within its instance only: coauth's user id is
@@ -60,11 +61,12 @@ preset! {
     /// both hosts).
     ///
     /// ```
-    /// let mastodon = coauth_core::presets::Mastodon::new("https://mastodon.social", "client-id", "secret")
-    ///     .build()?;
+    /// use coauth_core::presets::Mastodon;
+    ///
+    /// let mastodon = Mastodon::new("https://mastodon.social", "client-id", "secret").build()?;
     /// # let _ = mastodon;
     /// // A private address is no instance.
-    /// assert!(coauth_core::presets::Mastodon::new("https://10.0.0.8", "id", "secret").build().is_err());
+    /// assert!(Mastodon::new("https://10.0.0.8", "id", "secret").build().is_err());
     /// # Ok::<(), coauth_core::ConfigError>(())
     /// ```
     Mastodon = MASTODON, custom_new

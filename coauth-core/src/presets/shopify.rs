@@ -57,10 +57,11 @@ preset! {
     /// `/admin/oauth/authorize` and `/admin/oauth/access_token` (it is both hosts).
     ///
     /// ```
-    /// let shopify = coauth_core::presets::Shopify::new("my-store.myshopify.com", "client-id", "secret")
-    ///     .build()?;
+    /// use coauth_core::presets::Shopify;
+    ///
+    /// let shopify = Shopify::new("my-store.myshopify.com", "client-id", "secret").build()?;
     /// # let _ = shopify;
-    /// assert!(coauth_core::presets::Shopify::new("my-store.example", "id", "secret").build().is_err());
+    /// assert!(Shopify::new("my-store.example", "id", "secret").build().is_err());
     /// # Ok::<(), coauth_core::ConfigError>(())
     /// ```
     Shopify = SHOPIFY, custom_new

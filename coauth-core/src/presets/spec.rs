@@ -358,8 +358,8 @@ pub struct OAuth2Preset {
     pub authorize_params: &'static [(&'static str, &'static str)],
     /// Redirect parameters the token request needs (VK ID's `device_id`).
     pub redirect_params_to_token: &'static [&'static str],
-    /// Further redirect parameters [`OAuth2Preset::redirect_check`] reads (Shopify's `hmac`, `shop`,
-    /// `host`, `timestamp`), let through to it and sent nowhere.
+    /// Further redirect parameters [`OAuth2Preset::redirect_check`] reads (Shopify's `hmac`,
+    /// `shop`, `host`, `timestamp`), let through to it and sent nowhere.
     pub redirect_params: &'static [&'static str],
     /// The RFC 9207 issuer the provider names in `iss` (GitHub's `/login/oauth` on the web
     /// host), when it sends one.

@@ -20,7 +20,6 @@ const WEBEX: OAuth2Preset = OAuth2Preset {
     user: UserFields {
         name: &["/displayName", "/nickName"],
         full_name: Some(("/firstName", "/lastName")),
-        username: &["/nickName"],
         email: &["/emails/0"],
         avatar: &["/avatar"],
         ..UserFields::id("/id")
