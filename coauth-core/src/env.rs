@@ -72,8 +72,9 @@ use crate::{Coauth, CoauthBuilder, ConfigError, MAX_FLOW_LIFETIME, MIN_SECRET_LE
 use crate::presets::Twitter;
 #[cfg(feature = "presets")]
 use crate::presets::{
-    Amazon, Bitbucket, Discord, Dropbox, Facebook, GitHub, GitLab, MailRu, Odnoklassniki, Reddit,
-    Spotify, Twitch, Vk, VkId, X, Yahoo, Yandex,
+    Amazon, Asana, Atlassian, Bitbucket, BoxCom, ClickUp, Discord, Dribbble, Dropbox, Facebook,
+    Figma, GitHub, GitLab, HubSpot, Linear, MailRu, Mastodon, Miro, Notion, Odnoklassniki, Reddit,
+    Shopify, Spotify, Twitch, Vimeo, Vk, VkId, Webex, X, Yahoo, Yandex, Zoho,
 };
 #[cfg(all(feature = "presets", feature = "oidc"))]
 use crate::presets::{Apple, Google, LinkedIn, Microsoft, Oidc, Slack};
@@ -734,6 +735,96 @@ const PRESETS: &[Preset] = &[
     preset!("odnoklassniki", "Odnoklassniki", "ODNOKLASSNIKI", extra: ["APPLICATION_KEY"], |s| {
         let key = s.require("COAUTH_ODNOKLASSNIKI_APPLICATION_KEY")?;
         s.add(Odnoklassniki::new(&*s.id, &*s.secret, key).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("atlassian", "Atlassian", "ATLASSIAN", |s| {
+        s.add(Atlassian::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("notion", "Notion", "NOTION", |s| {
+        s.add(Notion::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("box", "Box", "BOX", |s| s
+        .add(BoxCom::new(&*s.id, &*s.secret).build())),
+    #[cfg(feature = "presets")]
+    preset!("hubspot", "HubSpot", "HUBSPOT", |s| {
+        s.add(HubSpot::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("zoho", "Zoho", "ZOHO", extra: ["REGION"], |s| {
+        let zoho = Zoho::new(&*s.id, &*s.secret);
+        s.add(match s.get("COAUTH_ZOHO_REGION") {
+            Some(region) => {
+                // The preset decides what a region may be.
+                let built = zoho.region(&region).build();
+                if built.is_err() {
+                    return Err(EnvError::invalid(
+                        "COAUTH_ZOHO_REGION",
+                        "must be us, eu, in, au, jp, ca, sa, uk or cn",
+                    ));
+                }
+                built
+            }
+            None => zoho.build(),
+        })
+    }),
+    #[cfg(feature = "presets")]
+    preset!("figma", "Figma", "FIGMA", |s| {
+        s.add(Figma::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("vimeo", "Vimeo", "VIMEO", |s| {
+        s.add(Vimeo::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("dribbble", "Dribbble", "DRIBBBLE", |s| {
+        s.add(Dribbble::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("linear", "Linear", "LINEAR", |s| {
+        s.add(Linear::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("asana", "Asana", "ASANA", |s| {
+        s.add(Asana::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("clickup", "ClickUp", "CLICKUP", |s| {
+        s.add(ClickUp::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("miro", "Miro", "MIRO", |s| s
+        .add(Miro::new(&*s.id, &*s.secret).build())),
+    #[cfg(feature = "presets")]
+    preset!("webex", "Webex", "WEBEX", |s| {
+        s.add(Webex::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("mastodon", "Mastodon", "MASTODON", extra: ["INSTANCE"], |s| {
+        const INSTANCE: &str = "COAUTH_MASTODON_INSTANCE";
+        let instance = s.require(INSTANCE)?;
+        let built = Mastodon::new(instance, &*s.id, &*s.secret).build();
+        if built.is_err() {
+            return Err(EnvError::invalid(
+                INSTANCE,
+                "must be the instance's https origin, on a public address",
+            ));
+        }
+        s.add(built)
+    }),
+    #[cfg(feature = "presets")]
+    preset!("shopify", "Shopify", "SHOPIFY", extra: ["SHOP"], |s| {
+        const SHOP: &str = "COAUTH_SHOPIFY_SHOP";
+        let shop = s.require(SHOP)?;
+        let built = Shopify::new(shop, &*s.id, &*s.secret).build();
+        if built.is_err() {
+            return Err(EnvError::invalid(
+                SHOP,
+                "must be the shop's domain, such as my-store.myshopify.com",
+            ));
+        }
+        s.add(built)
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("google", "Google", "GOOGLE", |s| {

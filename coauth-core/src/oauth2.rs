@@ -59,6 +59,10 @@ pub struct OAuth2Config {
     /// ([`Provider::extra_response_params`]), and a redirect without one of them is refused
     /// before the token request.
     pub redirect_params_to_token: &'static [&'static str],
+    /// Further redirect parameters the provider lets through the core's filter for its
+    /// redirect check ([`OAuth2Provider::with_redirect_check`]), e.g. Shopify's `hmac`; they
+    /// are sent nowhere. Default none.
+    pub redirect_params: &'static [&'static str],
     /// How the provider's redirect says the user refused ([`Provider::denial_rules`]).
     /// Default [`crate::STANDARD_DENIALS`].
     pub denials: &'static [DenialRule],
@@ -100,6 +104,7 @@ impl OAuth2Config {
             prompt: None,
             extra_authorize_params: Vec::new(),
             redirect_params_to_token: &[],
+            redirect_params: &[],
             denials: STANDARD_DENIALS,
             #[cfg(feature = "oidc")]
             client_assertion_key: None,
@@ -131,6 +136,10 @@ pub trait ProfileFetcher: Send + Sync + 'static {
     ) -> Result<(User, serde_json::Value), Error>;
 }
 
+/// Checks a redirect's parameters before its code is exchanged; see
+/// [`OAuth2Provider::with_redirect_check`].
+type RedirectCheck = dyn Fn(&BTreeMap<String, String>) -> Result<(), Error> + Send + Sync;
+
 /// An OAuth 2.0 provider: the engine configured by an [`OAuth2Config`] and a
 /// [`ProfileFetcher`].
 #[derive(Clone)]
@@ -138,6 +147,9 @@ pub struct OAuth2Provider {
     config: Arc<OAuth2Config>,
     client: TokenClient,
     profile: Arc<dyn ProfileFetcher>,
+    /// [`OAuth2Config::redirect_params_to_token`] and [`OAuth2Config::redirect_params`].
+    response_params: Vec<&'static str>,
+    redirect_check: Option<Arc<RedirectCheck>>,
 }
 
 impl std::fmt::Debug for OAuth2Provider {
@@ -158,11 +170,31 @@ impl OAuth2Provider {
         );
         #[cfg(feature = "oidc")]
         let client = client.with_assertion_key(config.client_assertion_key.clone());
+        let response_params = config
+            .redirect_params_to_token
+            .iter()
+            .chain(config.redirect_params)
+            .copied()
+            .collect();
         OAuth2Provider {
             config: Arc::new(config),
             client,
             profile: Arc::new(profile),
+            response_params,
+            redirect_check: None,
         }
+    }
+
+    /// Checks every redirect that carries a code with `check` before the code is exchanged
+    /// (a signature over the redirect's parameters); an error stops the sign-in before any
+    /// token request. `check` sees the standard parameters plus
+    /// [`OAuth2Config::redirect_params_to_token`] and [`OAuth2Config::redirect_params`].
+    pub fn with_redirect_check(
+        mut self,
+        check: impl Fn(&BTreeMap<String, String>) -> Result<(), Error> + Send + Sync + 'static,
+    ) -> Self {
+        self.redirect_check = Some(Arc::new(check));
+        self
     }
 
     /// Mints the client secret per token request with `minter` instead of sending the
@@ -195,8 +227,8 @@ impl OAuth2Provider {
 
 #[async_trait]
 impl Provider for OAuth2Provider {
-    fn extra_response_params(&self) -> &'static [&'static str] {
-        self.config.redirect_params_to_token
+    fn extra_response_params(&self) -> &[&'static str] {
+        &self.response_params
     }
 
     fn denial_rules(&self) -> &[DenialRule] {
@@ -248,6 +280,9 @@ impl Provider for OAuth2Provider {
             |iss| issuer == Some(iss),
             self.config.iss_parameter_supported,
         )?;
+        if let Some(check) = &self.redirect_check {
+            check(ctx.params)?;
+        }
         let credentials = self
             .client
             .code_grant(

@@ -29,7 +29,7 @@ use crate::{ConfigError, Error, Secret};
 pub trait Provider: Send + Sync + 'static {
     /// Redirect parameters this provider needs beyond the standard ones (`code`, `state`,
     /// `iss`, `error`, ...). Parameters not listed here or there never reach `finish`.
-    fn extra_response_params(&self) -> &'static [&'static str] {
+    fn extra_response_params(&self) -> &[&'static str] {
         &[]
     }
 

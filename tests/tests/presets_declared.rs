@@ -7,7 +7,8 @@
 //! answers the user's values at the declared pointers. Each row checks that a sign-in
 //! through coauth yields the user the mock placed, that a denial is `UserDenied`, that the
 //! token call used the declared client authentication and PKCE, and that exactly one token
-//! call and one profile call (and one emails call, where declared) were made.
+//! call and one profile call (and one emails call, where declared; none where the user comes
+//! with the token) were made.
 //!
 //! The OpenID Connect presets (`oidc_table!`) sign in against the mock OpenID provider in
 //! the preset's quirk mode, which takes its paths and issuer from the declaration; the
@@ -15,8 +16,8 @@
 //!
 //! The provider-specific behaviour the declarations cannot show (signatures, token answer
 //! fields, denial shapes other than `error=access_denied`, refresh) is tested by hand in
-//! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `github_preset.rs` and
-//! `oidc_presets.rs`.
+//! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `presets_catalog_work.rs`,
+//! `github_preset.rs` and `oidc_presets.rs`.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -25,11 +26,13 @@ use bytes::Bytes;
 use coauth_core::oauth2::{ClientAuth, OAuth2Provider};
 use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
 use coauth_core::presets::spec::{
-    EmailVerified, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
+    EmailVerified, Method, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
 };
 use coauth_core::presets::{
-    Amazon, Apple, Bitbucket, Discord, Dropbox, Facebook, GitHub, GitLab, Google, LinkedIn, MailRu,
-    Microsoft, Odnoklassniki, Reddit, Slack, Spotify, Twitch, Vk, VkId, X, Yahoo, Yandex,
+    Amazon, Apple, Asana, Atlassian, Bitbucket, BoxCom, ClickUp, Discord, Dribbble, Dropbox,
+    Facebook, Figma, GitHub, GitLab, Google, HubSpot, Linear, LinkedIn, MailRu, Mastodon,
+    Microsoft, Miro, Notion, Odnoklassniki, Reddit, Shopify, Slack, Spotify, Twitch, Vimeo, Vk,
+    VkId, Webex, X, Yahoo, Yandex, Zoho,
 };
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
@@ -38,7 +41,7 @@ use coauth_tests::fixture::{
 use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_oidc::{ClientAuthMode, MockOidc, MockOidcConfig, OidcUser, Quirks};
 use coauth_tests::mock_provider::MockUser;
-use coauth_tests::mock_provider::declared::{DeclaredConfig, MockDeclared, PLAIN};
+use coauth_tests::mock_provider::declared::{DeclaredConfig, MockDeclared, PLAIN, RedirectSigner};
 use http::{Response, header};
 use serde_json::{Value, json};
 
@@ -55,10 +58,10 @@ const ADA_NAME: &str = "Ada Lovelace";
 /// Her email.
 const ADA_EMAIL: &str = "ada@example.test";
 
-/// The user at the declared mock.
-fn ada() -> MockUser {
+/// The user at the declared mock, with the id `id`.
+fn ada(id: &str) -> MockUser {
     MockUser {
-        id: ADA_ID.into(),
+        id: id.into(),
         ..MockUser::default()
     }
 }
@@ -118,6 +121,10 @@ struct Row {
     vars: &'static [(&'static str, &'static str)],
     /// Fields of the normalized user a hook of the preset decides: not compared.
     hook_decides: &'static [&'static str],
+    /// The id the mock gives Ada, when the provider's ids have a shape of their own.
+    user_id: &'static str,
+    /// How the mock signs its redirect, for a preset that checks a signature.
+    signer: Option<(&'static str, RedirectSigner)>,
 }
 
 impl Row {
@@ -127,6 +134,19 @@ impl Row {
             build,
             vars: &[],
             hook_decides: &[],
+            user_id: ADA_ID,
+            signer: None,
+        }
+    }
+
+    fn user_id(self, user_id: &'static str) -> Row {
+        Row { user_id, ..self }
+    }
+
+    fn signer(self, name: &'static str, sign: RedirectSigner) -> Row {
+        Row {
+            signer: Some((name, sign)),
+            ..self
         }
     }
 
@@ -176,6 +196,17 @@ async fn against_mock(
     vars: &[(&'static str, &'static str)],
     build: impl FnOnce(String, String, &str) -> Result<OAuth2Provider, ConfigError>,
 ) -> (MockDeclared, App) {
+    against_mock_as(spec, vars, ADA_ID, None, build).await
+}
+
+/// [`against_mock`], with Ada's id `user_id` and the redirect signed by `signer`.
+async fn against_mock_as(
+    spec: &'static OAuth2Preset,
+    vars: &[(&'static str, &'static str)],
+    user_id: &str,
+    signer: Option<(&'static str, RedirectSigner)>,
+    build: impl FnOnce(String, String, &str) -> Result<OAuth2Provider, ConfigError>,
+) -> (MockDeclared, App) {
     let mock = MockDeclared::start(DeclaredConfig {
         preset: spec,
         vars: vars
@@ -184,7 +215,8 @@ async fn against_mock(
             .collect(),
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),
-        user: ada(),
+        user: ada(user_id),
+        redirect_signer: signer,
     })
     .await;
     let provider = build(CLIENT_ID.into(), CLIENT_SECRET.into(), &mock.base_url())
@@ -195,7 +227,7 @@ async fn against_mock(
 /// A sign-in and a denial of `row`'s preset against the mock of its declaration.
 async fn check(row: Row) {
     let spec = row.spec;
-    let (mock, app) = against_mock(spec, row.vars, row.build).await;
+    let (mock, app) = against_mock_as(spec, row.vars, row.user_id, row.signer, row.build).await;
 
     let started = app.start(NAME).await;
     assert!(
@@ -270,6 +302,9 @@ async fn check(row: Row) {
         spec.name
     );
     let emails = usize::from(spec.emails.is_some());
+    // No profile call when the user comes with the token.
+    let profile = usize::from(spec.user_in_token.is_none());
+    let emails = emails * profile;
     let calls = || {
         (
             mock.calls(Endpoint::Token),
@@ -279,7 +314,7 @@ async fn check(row: Row) {
     };
     assert_eq!(
         calls(),
-        (1, 1 + emails, emails),
+        (1, profile + emails, emails),
         "{}: (token, profile, emails) calls",
         spec.name
     );
@@ -288,7 +323,7 @@ async fn check(row: Row) {
     assert_error(&response, 409, "UserDenied");
     assert_eq!(
         calls(),
-        (1, 1 + emails, emails),
+        (1, profile + emails, emails),
         "{}: a denial calls nothing",
         spec.name
     );
@@ -315,12 +350,96 @@ macro_rules! oauth2_table {
 /// Odnoklassniki's public application key, the variable its constructor sets.
 const OK_KEY: &str = "CBAMOCKABABABABA";
 
+/// The shop the Shopify row signs in at.
+const SHOP: &str = "mock-shop.myshopify.com";
+
+/// Shopify's `hmac` of an approval's parameters, written here apart from the preset's: the
+/// hex HMAC-SHA256, keyed with the client secret, of the sorted `name=value` pairs joined
+/// with `&` (`%` and `&` escaped, and `=` in names).
+fn shopify_hmac(params: &[(String, String)], secret: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let escape = |text: &str| text.replace('%', "%25").replace('&', "%26");
+    let mut pairs: Vec<String> = params
+        .iter()
+        .map(|(name, value)| format!("{}={}", escape(name).replace('=', "%3D"), escape(value)))
+        .collect();
+    pairs.sort();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
+    mac.update(pairs.join("&").as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 mod oauth2 {
     use super::*;
 
     oauth2_table! {
         amazon: Row::new(Amazon::SPEC, |id, secret, base| {
             Amazon::new(id, secret).with_hosts(base, base).build()
+        });
+        asana: Row::new(Asana::SPEC, |id, secret, base| {
+            Asana::new(id, secret).with_hosts(base, base).build()
+        });
+        atlassian: Row::new(Atlassian::SPEC, |id, secret, base| {
+            Atlassian::new(id, secret).with_hosts(base, base).build()
+        });
+        box_com: Row::new(BoxCom::SPEC, |id, secret, base| {
+            BoxCom::new(id, secret).with_hosts(base, base).build()
+        });
+        // The access token is the whole Authorization header, which the mock insists on.
+        clickup: Row::new(ClickUp::SPEC, |id, secret, base| {
+            ClickUp::new(id, secret).with_hosts(base, base).build()
+        });
+        dribbble: Row::new(Dribbble::SPEC, |id, secret, base| {
+            Dribbble::new(id, secret).with_hosts(base, base).build()
+        });
+        figma: Row::new(Figma::SPEC, |id, secret, base| {
+            Figma::new(id, secret).with_hosts(base, base).build()
+        });
+        // The access token travels in the path; the hook only drops `token` from the profile.
+        hubspot: Row::new(HubSpot::SPEC, |id, secret, base| {
+            HubSpot::new(id, secret).with_hosts(base, base).build()
+        });
+        // A GraphQL POST, whose JSON body the mock checks.
+        linear: Row::new(Linear::SPEC, |id, secret, base| {
+            Linear::new(id, secret).with_hosts(base, base).build()
+        });
+        // The hook makes the id and username name the instance (presets_catalog_work.rs).
+        mastodon: Row::new(Mastodon::SPEC, |id, secret, base| {
+            Mastodon::new(base, id, secret)
+                .allow_loopback()
+                .with_hosts(base, base)
+                .build()
+        })
+        .hook_decides(&["id", "username"]);
+        miro: Row::new(Miro::SPEC, |id, secret, base| {
+            Miro::new(id, secret).with_hosts(base, base).build()
+        });
+        // The user comes with the token: no profile call.
+        notion: Row::new(Notion::SPEC, |id, secret, base| {
+            Notion::new(id, secret).with_hosts(base, base).build()
+        });
+        // The user comes with the token, and the redirect is signed (`hmac`).
+        shopify: Row::new(Shopify::SPEC, |id, secret, base| {
+            Shopify::new(SHOP, id, secret).with_hosts(base, base).build()
+        })
+        .vars(&[("shop", SHOP)])
+        .signer("hmac", shopify_hmac);
+        // Vimeo's ids are URIs; the hook keeps the number (presets_catalog_work.rs).
+        vimeo: Row::new(Vimeo::SPEC, |id, secret, base| {
+            Vimeo::new(id, secret).with_hosts(base, base).build()
+        })
+        .user_id("/users/583231")
+        .hook_decides(&["id"]);
+        webex: Row::new(Webex::SPEC, |id, secret, base| {
+            Webex::new(id, secret).with_hosts(base, base).build()
+        });
+        // The redirect's `accounts-server` is the configured region's, as the mock sends it.
+        zoho: Row::new(Zoho::SPEC, |id, secret, base| {
+            Zoho::new(id, secret).with_hosts(base, base).build()
         });
         bitbucket: Row::new(Bitbucket::SPEC, |id, secret, base| {
             Bitbucket::new(id, secret).with_hosts(base, base).build()
@@ -483,6 +602,8 @@ mod the_mock_refuses_a_departure {
             (TokenIn::Scheme("OAuth"), TokenIn::Bearer),
             (TokenIn::Query("access_token"), TokenIn::Bearer),
             (TokenIn::Bearer, TokenIn::Query("access_token")),
+            (TokenIn::Bare, TokenIn::Bearer),
+            (TokenIn::Bearer, TokenIn::Bare),
         ] {
             refused(
                 with(ProfileCall {
@@ -507,6 +628,26 @@ mod the_mock_refuses_a_departure {
             ..bearer
         });
         refused(with_header, PLAIN, "client-id: \"mock-client\"").await;
+        // The token in the path, or a JSON body, where the declaration says so.
+        let in_path = ProfileCall::bearer_get(api("/me/{access_token}"));
+        refused(
+            with(ProfileCall {
+                token: TokenIn::Path,
+                ..in_path
+            }),
+            with(in_path),
+            "puts the access token in",
+        )
+        .await;
+        let post = ProfileCall {
+            method: Method::Post,
+            ..bearer
+        };
+        let with_json = with(ProfileCall {
+            json: r#"{"query":"{ viewer { id } }"}"#,
+            ..post
+        });
+        refused(with_json, with(post), "the JSON body").await;
     }
 }
 

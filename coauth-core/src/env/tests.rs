@@ -63,7 +63,7 @@ fn every_preset_has_distinct_names_and_variables() {
         assert!(!preset.display_name.is_empty());
     }
     #[cfg(all(feature = "presets", feature = "oidc", feature = "oauth1"))]
-    assert_eq!(PRESETS.len(), 24);
+    assert_eq!(PRESETS.len(), 39);
 }
 
 #[test]
@@ -652,5 +652,64 @@ fn apple_takes_its_key_as_text_escaped_text_or_a_file() {
     assert_eq!(
         messages(&found.problems),
         ["COAUTH_APPLE_PRIVATE_KEY_FILE and COAUTH_APPLE_PRIVATE_KEY are both set: set only one"]
+    );
+}
+
+#[cfg(feature = "presets")]
+#[test]
+fn work_tool_presets_read_their_region_instance_and_shop() {
+    let found = from(&[
+        ("COAUTH_ZOHO_CLIENT_ID", "z-id"),
+        ("COAUTH_ZOHO_CLIENT_SECRET", "z-secret"),
+        ("COAUTH_ZOHO_REGION", "eu"),
+        ("COAUTH_MASTODON_CLIENT_ID", "m-id"),
+        ("COAUTH_MASTODON_CLIENT_SECRET", "m-secret"),
+        ("COAUTH_MASTODON_INSTANCE", "https://mastodon.social"),
+        ("COAUTH_SHOPIFY_CLIENT_ID", "s-id"),
+        ("COAUTH_SHOPIFY_CLIENT_SECRET", "s-secret"),
+        ("COAUTH_SHOPIFY_SHOP", "my-store.myshopify.com"),
+        ("COAUTH_NOTION_CLIENT_ID", "n-id"),
+        ("COAUTH_NOTION_CLIENT_SECRET", "n-secret"),
+    ]);
+    assert_eq!(
+        names(&found.enabled),
+        ["notion", "zoho", "mastodon", "shopify"]
+    );
+    assert!(found.problems.is_empty(), "{:?}", messages(&found.problems));
+
+    // Invalid values are problems that name the variable and not the value; a missing
+    // instance or shop is one too.
+    let found = from(&[
+        ("COAUTH_ZOHO_CLIENT_ID", "z-id"),
+        ("COAUTH_ZOHO_CLIENT_SECRET", "z-secret"),
+        ("COAUTH_ZOHO_REGION", "atlantis"),
+        ("COAUTH_MASTODON_CLIENT_ID", "m-id"),
+        ("COAUTH_MASTODON_CLIENT_SECRET", "m-secret"),
+        ("COAUTH_MASTODON_INSTANCE", "https://10.20.30.40"),
+        ("COAUTH_SHOPIFY_CLIENT_ID", "s-id"),
+        ("COAUTH_SHOPIFY_CLIENT_SECRET", "s-secret"),
+        ("COAUTH_SHOPIFY_SHOP", "evil.example"),
+    ]);
+    assert!(found.enabled.is_empty());
+    let problems = messages(&found.problems);
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    for (problem, variable, value) in [
+        (&problems[0], "COAUTH_ZOHO_REGION", "atlantis"),
+        (&problems[1], "COAUTH_MASTODON_INSTANCE", "10.20.30.40"),
+        (&problems[2], "COAUTH_SHOPIFY_SHOP", "evil.example"),
+    ] {
+        assert!(
+            problem.starts_with(&format!("{variable} must be")),
+            "{problem}"
+        );
+        assert!(!problem.contains(value), "{problem}");
+    }
+    let found = from(&[
+        ("COAUTH_SHOPIFY_CLIENT_ID", "s-id"),
+        ("COAUTH_SHOPIFY_CLIENT_SECRET", "s-secret"),
+    ]);
+    assert_eq!(
+        messages(&found.problems),
+        ["COAUTH_SHOPIFY_SHOP is not set"]
     );
 }

@@ -34,6 +34,7 @@ pub struct ApiRequest {
     url: Url,
     headers: Vec<(HeaderName, HeaderValue)>,
     form: Option<Vec<(String, String)>>,
+    json: Option<String>,
 }
 
 impl ApiRequest {
@@ -53,6 +54,7 @@ impl ApiRequest {
             url: url.clone(),
             headers: Vec::new(),
             form: None,
+            json: None,
         }
     }
 
@@ -70,6 +72,21 @@ impl ApiRequest {
             value.set_sensitive(true);
             self.headers.push((header::AUTHORIZATION, value));
         }
+        self
+    }
+
+    /// Sends the access token as `Authorization: <token>`, without a scheme (ClickUp).
+    pub fn bare_authorization(mut self, credentials: &Credentials) -> Self {
+        if let Ok(mut value) = HeaderValue::from_str(credentials.access_token.expose()) {
+            value.set_sensitive(true);
+            self.headers.push((header::AUTHORIZATION, value));
+        }
+        self
+    }
+
+    /// Sends `body` as an `application/json` body (a GraphQL query) instead of a form.
+    pub fn json(mut self, body: impl Into<String>) -> Self {
+        self.json = Some(body.into());
         self
     }
 
@@ -111,15 +128,19 @@ impl ApiRequest {
         if !has_accept {
             builder = builder.header(header::ACCEPT, "application/json");
         }
-        let body = match self.form {
-            Some(form) => {
+        let body = match (self.form, self.json) {
+            (_, Some(json)) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Bytes::from(json)
+            }
+            (Some(form), None) => {
                 builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 url::form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(form)
                     .finish()
                     .into()
             }
-            None => Bytes::new(),
+            (None, None) => Bytes::new(),
         };
         let request = builder
             .body(body)

@@ -275,7 +275,7 @@ impl OidcProvider {
 
 #[async_trait]
 impl Provider for OidcProvider {
-    fn extra_response_params(&self) -> &'static [&'static str] {
+    fn extra_response_params(&self) -> &[&'static str] {
         self.response_params
     }
 

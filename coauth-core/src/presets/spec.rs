@@ -32,6 +32,7 @@
 //! # Ok::<(), coauth_core::ConfigError>(())
 //! ```
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -101,6 +102,12 @@ pub enum TokenIn {
     Query(&'static str),
     /// A form field of this name, in a `POST` body (VK ID).
     Form(&'static str),
+    /// `Authorization: <token>`, without a scheme (ClickUp).
+    Bare,
+    /// In the path, where the endpoint's path names `{access_token}` (HubSpot's
+    /// `/oauth/v1/access-tokens/{access_token}`), percent-encoded as a path segment; no
+    /// `Authorization` header.
+    Path,
 }
 
 /// The call that reads the user's profile.
@@ -118,6 +125,9 @@ pub struct ProfileCall {
     pub form: &'static [(&'static str, &'static str)],
     /// Headers; values may name `{variables}` and `{client_id}` (Twitch's `Client-Id`).
     pub headers: &'static [(&'static str, &'static str)],
+    /// The JSON body of a `POST` (a GraphQL query: Linear), sent as `application/json`;
+    /// empty for none. Values are not filled in.
+    pub json: &'static str,
     /// Where the user is in the answer, as a JSON pointer (VK's `/response/0`, Twitch's
     /// `/data/0`); empty for the whole answer. The user object is the profile document the
     /// client's `fields` are read from.
@@ -134,6 +144,7 @@ impl ProfileCall {
             query: &[],
             form: &[],
             headers: &[],
+            json: "",
             user_at: "",
         }
     }
@@ -299,6 +310,14 @@ pub type RequestHook = fn(&PresetContext, &Credentials, ApiRequest) -> Result<Ap
 /// user object, which is the profile document.
 pub type UserHook = fn(&PresetContext, &mut Value, &Credentials, &mut User) -> Result<(), Error>;
 
+/// Checks the redirect's parameters before the code is exchanged (a signature of the
+/// parameters: Shopify's `hmac`); the parameters are the standard ones plus
+/// [`OAuth2Preset::redirect_params`]. A refusal stops the sign-in before any token request.
+pub type RedirectHook = fn(&PresetContext, &BTreeMap<String, String>) -> Result<(), Error>;
+
+/// Checks a preset's variables when it is built.
+pub type VarsCheck = fn(&PresetContext) -> Result<(), ConfigError>;
+
 /// The hooks of a preset, for what its data cannot say.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Hooks {
@@ -313,9 +332,10 @@ pub struct Hooks {
 pub struct OAuth2Preset {
     /// The provider's name, for messages and docs (`"GitHub"`).
     pub name: &'static str,
-    /// The default web host, e.g. `https://github.com`.
+    /// The default web host, e.g. `https://github.com`. May name `{variables}` (a shop's
+    /// `https://{shop}`), which [`OAuth2Preset::check_vars`] should then check.
     pub web: &'static str,
-    /// The default API host, e.g. `https://api.github.com`.
+    /// The default API host, e.g. `https://api.github.com`; may name `{variables}` too.
     pub api: &'static str,
     /// The authorization endpoint.
     pub authorize: Endpoint,
@@ -338,6 +358,9 @@ pub struct OAuth2Preset {
     pub authorize_params: &'static [(&'static str, &'static str)],
     /// Redirect parameters the token request needs (VK ID's `device_id`).
     pub redirect_params_to_token: &'static [&'static str],
+    /// Further redirect parameters [`OAuth2Preset::redirect_check`] reads (Shopify's `hmac`,
+    /// `shop`, `host`, `timestamp`), let through to it and sent nowhere.
+    pub redirect_params: &'static [&'static str],
     /// The RFC 9207 issuer the provider names in `iss` (GitHub's `/login/oauth` on the web
     /// host), when it sends one.
     pub issuer: Option<Endpoint>,
@@ -349,6 +372,11 @@ pub struct OAuth2Preset {
     pub vars: &'static [(&'static str, &'static str)],
     /// The profile call.
     pub profile: ProfileCall,
+    /// Where the user object is in the token answer, as a JSON pointer (Shopify's
+    /// `/associated_user`), for a provider that sends the user with the token: then no
+    /// profile call is made (`profile` and `emails` are not used), and the user object is
+    /// the profile document. `None`: the profile call.
+    pub user_in_token: Option<&'static str>,
     /// A second call for the email.
     pub emails: Option<EmailsCall>,
     /// How the user is read.
@@ -357,6 +385,11 @@ pub struct OAuth2Preset {
     pub refresh: Refresh,
     /// What data cannot say.
     pub hooks: Hooks,
+    /// Checks the redirect before the code is exchanged (Shopify's `hmac`).
+    pub redirect_check: Option<RedirectHook>,
+    /// Checks the variables at build time (a shop name, a region, an instance's address),
+    /// before any of them is put into a host or path.
+    pub check_vars: Option<VarsCheck>,
 }
 
 impl OAuth2Preset {
@@ -379,10 +412,12 @@ impl OAuth2Preset {
         prompt: None,
         authorize_params: &[],
         redirect_params_to_token: &[],
+        redirect_params: &[],
         issuer: None,
         denials: STANDARD_DENIALS,
         vars: &[],
         profile: ProfileCall::bearer_get(api("/me")),
+        user_in_token: None,
         emails: None,
         user: UserFields::id("/id"),
         refresh: Refresh::Issued,
@@ -390,6 +425,8 @@ impl OAuth2Preset {
             request: None,
             user: None,
         },
+        redirect_check: None,
+        check_vars: None,
     };
 }
 
@@ -483,6 +520,9 @@ impl PresetBuilder {
                 spec.name
             )));
         }
+        if let Some(check) = spec.check_vars {
+            check(&context)?;
+        }
         let mut config = OAuth2Config::new(
             self.client_id.clone(),
             self.secret.clone(),
@@ -503,6 +543,7 @@ impl PresetBuilder {
             .collect();
         check_extra_params(&config.extra_authorize_params)?;
         config.redirect_params_to_token = spec.redirect_params_to_token;
+        config.redirect_params = spec.redirect_params;
         config.denials = spec.denials;
         if let Some(issuer) = spec.issuer {
             config.issuer = Some(
@@ -512,8 +553,12 @@ impl PresetBuilder {
                     .to_owned(),
             );
         }
-        let profile = self.profile(context)?;
-        Ok(OAuth2Provider::new(config, profile))
+        let profile = self.profile(context.clone())?;
+        let provider = OAuth2Provider::new(config, profile);
+        Ok(match spec.redirect_check {
+            Some(check) => provider.with_redirect_check(move |params| check(&context, params)),
+            None => provider,
+        })
     }
 
     /// What the hooks will know.
@@ -596,7 +641,8 @@ fn check_declared(
     }
 }
 
-/// `endpoint` on its host (`web` or `api`), with the variables filled in.
+/// `endpoint` on its host (`web` or `api`), with the variables filled in (in the host
+/// too).
 fn endpoint_url(
     endpoint: Endpoint,
     web: &str,
@@ -609,7 +655,7 @@ fn endpoint_url(
     };
     parse_endpoint(&format!(
         "{}{}",
-        base.trim_end_matches('/'),
+        context.fill(base).trim_end_matches('/'),
         context.fill(endpoint.path)
     ))
 }
@@ -626,9 +672,13 @@ impl SpecProfile {
     fn request(&self, credentials: &Credentials) -> Result<ApiRequest, Error> {
         let call = &self.spec.profile;
         let context = &self.context;
+        let url = match call.token {
+            TokenIn::Path => with_token_in_path(&self.url, credentials)?,
+            _ => self.url.clone(),
+        };
         let mut request = match call.method {
-            Method::Get => ApiRequest::get(&self.url),
-            Method::Post => ApiRequest::post(&self.url),
+            Method::Get => ApiRequest::get(&url),
+            Method::Post => ApiRequest::post(&url),
         };
         for (name, value) in call.query {
             request = request.query(name, &context.fill(value));
@@ -636,14 +686,19 @@ impl SpecProfile {
         for (name, value) in call.form {
             request = request.form(name, &context.fill(value));
         }
+        if !call.json.is_empty() {
+            request = request.json(call.json);
+        }
         for (name, value) in call.headers {
             request = request.header(name, &context.fill(value))?;
         }
         request = match call.token {
             TokenIn::Bearer => request.bearer(credentials),
             TokenIn::Scheme(scheme) => request.authorization(scheme, credentials),
+            TokenIn::Bare => request.bare_authorization(credentials),
             TokenIn::Query(name) => request.query(name, credentials.access_token.expose()),
             TokenIn::Form(name) => request.form(name, credentials.access_token.expose()),
+            TokenIn::Path => request,
         };
         match self.spec.hooks.request {
             Some(hook) => hook(context, credentials, request),
@@ -701,15 +756,27 @@ impl ProfileFetcher for SpecProfile {
         credentials: &Credentials,
     ) -> Result<(User, Value), Error> {
         let spec = self.spec;
-        let answer = self.request(credentials)?.send(http).await?;
-        let mut object = if spec.profile.user_at.is_empty() {
+        let (answer, user_at, what) = match spec.user_in_token {
+            // The token answer's fields are `extra`, less the token fields.
+            Some(pointer) => (
+                Value::Object(credentials.extra.clone()),
+                pointer,
+                "token answer",
+            ),
+            None => (
+                self.request(credentials)?.send(http).await?,
+                spec.profile.user_at,
+                "profile answer",
+            ),
+        };
+        let mut object = if user_at.is_empty() {
             answer
         } else {
-            match answer.pointer(spec.profile.user_at) {
+            match answer.pointer(user_at) {
                 Some(object @ Value::Object(_)) => object.clone(),
                 _ => {
                     return Err(Error::Provider(format!(
-                        "{}'s profile answer has no user",
+                        "{}'s {what} has no user",
                         spec.name
                     )));
                 }
@@ -717,12 +784,34 @@ impl ProfileFetcher for SpecProfile {
         };
         let mut user = map_user(&spec.user, &object)
             .ok_or_else(|| Error::Provider(format!("{}'s profile has no user id", spec.name)))?;
-        self.read_emails(http, credentials, &mut user).await?;
+        if spec.user_in_token.is_none() {
+            self.read_emails(http, credentials, &mut user).await?;
+        }
         if let Some(hook) = spec.hooks.user {
             hook(&self.context, &mut object, credentials, &mut user)?;
         }
         Ok((user, object))
     }
+}
+
+/// `url` with `{access_token}` in its path replaced by the access token, percent-encoded as
+/// one path segment.
+fn with_token_in_path(url: &Url, credentials: &Credentials) -> Result<Url, Error> {
+    const PLACE: &str = "%7Baccess_token%7D";
+    let path = url.path();
+    if !path.contains(PLACE) {
+        return Err(Error::Provider(
+            "the profile path names no {access_token}".into(),
+        ));
+    }
+    let token: String =
+        url::form_urlencoded::byte_serialize(credentials.access_token.expose().as_bytes())
+            .collect::<String>()
+            // A path segment keeps `+` literal: a space is `%20`.
+            .replace('+', "%20");
+    let mut url = url.clone();
+    url.set_path(&path.replace(PLACE, &token));
+    Ok(url)
 }
 
 /// Maps a user object with `fields`; `None` when it has no id.
@@ -883,7 +972,7 @@ pub use oauth1::{OAuth1Preset, OAuth1PresetBuilder};
 mod oidc;
 #[cfg(feature = "oidc")]
 #[cfg(feature = "oidc")]
-pub use oidc::{ClaimsHook, OidcPreset, OidcPresetBuilder, VarsCheck};
+pub use oidc::{ClaimsHook, OidcPreset, OidcPresetBuilder};
 
 #[cfg(test)]
 mod tests;

@@ -12,16 +12,22 @@
 //!   when not, and the declared fixed parameters; the user approves (a code, the `state`,
 //!   a value for each parameter the declaration wants repeated at the token endpoint, the
 //!   declared RFC 9207 issuer) or denies (`error=access_denied` and the `state`);
+//!   The approval also carries each parameter the declaration's redirect check reads
+//!   ([`OAuth2Preset::redirect_params`]: the value of the declared variable of the same
+//!   name, else a mock value), the signature parameter last, computed by
+//!   [`DeclaredConfig::redirect_signer`] when set;
 //! - the token endpoint, which checks the client authentication exactly as declared
 //!   (HTTP Basic alone; Basic and `client_id` in the body; `client_id` and
 //!   `client_secret` in the body; a public client's `client_id` and no secret), the code,
 //!   the redirect URI, the PKCE verifier and the redirect parameters the declaration wants
-//!   repeated, and answers JSON;
+//!   repeated, and answers JSON (with the user object at the declared place when the
+//!   declaration reads the user from the token answer);
 //! - the profile endpoint, with the declared method, which checks that the access token
-//!   travels as declared (`Authorization: Bearer`, another scheme, a query parameter or a
-//!   form field, and nowhere else) with the declared query parameters, form fields and
-//!   headers, and answers a document in which the user's values sit at the first declared
-//!   pointer of each field, nested at the declared place of the user object;
+//!   travels as declared (`Authorization: Bearer`, another scheme, the bare token, a query
+//!   parameter, a form field or the path, and nowhere else) with the declared query
+//!   parameters, form fields, JSON body and headers, and answers a document in which the
+//!   user's values sit at the first declared pointer of each field, nested at the declared
+//!   place of the user object;
 //! - when declared, the emails endpoint: a list, at the declared place, of a non-primary
 //!   address and the user's email as the primary one, verified as the user's is.
 //!
@@ -97,7 +103,15 @@ pub struct DeclaredConfig {
     pub client_secret: String,
     /// The user who signs in. Default: Ada Lovelace (see [`MockUser::default`]).
     pub user: MockUser,
+    /// Signs an approval: the name of the signature parameter (one of the declaration's
+    /// [`OAuth2Preset::redirect_params`], Shopify's `hmac`), and how its value is computed
+    /// from the approval's other parameters, in order, and the client secret. Default none.
+    pub redirect_signer: Option<(&'static str, RedirectSigner)>,
 }
+
+/// Computes the signature of an approval from its other parameters and the client secret;
+/// see [`DeclaredConfig::redirect_signer`].
+pub type RedirectSigner = fn(&[(String, String)], &str) -> String;
 
 impl DeclaredConfig {
     /// The mock of `preset`, with the default client and user.
@@ -117,6 +131,7 @@ impl Default for DeclaredConfig {
             client_id: "mock-client".to_owned(),
             client_secret: "mock-secret".to_owned(),
             user: MockUser::default(),
+            redirect_signer: None,
         }
     }
 }
@@ -263,6 +278,7 @@ struct Shared {
     vars: Vec<(&'static str, String)>,
     client_id: String,
     client_secret: String,
+    redirect_signer: Option<(&'static str, RedirectSigner)>,
     base_url: String,
     paths: Paths,
     endpoints: Arc<Endpoints>,
@@ -298,6 +314,7 @@ impl Shared {
             client_id,
             client_secret,
             user,
+            redirect_signer,
         } = config;
         let vars = spec
             .vars
@@ -328,6 +345,7 @@ impl Shared {
             vars,
             client_id,
             client_secret,
+            redirect_signer,
             base_url,
             paths: Paths {
                 authorize: String::new(),

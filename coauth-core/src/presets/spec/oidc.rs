@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{PresetContext, Refresh, UserFields, check_declared, map_user, set_var};
+use super::{PresetContext, Refresh, UserFields, VarsCheck, check_declared, map_user, set_var};
 use crate::failure::{DenialRule, STANDARD_DENIALS};
 use crate::jose::{Algorithm, SigningKey};
 use crate::oauth2::{ClientAuth, ClientSecretMinter, Prompt};
@@ -24,9 +24,6 @@ pub type ClaimsHook = fn(
     &BTreeMap<String, String>,
     &mut User,
 ) -> Result<(), Error>;
-
-/// Checks a preset's variables when it is built.
-pub type VarsCheck = fn(&PresetContext) -> Result<(), ConfigError>;
 
 /// An OpenID Connect provider with documented endpoints, declared. URLs are absolute and
 /// may name `{variables}` ([`OidcPreset::vars`]); the issuer may also hold the `{tenantid}`

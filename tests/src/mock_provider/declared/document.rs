@@ -11,7 +11,9 @@ use super::super::MockUser;
 const CONFIRMED_AT: &str = "2021-03-14T09:26:53Z";
 
 /// The profile answer for `user`, and the normalized user it carries (in coauth's JSON
-/// names), before any hook of the preset.
+/// names), before any hook of the preset. For a declaration whose user comes with the token
+/// ([`OAuth2Preset::user_in_token`]), the answer is the token answer's fields that carry
+/// the user.
 pub(super) fn profile(spec: &OAuth2Preset, user: &MockUser) -> (Value, Value) {
     let fields = &spec.user;
     let mut object = Value::Object(Map::new());
@@ -56,7 +58,8 @@ pub(super) fn profile(spec: &OAuth2Preset, user: &MockUser) -> (Value, Value) {
         EmailVerified::Unknown | EmailVerified::Always | EmailVerified::Never => {}
     }
     let expected = normalized(spec, user, &object);
-    (nest(spec.profile.user_at, object), expected)
+    let at = spec.user_in_token.unwrap_or(spec.profile.user_at);
+    (nest(at, object), expected)
 }
 
 /// The emails answer for `user`: another, verified address that is not the primary one,

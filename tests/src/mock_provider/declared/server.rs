@@ -99,6 +99,23 @@ async fn decision(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
             };
             repeated.push(((*name).to_owned(), value));
         }
+        // What the declaration's redirect check reads: a variable's value, else a mock one;
+        // the signature last.
+        let signature = shared.redirect_signer.map(|(name, _)| name);
+        for name in shared.spec.redirect_params {
+            if Some(*name) == signature {
+                continue;
+            }
+            let value = shared.vars.iter().find(|(var, _)| var == name).map_or_else(
+                || format!("mock-{name}-{}", &random_token()[..12]),
+                |(_, value)| value.clone(),
+            );
+            answer.push(((*name).to_owned(), value));
+        }
+        if let Some((name, sign)) = shared.redirect_signer {
+            let value = sign(&answer, &shared.client_secret);
+            answer.push((name.to_owned(), value));
+        }
         let mut state = shared.lock();
         let user = state.user.clone();
         state.codes.insert(
@@ -325,16 +342,22 @@ fn redeem(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Value, Re
         }
     }
     let access_token = random_token();
-    shared
-        .lock()
-        .access_tokens
-        .insert(access_token.clone(), grant.user);
-    Ok(json!({
+    let mut answer = json!({
         "access_token": access_token,
         "token_type": "bearer",
         "expires_in": 3600,
         "refresh_token": random_token(),
-    }))
+    });
+    if shared.spec.user_in_token.is_some()
+        && let (Value::Object(user), Some(fields)) = (
+            document::profile(shared.spec, &grant.user).0,
+            answer.as_object_mut(),
+        )
+    {
+        fields.extend(user);
+    }
+    shared.lock().access_tokens.insert(access_token, grant.user);
+    Ok(answer)
 }
 
 fn is_form(headers: &HeaderMap) -> bool {
@@ -521,9 +544,25 @@ fn read_profile(
         ));
     }
     let query = pairs(uri.query().unwrap_or("").as_bytes());
-    // A POST carries a form when the declaration puts fields there, and no body otherwise.
+    // A POST carries a form when the declaration puts fields there, a JSON body when it
+    // declares one, and no body otherwise.
     let form_body = !call.form.is_empty() || matches!(call.token, TokenIn::Form(_));
+    if !call.json.is_empty() {
+        let declared: Value = serde_json::from_str(call.json)
+            .map_err(|_| bad("the declared JSON body is not JSON".into()))?;
+        let is_json = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json || serde_json::from_slice::<Value>(body).ok() != Some(declared) {
+            return Err(bad(format!(
+                "the declaration sends the JSON body {} as application/json",
+                call.json
+            )));
+        }
+    }
     let form = match call.method {
+        Method::Post if !call.json.is_empty() => Vec::new(),
         Method::Post if form_body && !is_form(headers) => {
             return Err(bad("the declaration sends a form: Content-Type must be \
                  application/x-www-form-urlencoded"
@@ -535,12 +574,19 @@ fn read_profile(
         Method::Post if form_body => pairs(body),
         _ => Vec::new(),
     };
+    let in_path = token_in_path(&shared.paths.profile, uri.path());
     let token = match call.token {
         TokenIn::Bearer => authorization(headers, "Bearer"),
         TokenIn::Scheme(scheme) => authorization(headers, scheme),
+        // The whole header is the token: no scheme before it.
+        TokenIn::Bare => headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| !value.is_empty() && !value.contains(' ')),
+        TokenIn::Path if headers.get(AUTHORIZATION).is_none() => in_path.as_deref(),
         TokenIn::Query(name) if headers.get(AUTHORIZATION).is_none() => find(&query, name),
         TokenIn::Form(name) if headers.get(AUTHORIZATION).is_none() => find(&form, name),
-        TokenIn::Query(_) | TokenIn::Form(_) => None,
+        TokenIn::Query(_) | TokenIn::Form(_) | TokenIn::Path => None,
     };
     let Some(token) = token else {
         return Err((
@@ -575,6 +621,32 @@ fn read_profile(
         .cloned()
         .ok_or_else(|| (StatusCode::UNAUTHORIZED, "unknown access token".to_owned()))?;
     Ok(document::profile(shared.spec, &user).0)
+}
+
+/// The access token in `path`, where the declared `profile` path names `{access_token}`.
+fn token_in_path(profile: &str, path: &str) -> Option<String> {
+    let (prefix, suffix) = profile.split_once("{access_token}")?;
+    let token = path.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    let token = percent_decode(token)?;
+    (!token.is_empty()).then_some(token)
+}
+
+/// `%XX`-decodes a path segment (no `+` for space there).
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'%' {
+            let hex = segment.get(at + 1..at + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            at += 3;
+        } else {
+            out.push(bytes[at]);
+            at += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The emails endpoint (a bearer `GET`).
