@@ -34,6 +34,9 @@ pub struct OAuth2Config {
     pub client_id: String,
     /// The client secret registered at the provider.
     pub client_secret: Secret,
+    /// The name the client id travels under in the authorization request and the token
+    /// request's form. Default `client_id`; TikTok's is `client_key`.
+    pub client_id_param: &'static str,
     /// The authorization endpoint.
     pub authorize_url: Url,
     /// The token endpoint.
@@ -90,6 +93,7 @@ impl OAuth2Config {
         Ok(OAuth2Config {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
+            client_id_param: "client_id",
             authorize_url: parse_endpoint(authorize_url)?,
             token_url: parse_endpoint(token_url)?,
             default_scopes: Vec::new(),
@@ -155,7 +159,8 @@ impl OAuth2Provider {
             config.client_id.clone(),
             config.client_secret.clone(),
             config.client_auth,
-        );
+        )
+        .with_client_id_param(config.client_id_param);
         #[cfg(feature = "oidc")]
         let client = client.with_assertion_key(config.client_assertion_key.clone());
         OAuth2Provider {
@@ -218,6 +223,7 @@ impl Provider for OAuth2Provider {
         let url = Authorize {
             endpoint: &config.authorize_url,
             client_id: &config.client_id,
+            client_id_param: config.client_id_param,
             redirect_uri: ctx.redirect_uri,
             state: ctx.state,
             scopes: &scopes,

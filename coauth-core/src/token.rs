@@ -126,6 +126,8 @@ pub(crate) struct Authorize<'a> {
     /// The authorization endpoint (its own query is kept).
     pub(crate) endpoint: &'a Url,
     pub(crate) client_id: &'a str,
+    /// The name the client id travels under (`client_id`; TikTok's `client_key`).
+    pub(crate) client_id_param: &'a str,
     pub(crate) redirect_uri: &'a str,
     pub(crate) state: &'a str,
     /// Joined with `scope_separator`; no `scope` parameter when empty.
@@ -152,7 +154,7 @@ impl Authorize<'_> {
             let mut query = url.query_pairs_mut();
             query
                 .append_pair("response_type", "code")
-                .append_pair("client_id", self.client_id)
+                .append_pair(self.client_id_param, self.client_id)
                 .append_pair("redirect_uri", self.redirect_uri)
                 .append_pair("state", self.state);
             if !self.scopes.is_empty() {
@@ -175,7 +177,7 @@ impl Authorize<'_> {
                 query.append_pair("prompt", prompt.as_str());
             }
             for (name, value) in self.extra {
-                if !OWN_PARAMS.contains(&name.as_str()) {
+                if !OWN_PARAMS.contains(&name.as_str()) && name != self.client_id_param {
                     query.append_pair(name, value);
                 }
             }
@@ -188,6 +190,9 @@ impl Authorize<'_> {
 #[derive(Clone)]
 pub(crate) struct TokenClient {
     pub(crate) client_id: String,
+    /// The form field the client id travels in, when it travels in the form (`client_id`;
+    /// TikTok's `client_key`).
+    client_id_param: &'static str,
     secret: Secret,
     auth: ClientAuth,
     #[cfg(feature = "oidc")]
@@ -208,6 +213,7 @@ impl TokenClient {
     pub(crate) fn new(client_id: String, secret: Secret, auth: ClientAuth) -> TokenClient {
         TokenClient {
             client_id,
+            client_id_param: "client_id",
             secret,
             auth,
             #[cfg(feature = "oidc")]
@@ -220,6 +226,13 @@ impl TokenClient {
     #[cfg(feature = "oidc")]
     pub(crate) fn with_assertion_key(mut self, key: Option<crate::jose::SigningKey>) -> Self {
         self.assertion_key = key;
+        self
+    }
+
+    /// Sends the client id in the form as `name` instead of `client_id` (TikTok's
+    /// `client_key`). HTTP Basic and client assertions are unchanged.
+    pub(crate) fn with_client_id_param(mut self, name: &'static str) -> Self {
+        self.client_id_param = name;
         self
     }
 
@@ -337,14 +350,14 @@ impl TokenClient {
                 value.set_sensitive(true);
                 builder = builder.header(header::AUTHORIZATION, value);
                 if self.auth == ClientAuth::BasicWithClientIdInBody {
-                    form.push(("client_id", &self.client_id));
+                    form.push((self.client_id_param, &self.client_id));
                 }
             }
             ClientAuth::Post => {
-                form.push(("client_id", &self.client_id));
+                form.push((self.client_id_param, &self.client_id));
                 form.push(("client_secret", secret.expose()));
             }
-            ClientAuth::Public => form.push(("client_id", &self.client_id)),
+            ClientAuth::Public => form.push((self.client_id_param, &self.client_id)),
             #[cfg(feature = "oidc")]
             ClientAuth::PrivateKeyJwt => {
                 form.push(("client_id", &self.client_id));

@@ -82,13 +82,14 @@ async fn journey(mock: &impl MockIdp, app: &App, decision: Decision) -> Response
 }
 
 /// The client authentication a token request used, read from what it carried: HTTP Basic
-/// or not, and its form.
+/// or not, and its form, where the client id is named `id_param` (`client_id`, or TikTok's
+/// `client_key`).
 ///
 /// # Panics
 /// If it carried a combination no client authentication sends.
-fn client_auth_of(basic: bool, form: &[(String, String)]) -> ClientAuth {
+fn client_auth_of(basic: bool, form: &[(String, String)], id_param: &str) -> ClientAuth {
     let has = |name: &str| form.iter().any(|(key, _)| key == name);
-    match (basic, has("client_id"), has("client_secret")) {
+    match (basic, has(id_param), has("client_secret")) {
         (true, false, false) => ClientAuth::Basic,
         (true, true, false) => ClientAuth::BasicWithClientIdInBody,
         (false, true, true) => ClientAuth::Post,
@@ -255,7 +256,7 @@ async fn check(row: Row) {
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("Basic "));
     assert_eq!(
-        client_auth_of(basic, &token.form),
+        client_auth_of(basic, &token.form, spec.client_id_param),
         spec.client_auth,
         "{}: client authentication",
         spec.name
