@@ -72,8 +72,8 @@ use crate::{Coauth, CoauthBuilder, ConfigError, MAX_FLOW_LIFETIME, MIN_SECRET_LE
 use crate::presets::Twitter;
 #[cfg(feature = "presets")]
 use crate::presets::{
-    Amazon, Bitbucket, Discord, Dropbox, Facebook, GitHub, GitLab, MailRu, Odnoklassniki, Reddit,
-    Spotify, Twitch, Vk, VkId, X, Yahoo, Yandex,
+    Amazon, Bitbucket, Discord, Dropbox, Facebook, GitHub, GitLab, MailRu, Naver, Odnoklassniki,
+    Patreon, Reddit, Spotify, Strava, Twitch, Vk, VkId, Weibo, X, Yahoo, Yandex, Zoom,
 };
 #[cfg(all(feature = "presets", feature = "oidc"))]
 use crate::presets::{Apple, Google, LinkedIn, Microsoft, Oidc, Slack};
@@ -436,6 +436,11 @@ pub fn variables() -> impl Iterator<Item = &'static str> {
 /// | `YANDEX` | `yandex` | Yandex | |
 /// | `MAILRU` | `mailru` | Mail.ru | |
 /// | `ODNOKLASSNIKI` | `odnoklassniki` | Odnoklassniki | `COAUTH_ODNOKLASSNIKI_APPLICATION_KEY`: required, the app's public key |
+/// | `STRAVA` | `strava` | Strava |  |
+/// | `PATREON` | `patreon` | Patreon |  |
+/// | `ZOOM` | `zoom` | Zoom |  |
+/// | `NAVER` | `naver` | Naver |  |
+/// | `WEIBO` | `weibo` | Weibo |  |
 /// | `GOOGLE` | `google` | Google | (feature `oidc`, as every preset below) |
 /// | `MICROSOFT` | `microsoft` | Microsoft | `COAUTH_MICROSOFT_TENANT`: optional, `common` (default), `organizations`, `consumers`, a tenant id or one of its domain names |
 /// | `APPLE` | `apple` | Apple | no `_CLIENT_SECRET` (the Services ID is the client id); required: `COAUTH_APPLE_TEAM_ID`, `COAUTH_APPLE_KEY_ID`, and the `.p8` key as `COAUTH_APPLE_PRIVATE_KEY` (PEM text; `\n` escapes allowed) or `COAUTH_APPLE_PRIVATE_KEY_FILE` (its path) |
@@ -734,6 +739,25 @@ const PRESETS: &[Preset] = &[
     preset!("odnoklassniki", "Odnoklassniki", "ODNOKLASSNIKI", extra: ["APPLICATION_KEY"], |s| {
         let key = s.require("COAUTH_ODNOKLASSNIKI_APPLICATION_KEY")?;
         s.add(Odnoklassniki::new(&*s.id, &*s.secret, key).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("strava", "Strava", "STRAVA", |s| {
+        s.add(Strava::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("patreon", "Patreon", "PATREON", |s| {
+        s.add(Patreon::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("zoom", "Zoom", "ZOOM", |s| s
+        .add(Zoom::new(&*s.id, &*s.secret).build())),
+    #[cfg(feature = "presets")]
+    preset!("naver", "Naver", "NAVER", |s| {
+        s.add(Naver::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("weibo", "Weibo", "WEIBO", |s| {
+        s.add(Weibo::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("google", "Google", "GOOGLE", |s| {

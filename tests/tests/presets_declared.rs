@@ -29,7 +29,8 @@ use coauth_core::presets::spec::{
 };
 use coauth_core::presets::{
     Amazon, Apple, Bitbucket, Discord, Dropbox, Facebook, GitHub, GitLab, Google, LinkedIn, MailRu,
-    Microsoft, Odnoklassniki, Reddit, Slack, Spotify, Twitch, Vk, VkId, X, Yahoo, Yandex,
+    Microsoft, Naver, Odnoklassniki, Patreon, Reddit, Slack, Spotify, Strava, Twitch, Vk, VkId,
+    Weibo, X, Yahoo, Yandex, Zoom,
 };
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
@@ -347,17 +348,28 @@ mod oauth2 {
         mailru: Row::new(MailRu::SPEC, |id, secret, base| {
             MailRu::new(id, secret).with_hosts(base, base).build()
         });
+        // The token request repeats the redirect's state; the answer carries resultcode 00.
+        naver: Row::new(Naver::SPEC, |id, secret, base| {
+            Naver::new(id, secret).with_hosts(base, base).build()
+        });
         // The request hook's `sig` is checked in presets_ru.rs.
         odnoklassniki: Row::new(Odnoklassniki::SPEC, |id, secret, base| {
             Odnoklassniki::new(id, secret, OK_KEY).with_hosts(base, base).build()
         })
         .vars(&[("application_key", OK_KEY)]);
+        patreon: Row::new(Patreon::SPEC, |id, secret, base| {
+            Patreon::new(id, secret).with_hosts(base, base).build()
+        });
         // The hook only unescapes `&amp;` in the avatar URL, which the mock's has none of.
         reddit: Row::new(Reddit::SPEC, |id, secret, base| {
             Reddit::new(id, secret).with_hosts(base, base).build()
         });
         spotify: Row::new(Spotify::SPEC, |id, secret, base| {
             Spotify::new(id, secret).with_hosts(base, base).build()
+        });
+        // The token answer names the athlete, whose profile the mock then serves.
+        strava: Row::new(Strava::SPEC, |id, secret, base| {
+            Strava::new(id, secret).with_hosts(base, base).build()
         });
         twitch: Row::new(Twitch::SPEC, |id, secret, base| {
             Twitch::new(id, secret).with_hosts(base, base).build()
@@ -371,6 +383,10 @@ mod oauth2 {
         vk_id: Row::new(VkId::SPEC, |id, _secret, base| {
             VkId::new(id).with_hosts(base, base).build()
         });
+        // The token answer's uid is the profile call's uid.
+        weibo: Row::new(Weibo::SPEC, |id, secret, base| {
+            Weibo::new(id, secret).with_hosts(base, base).build()
+        });
         x: Row::new(X::SPEC, |id, secret, base| {
             X::new(id, secret).with_hosts(base, base).build()
         });
@@ -382,6 +398,9 @@ mod oauth2 {
             Yandex::new(id, secret).with_hosts(base, base).build()
         })
         .hook_decides(&["avatarUrl"]);
+        zoom: Row::new(Zoom::SPEC, |id, secret, base| {
+            Zoom::new(id, secret).with_hosts(base, base).build()
+        });
     }
 
     #[test]
@@ -622,7 +641,7 @@ async fn check_oidc(row: OidcRow) {
         .as_deref()
         .is_some_and(|value| value.starts_with("Basic "));
     assert_eq!(
-        client_auth_of(basic, &token.form),
+        client_auth_of(basic, &token.form, "client_id"),
         spec.client_auth,
         "{}: client authentication",
         spec.name

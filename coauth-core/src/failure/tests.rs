@@ -281,7 +281,10 @@ fn a_marked_api_answer_succeeds_only_with_its_mark() {
     .unwrap_err();
     assert_eq!(code, "ProviderError");
     assert!(message.contains("access_token_invalid"), "{message}");
-    assert_eq!(tiktok(200, r#"{"data":{}}"#).unwrap_err().0, "ProviderError");
+    assert_eq!(
+        tiktok(200, r#"{"data":{}}"#).unwrap_err().0,
+        "ProviderError"
+    );
     assert_eq!(
         tiktok(503, "unavailable").unwrap_err().0,
         "ProviderTechnicalError"

@@ -16,22 +16,27 @@ mod linkedin;
 mod mailru;
 #[cfg(feature = "oidc")]
 mod microsoft;
+mod naver;
 mod odnoklassniki;
 #[cfg(feature = "oidc")]
 mod oidc;
+mod patreon;
 mod reddit;
 #[cfg(feature = "oidc")]
 mod slack;
 pub mod spec;
 mod spotify;
+mod strava;
 mod twitch;
 #[cfg(feature = "oauth1")]
 mod twitter;
 mod vk;
 mod vk_id;
+mod weibo;
 mod x;
 mod yahoo;
 mod yandex;
+mod zoom;
 
 pub use amazon::Amazon;
 #[cfg(feature = "oidc")]
@@ -49,18 +54,23 @@ pub use linkedin::LinkedIn;
 pub use mailru::MailRu;
 #[cfg(feature = "oidc")]
 pub use microsoft::Microsoft;
+pub use naver::Naver;
 pub use odnoklassniki::Odnoklassniki;
 #[cfg(feature = "oidc")]
 pub use oidc::Oidc;
+pub use patreon::Patreon;
 pub use reddit::Reddit;
 #[cfg(feature = "oidc")]
 pub use slack::Slack;
 pub use spotify::Spotify;
+pub use strava::Strava;
 pub use twitch::Twitch;
 #[cfg(feature = "oauth1")]
 pub use twitter::Twitter;
 pub use vk::{VK_API_VERSION, Vk};
 pub use vk_id::VkId;
+pub use weibo::Weibo;
 pub use x::X;
 pub use yahoo::Yahoo;
 pub use yandex::Yandex;
+pub use zoom::Zoom;

@@ -300,7 +300,10 @@ async fn the_token_answer_s_user_is_the_profile_s() {
     let missing = fetch_profile(builder, &http, &test_credentials("t", json!({})))
         .await
         .unwrap_err();
-    assert!(missing.to_string().contains("does not name the user"), "{missing}");
+    assert!(
+        missing.to_string().contains("does not name the user"),
+        "{missing}"
+    );
 }
 
 #[tokio::test]
@@ -328,8 +331,12 @@ async fn a_marked_answer_is_read_by_its_mark() {
         .await
         .unwrap();
     assert_eq!(user.id, "u");
-    let refused = read(json!({"data": {"user": {"id": "u"}}, "error": {"code": "scope_not_authorized"}}))
-        .await
-        .unwrap_err();
-    assert!(refused.to_string().contains("scope_not_authorized"), "{refused}");
+    let refused =
+        read(json!({"data": {"user": {"id": "u"}}, "error": {"code": "scope_not_authorized"}}))
+            .await
+            .unwrap_err();
+    assert!(
+        refused.to_string().contains("scope_not_authorized"),
+        "{refused}"
+    );
 }

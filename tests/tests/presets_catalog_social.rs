@@ -1,0 +1,426 @@
+//! The consumer presets' quirks, each against real HTTP: what `presets_declared.rs` cannot
+//! show from a declaration alone. Two kinds of provider stand in:
+//!
+//! - the declared mock (`coauth_tests::mock_provider::declared`), which insists on what the
+//!   declaration says, for the requests a preset sends (a renamed client id, a repeated
+//!   `state`, fixed parameters);
+//! - a scripted provider (`Scripted` below), whose token and API endpoints answer exactly
+//!   what a test gives them, for the answers a preset must read in the provider's own shape
+//!   (an error with HTTP 200, a success mark, a token answer naming another user than the
+//!   profile, a list of emails). A sign-in with it starts at coauth and posts the provider's
+//!   redirect to `result` directly: the scripted provider has no authorization page.
+//!
+//! Each test fails when the preset's handling of its quirk breaks.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::routing::any;
+use coauth_core::oauth2::OAuth2Provider;
+use coauth_core::presets::spec::OAuth2Preset;
+use coauth_core::presets::{Naver, Strava, Weibo};
+use coauth_core::{ConfigError, IntoProvider};
+use coauth_tests::fixture::{
+    App, Transport, app_builder, assert_ok, assert_provider_failure, http_client_with_timeout,
+    query_param,
+};
+use coauth_tests::mock::{Decision, MockIdp};
+use coauth_tests::mock_provider::MockUser;
+use coauth_tests::mock_provider::declared::{DeclaredConfig, MockDeclared};
+use http::{HeaderMap, Method, StatusCode, Uri};
+use serde_json::{Value, json};
+
+/// The provider's name in the apps under test.
+const NAME: &str = "social";
+
+/// An app with `provider`, reached in process; a provider call may take 5 s.
+async fn app(provider: impl IntoProvider) -> App {
+    let coauth = app_builder(NAME, provider)
+        .http_client(http_client_with_timeout(Duration::from_secs(5)))
+        .build()
+        .expect("a valid coauth configuration");
+    App::axum(coauth, Transport::InProcess).await
+}
+
+/// A request the scripted provider received.
+#[derive(Debug, Clone)]
+struct Received {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    form: Vec<(String, String)>,
+}
+
+impl Received {
+    fn query(&self, name: &str) -> Option<&str> {
+        find(&self.query, name)
+    }
+
+    fn form(&self, name: &str) -> Option<&str> {
+        find(&self.form, name)
+    }
+}
+
+fn find<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+fn decode(text: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(text)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// What the scripted provider answers at a path: a status and a JSON body.
+#[derive(Clone)]
+struct Answer {
+    path: &'static str,
+    status: StatusCode,
+    body: Value,
+}
+
+/// `body` with HTTP 200 at `path`.
+fn ok(path: &'static str, body: Value) -> Answer {
+    Answer {
+        path,
+        status: StatusCode::OK,
+        body,
+    }
+}
+
+#[derive(Default)]
+struct Script {
+    answers: Vec<Answer>,
+    received: Vec<Received>,
+}
+
+/// A provider on loopback whose endpoints answer what the test scripted, and record what
+/// they received.
+#[derive(Clone)]
+struct Scripted {
+    base: String,
+    script: Arc<Mutex<Script>>,
+}
+
+impl Scripted {
+    async fn start(answers: Vec<Answer>) -> Scripted {
+        let script = Arc::new(Mutex::new(Script {
+            answers,
+            received: Vec::new(),
+        }));
+        let app = Router::new()
+            .fallback(any(answer))
+            .with_state(Arc::clone(&script));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Scripted { base, script }
+    }
+
+    /// What `path` received, in order.
+    fn received(&self, path: &str) -> Vec<Received> {
+        let script = self.script.lock().unwrap();
+        script
+            .received
+            .iter()
+            .filter(|received| received.path == path)
+            .cloned()
+            .collect()
+    }
+}
+
+async fn answer(
+    State(script): State<Arc<Mutex<Script>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let mut script = script.lock().unwrap();
+    script.received.push(Received {
+        method,
+        path: uri.path().to_owned(),
+        query: decode(uri.query().unwrap_or("").as_bytes()),
+        headers,
+        form: decode(&body),
+    });
+    match script
+        .answers
+        .iter()
+        .find(|answer| answer.path == uri.path())
+    {
+        Some(answer) => (
+            answer.status,
+            [(http::header::CONTENT_TYPE, "application/json")],
+            answer.body.to_string(),
+        ),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(http::header::CONTENT_TYPE, "application/json")],
+            json!({"error": "not_found"}).to_string(),
+        ),
+    }
+}
+
+/// Signs in with `provider` at a scripted provider: starts at coauth, then posts the
+/// provider's redirect (`code` and the flow's `state`) to `result`. Answers the response.
+async fn sign_in(provider: OAuth2Provider) -> (App, http::Response<Bytes>) {
+    let app = app(provider).await;
+    let started = app.start(NAME).await;
+    let state = query_param(&started.url, "state").expect("a state");
+    let response = app
+        .finish_with(
+            NAME,
+            &started,
+            json!({"code": "scripted-code", "state": state}),
+            json!({"fields": ["email"]}),
+        )
+        .await;
+    (app, response)
+}
+
+/// Signs in against `scripted` and asserts `500 ProviderError`; answers the detailed
+/// message the app's error hook got.
+async fn refused(provider: OAuth2Provider) -> String {
+    let (app, response) = sign_in(provider).await;
+    assert_provider_failure(&response, "ProviderError");
+    app.reported_error()
+}
+
+/// The declared mock of `spec` with Ada signed in, and an app with the preset `build` makes
+/// against it; signs in once and answers the mock (for what the requests carried).
+async fn declared_sign_in(
+    spec: &'static OAuth2Preset,
+    build: impl FnOnce(String, String, &str) -> Result<OAuth2Provider, ConfigError>,
+) -> (MockDeclared, String) {
+    let mock = MockDeclared::start(DeclaredConfig {
+        user: MockUser {
+            id: "583231".into(),
+            ..MockUser::default()
+        },
+        ..DeclaredConfig::new(spec)
+    })
+    .await;
+    let provider = build("mock-client".into(), "mock-secret".into(), &mock.base_url())
+        .expect("the preset builds against the mock");
+    let app = app(provider).await;
+    let started = app.start(NAME).await;
+    let params = mock.consent(&started.url, Decision::Approve).await;
+    let response = app.finish(NAME, &started, params).await;
+    assert_eq!(
+        response.status(),
+        200,
+        "{:?}; {}; {:?}",
+        response.body(),
+        app.reported_error(),
+        mock.refusals()
+    );
+    (mock, started.url)
+}
+
+// Strava.
+
+fn strava(base: &str) -> OAuth2Provider {
+    Strava::new("id", "secret")
+        .with_hosts(base, base)
+        .build()
+        .unwrap()
+}
+
+/// The token answer names the athlete: the profile of another one is refused.
+#[tokio::test]
+async fn strava_refuses_a_profile_of_another_athlete_than_the_token_s() {
+    let token = |athlete: u64| {
+        ok(
+            "/oauth/token",
+            json!({"token_type": "Bearer", "access_token": "a", "refresh_token": "r",
+                   "expires_at": 1568775134, "expires_in": 21600,
+                   "athlete": {"id": athlete, "username": "marianne_t"}}),
+        )
+    };
+    let athlete = ok(
+        "/api/v3/athlete",
+        json!({"id": 1234567890987654321_u64, "username": "marianne_t",
+               "firstname": "Marianne", "lastname": "T.", "profile": "https://x.test/large.jpg"}),
+    );
+    let same = Scripted::start(vec![token(1234567890987654321), athlete.clone()]).await;
+    let (_, response) = sign_in(strava(&same.base)).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["id"], "1234567890987654321");
+    assert_eq!(user["name"], "Marianne T.");
+    let other = Scripted::start(vec![token(42), athlete]).await;
+    let message = refused(strava(&other.base)).await;
+    assert!(message.contains("different users"), "{message}");
+}
+
+/// `approval_prompt=auto` and comma-separated scopes on the authorization page.
+#[tokio::test]
+async fn strava_asks_for_approval_only_once() {
+    let (mock, url) = declared_sign_in(Strava::SPEC, |id, secret, base| {
+        Strava::new(id, secret).with_hosts(base, base).build()
+    })
+    .await;
+    assert_eq!(
+        query_param(&url, "approval_prompt").as_deref(),
+        Some("auto")
+    );
+    assert!(mock.refusals().is_empty());
+}
+
+// Naver.
+
+fn naver(base: &str) -> OAuth2Provider {
+    Naver::new("id", "secret")
+        .with_hosts(base, base)
+        .build()
+        .unwrap()
+}
+
+fn naver_token() -> Answer {
+    // Naver sends `expires_in` as a string.
+    ok(
+        "/oauth2.0/token",
+        json!({"access_token": "a", "refresh_token": "r", "token_type": "bearer",
+               "expires_in": "3600"}),
+    )
+}
+
+/// The profile API marks every answer: `resultcode` `00` is a success, anything else an
+/// error, with HTTP 200 as well.
+#[tokio::test]
+async fn naver_reads_the_response_of_a_00_answer_and_refuses_any_other_code() {
+    let success = Scripted::start(vec![
+        naver_token(),
+        ok(
+            "/v1/nid/me",
+            json!({"resultcode": "00", "message": "success", "response": {
+                "id": "32742776", "nickname": "OpenAPI", "email": "openapi@naver.com",
+                "profile_image": "https://ssl.pstatic.net/p.gif"}}),
+        ),
+    ])
+    .await;
+    let (_, response) = sign_in(naver(&success.base)).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["id"], "32742776");
+    assert_eq!(user["name"], "OpenAPI");
+    assert_eq!(user["emailVerified"], Value::Null);
+    let failure = Scripted::start(vec![
+        naver_token(),
+        ok(
+            "/v1/nid/me",
+            json!({"resultcode": "024", "message": "Authentication failed"}),
+        ),
+    ])
+    .await;
+    let message = refused(naver(&failure.base)).await;
+    assert!(message.contains("024"), "{message}");
+}
+
+/// The token request repeats the redirect's `state`, and a token error comes with HTTP 200.
+#[tokio::test]
+async fn naver_repeats_the_state_and_reads_token_errors_sent_with_200() {
+    let (mock, url) = declared_sign_in(Naver::SPEC, |id, secret, base| {
+        Naver::new(id, secret).with_hosts(base, base).build()
+    })
+    .await;
+    let token = mock.last_token_request().unwrap();
+    let state = query_param(&url, "state").unwrap();
+    assert_eq!(
+        token
+            .form
+            .iter()
+            .find(|(name, _)| name == "state")
+            .map(|(_, value)| value.as_str()),
+        Some(state.as_str())
+    );
+    let failure = Scripted::start(vec![ok(
+        "/oauth2.0/token",
+        json!({"error": "invalid_request", "error_description": "no valid data in session"}),
+    )])
+    .await;
+    let message = refused(naver(&failure.base)).await;
+    assert!(message.contains("invalid_request"), "{message}");
+    assert!(
+        failure.received("/oauth2.0/token")[0]
+            .form("state")
+            .is_some()
+    );
+    assert!(failure.received("/v1/nid/me").is_empty());
+}
+
+// Weibo.
+
+fn weibo(base: &str) -> OAuth2Provider {
+    Weibo::new("key", "secret")
+        .with_hosts(base, base)
+        .build()
+        .unwrap()
+}
+
+fn weibo_token(uid: &str) -> Answer {
+    ok(
+        "/oauth2/access_token",
+        json!({"access_token": "a", "remind_in": "157679999", "expires_in": 157679999,
+               "uid": uid, "isRealName": "true"}),
+    )
+}
+
+fn weibo_user() -> Value {
+    json!({"id": 1404376560_u64, "idstr": "1404376560", "screen_name": "zaku", "name": "zaku",
+           "domain": "zaku", "profile_url": "zaku",
+           "avatar_large": "https://tvax1.sinaimg.cn/large/x.jpg"})
+}
+
+/// The profile call names the token answer's `uid` and carries the token as a query
+/// parameter; a profile of another user is refused.
+#[tokio::test]
+async fn weibo_shows_the_token_s_uid() {
+    let scripted = Scripted::start(vec![
+        weibo_token("1404376560"),
+        ok("/2/users/show.json", weibo_user()),
+    ])
+    .await;
+    let (_, response) = sign_in(weibo(&scripted.base)).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["id"], "1404376560");
+    assert_eq!(user["profileUrl"], "https://weibo.com/zaku");
+    let show = &scripted.received("/2/users/show.json")[0];
+    assert_eq!(show.method, Method::GET);
+    assert_eq!(show.query("uid"), Some("1404376560"));
+    assert_eq!(show.query("access_token"), Some("a"));
+    assert!(show.headers.get(http::header::AUTHORIZATION).is_none());
+    let other = Scripted::start(vec![
+        weibo_token("1"),
+        ok("/2/users/show.json", weibo_user()),
+    ])
+    .await;
+    let message = refused(weibo(&other.base)).await;
+    assert!(message.contains("different users"), "{message}");
+}
+
+/// API errors carry an `error_code`.
+#[tokio::test]
+async fn weibo_error_codes_are_provider_errors() {
+    let scripted = Scripted::start(vec![
+        weibo_token("1404376560"),
+        Answer {
+            path: "/2/users/show.json",
+            status: StatusCode::OK,
+            body: json!({"error": "expired_token", "error_code": 21327,
+                         "request": "/2/users/show.json"}),
+        },
+    ])
+    .await;
+    let message = refused(weibo(&scripted.base)).await;
+    assert!(message.contains("expired_token"), "{message}");
+}
