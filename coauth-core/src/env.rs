@@ -72,8 +72,9 @@ use crate::{Coauth, CoauthBuilder, ConfigError, MAX_FLOW_LIFETIME, MIN_SECRET_LE
 use crate::presets::Twitter;
 #[cfg(feature = "presets")]
 use crate::presets::{
-    Amazon, Bitbucket, Discord, Dropbox, Facebook, GitHub, GitLab, MailRu, Naver, Odnoklassniki,
-    Patreon, Reddit, Spotify, Strava, Twitch, Vk, VkId, Weibo, X, Yahoo, Yandex, Zoom,
+    Amazon, Bitbucket, Coinbase, Discord, Dropbox, Facebook, GitHub, GitLab, Kakao, MailRu, Naver,
+    Odnoklassniki, Patreon, Pinterest, Reddit, Spotify, Strava, TikTok, Twitch, Vk, VkId, Weibo, X,
+    Yahoo, Yandex, Zoom,
 };
 #[cfg(all(feature = "presets", feature = "oidc"))]
 use crate::presets::{Apple, Google, LinkedIn, Microsoft, Oidc, Slack};
@@ -441,6 +442,10 @@ pub fn variables() -> impl Iterator<Item = &'static str> {
 /// | `ZOOM` | `zoom` | Zoom |  |
 /// | `NAVER` | `naver` | Naver |  |
 /// | `WEIBO` | `weibo` | Weibo |  |
+/// | `TIKTOK` | `tiktok` | TikTok | the client key as `_CLIENT_ID` |
+/// | `PINTEREST` | `pinterest` | Pinterest |  |
+/// | `COINBASE` | `coinbase` | Coinbase |  |
+/// | `KAKAO` | `kakao` | Kakao | the REST API key as `_CLIENT_ID` |
 /// | `GOOGLE` | `google` | Google | (feature `oidc`, as every preset below) |
 /// | `MICROSOFT` | `microsoft` | Microsoft | `COAUTH_MICROSOFT_TENANT`: optional, `common` (default), `organizations`, `consumers`, a tenant id or one of its domain names |
 /// | `APPLE` | `apple` | Apple | no `_CLIENT_SECRET` (the Services ID is the client id); required: `COAUTH_APPLE_TEAM_ID`, `COAUTH_APPLE_KEY_ID`, and the `.p8` key as `COAUTH_APPLE_PRIVATE_KEY` (PEM text; `\n` escapes allowed) or `COAUTH_APPLE_PRIVATE_KEY_FILE` (its path) |
@@ -758,6 +763,22 @@ const PRESETS: &[Preset] = &[
     #[cfg(feature = "presets")]
     preset!("weibo", "Weibo", "WEIBO", |s| {
         s.add(Weibo::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("tiktok", "TikTok", "TIKTOK", |s| {
+        s.add(TikTok::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("pinterest", "Pinterest", "PINTEREST", |s| {
+        s.add(Pinterest::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("coinbase", "Coinbase", "COINBASE", |s| {
+        s.add(Coinbase::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("kakao", "Kakao", "KAKAO", |s| {
+        s.add(Kakao::new(&*s.id, &*s.secret).build())
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("google", "Google", "GOOGLE", |s| {

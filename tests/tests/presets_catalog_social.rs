@@ -22,7 +22,7 @@ use axum::response::IntoResponse;
 use axum::routing::any;
 use coauth_core::oauth2::OAuth2Provider;
 use coauth_core::presets::spec::OAuth2Preset;
-use coauth_core::presets::{Naver, Strava, Weibo};
+use coauth_core::presets::{Kakao, Naver, Strava, TikTok, Weibo};
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
     App, Transport, app_builder, assert_ok, assert_provider_failure, http_client_with_timeout,
@@ -423,4 +423,152 @@ async fn weibo_error_codes_are_provider_errors() {
     .await;
     let message = refused(weibo(&scripted.base)).await;
     assert!(message.contains("expired_token"), "{message}");
+}
+
+// TikTok.
+
+fn tiktok(base: &str) -> OAuth2Provider {
+    TikTok::new("key", "secret")
+        .with_hosts(base, base)
+        .build()
+        .unwrap()
+}
+
+fn tiktok_token(open_id: &str) -> Answer {
+    ok(
+        "/v2/oauth/token/",
+        json!({"access_token": "act.1", "expires_in": 86400, "open_id": open_id,
+               "refresh_expires_in": 31536000, "refresh_token": "rft.1",
+               "scope": "user.info.basic", "token_type": "Bearer"}),
+    )
+}
+
+const OPEN_ID: &str = "723f24d7-e717-40f8-a2b6-cb8464cd23b4";
+
+fn tiktok_user(code: &str) -> Value {
+    json!({"data": {"user": {"open_id": OPEN_ID, "display_name": "Tik Toker",
+                             "avatar_url": "https://p16.tiktokcdn.com/a.jpeg"}},
+           "error": {"code": code, "message": "", "log_id": "20220829194722CBE87ED59D524E727021"}})
+}
+
+/// The client id travels as `client_key`, in the authorization URL and the token request,
+/// and never as `client_id`.
+#[tokio::test]
+async fn tiktok_names_the_client_client_key() {
+    let (mock, url) = declared_sign_in(TikTok::SPEC, |id, secret, base| {
+        TikTok::new(id, secret).with_hosts(base, base).build()
+    })
+    .await;
+    assert_eq!(
+        query_param(&url, "client_key").as_deref(),
+        Some("mock-client")
+    );
+    assert_eq!(query_param(&url, "client_id"), None);
+    assert_eq!(
+        query_param(&url, "scope").as_deref(),
+        Some("user.info.basic")
+    );
+    let token = mock.last_token_request().unwrap();
+    let field = |name: &str| {
+        token
+            .form
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    assert_eq!(field("client_key").as_deref(), Some("mock-client"));
+    assert_eq!(field("client_secret").as_deref(), Some("mock-secret"));
+    assert_eq!(field("client_id"), None);
+}
+
+/// Every user info answer carries an `error` object: `ok` is a success, anything else an
+/// error, with HTTP 200 too.
+#[tokio::test]
+async fn tiktok_reads_the_error_object_of_every_answer() {
+    let success = Scripted::start(vec![
+        tiktok_token(OPEN_ID),
+        ok("/v2/user/info/", tiktok_user("ok")),
+    ])
+    .await;
+    let (_, response) = sign_in(tiktok(&success.base)).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["id"], OPEN_ID);
+    assert_eq!(user["name"], "Tik Toker");
+    let info = &success.received("/v2/user/info/")[0];
+    assert_eq!(
+        info.query("fields"),
+        Some("open_id,union_id,avatar_url,display_name")
+    );
+    assert_eq!(
+        info.headers.get(http::header::AUTHORIZATION).unwrap(),
+        "Bearer act.1"
+    );
+    let with_200 = Scripted::start(vec![
+        tiktok_token(OPEN_ID),
+        ok("/v2/user/info/", tiktok_user("scope_not_authorized")),
+    ])
+    .await;
+    let message = refused(tiktok(&with_200.base)).await;
+    assert!(message.contains("scope_not_authorized"), "{message}");
+    let with_401 = Scripted::start(vec![
+        tiktok_token(OPEN_ID),
+        Answer {
+            path: "/v2/user/info/",
+            status: StatusCode::UNAUTHORIZED,
+            body: json!({"error": {"code": "access_token_invalid",
+                                   "message": "The access token is invalid or not found in the request.",
+                                   "log_id": "1"}}),
+        },
+    ])
+    .await;
+    refused(tiktok(&with_401.base)).await;
+}
+
+/// The token answer names the user (`open_id`): a user info answer of another is refused.
+#[tokio::test]
+async fn tiktok_refuses_user_info_of_another_open_id() {
+    let scripted = Scripted::start(vec![
+        tiktok_token("another-open-id"),
+        ok("/v2/user/info/", tiktok_user("ok")),
+    ])
+    .await;
+    let message = refused(tiktok(&scripted.base)).await;
+    assert!(message.contains("different users"), "{message}");
+}
+
+// Kakao.
+
+/// `emailVerified` is true only when Kakao says the email is both verified and still valid.
+#[tokio::test]
+async fn kakao_trusts_an_email_only_while_it_is_valid() {
+    let verdict = |verified: bool, valid: bool| async move {
+        let scripted = Scripted::start(vec![
+            ok(
+                "/oauth/token",
+                json!({"token_type": "bearer", "access_token": "a", "expires_in": 43199,
+                       "refresh_token": "r", "refresh_token_expires_in": 5184000}),
+            ),
+            ok(
+                "/v2/user/me",
+                json!({"id": 123456789, "connected_at": "2022-04-11T01:45:28Z",
+                       "kakao_account": {"profile": {"nickname": "홍길동",
+                           "profile_image_url": "http://yyy.kakao.com/dn/img_640x640.jpg"},
+                       "email": "sample@sample.com", "is_email_valid": valid,
+                       "is_email_verified": verified}}),
+            ),
+        ])
+        .await;
+        let kakao = Kakao::new("key", "secret")
+            .with_hosts(&scripted.base, &scripted.base)
+            .build()
+            .unwrap();
+        let (_, response) = sign_in(kakao).await;
+        let user = assert_ok(&response)["user"].clone();
+        assert_eq!(user["id"], "123456789");
+        assert_eq!(user["email"], "sample@sample.com");
+        user["emailVerified"].clone()
+    };
+    assert_eq!(verdict(true, true).await, json!(true));
+    assert_eq!(verdict(true, false).await, json!(false));
+    assert_eq!(verdict(false, true).await, json!(false));
 }

@@ -28,9 +28,9 @@ use coauth_core::presets::spec::{
     EmailVerified, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
 };
 use coauth_core::presets::{
-    Amazon, Apple, Bitbucket, Discord, Dropbox, Facebook, GitHub, GitLab, Google, LinkedIn, MailRu,
-    Microsoft, Naver, Odnoklassniki, Patreon, Reddit, Slack, Spotify, Strava, Twitch, Vk, VkId,
-    Weibo, X, Yahoo, Yandex, Zoom,
+    Amazon, Apple, Bitbucket, Coinbase, Discord, Dropbox, Facebook, GitHub, GitLab, Google, Kakao,
+    LinkedIn, MailRu, Microsoft, Naver, Odnoklassniki, Patreon, Pinterest, Reddit, Slack, Spotify,
+    Strava, TikTok, Twitch, Vk, VkId, Weibo, X, Yahoo, Yandex, Zoom,
 };
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
@@ -328,6 +328,9 @@ mod oauth2 {
             Bitbucket::new(id, secret).with_hosts(base, base).build()
         });
         // The avatar is a CDN URL the hook builds from the avatar hash.
+        coinbase: Row::new(Coinbase::SPEC, |id, secret, base| {
+            Coinbase::new(id, secret).with_hosts(base, base).build()
+        });
         discord: Row::new(Discord::SPEC, |id, secret, base| {
             Discord::new(id, secret).with_hosts(base, base).build()
         })
@@ -345,6 +348,11 @@ mod oauth2 {
         gitlab: Row::new(GitLab::SPEC, |id, secret, base| {
             GitLab::new(id, secret).with_hosts(base, base).build()
         });
+        // The hook adds `is_email_valid` to the verdict, which the mock does not send.
+        kakao: Row::new(Kakao::SPEC, |id, secret, base| {
+            Kakao::new(id, secret).with_hosts(base, base).build()
+        })
+        .hook_decides(&["emailVerified"]);
         mailru: Row::new(MailRu::SPEC, |id, secret, base| {
             MailRu::new(id, secret).with_hosts(base, base).build()
         });
@@ -360,6 +368,9 @@ mod oauth2 {
         patreon: Row::new(Patreon::SPEC, |id, secret, base| {
             Patreon::new(id, secret).with_hosts(base, base).build()
         });
+        pinterest: Row::new(Pinterest::SPEC, |id, secret, base| {
+            Pinterest::new(id, secret).with_hosts(base, base).build()
+        });
         // The hook only unescapes `&amp;` in the avatar URL, which the mock's has none of.
         reddit: Row::new(Reddit::SPEC, |id, secret, base| {
             Reddit::new(id, secret).with_hosts(base, base).build()
@@ -370,6 +381,10 @@ mod oauth2 {
         // The token answer names the athlete, whose profile the mock then serves.
         strava: Row::new(Strava::SPEC, |id, secret, base| {
             Strava::new(id, secret).with_hosts(base, base).build()
+        });
+        // The client id travels as client_key; the answer carries error.code ok.
+        tiktok: Row::new(TikTok::SPEC, |id, secret, base| {
+            TikTok::new(id, secret).with_hosts(base, base).build()
         });
         twitch: Row::new(Twitch::SPEC, |id, secret, base| {
             Twitch::new(id, secret).with_hosts(base, base).build()

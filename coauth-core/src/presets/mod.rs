@@ -4,6 +4,7 @@ mod amazon;
 #[cfg(feature = "oidc")]
 mod apple;
 mod bitbucket;
+mod coinbase;
 mod discord;
 mod dropbox;
 mod facebook;
@@ -11,6 +12,7 @@ mod github;
 mod gitlab;
 #[cfg(feature = "oidc")]
 mod google;
+mod kakao;
 #[cfg(feature = "oidc")]
 mod linkedin;
 mod mailru;
@@ -21,12 +23,14 @@ mod odnoklassniki;
 #[cfg(feature = "oidc")]
 mod oidc;
 mod patreon;
+mod pinterest;
 mod reddit;
 #[cfg(feature = "oidc")]
 mod slack;
 pub mod spec;
 mod spotify;
 mod strava;
+mod tiktok;
 mod twitch;
 #[cfg(feature = "oauth1")]
 mod twitter;
@@ -42,6 +46,7 @@ pub use amazon::Amazon;
 #[cfg(feature = "oidc")]
 pub use apple::Apple;
 pub use bitbucket::Bitbucket;
+pub use coinbase::Coinbase;
 pub use discord::Discord;
 pub use dropbox::Dropbox;
 pub use facebook::{FACEBOOK_GRAPH_VERSION, Facebook};
@@ -49,6 +54,7 @@ pub use github::GitHub;
 pub use gitlab::GitLab;
 #[cfg(feature = "oidc")]
 pub use google::Google;
+pub use kakao::Kakao;
 #[cfg(feature = "oidc")]
 pub use linkedin::LinkedIn;
 pub use mailru::MailRu;
@@ -59,11 +65,13 @@ pub use odnoklassniki::Odnoklassniki;
 #[cfg(feature = "oidc")]
 pub use oidc::Oidc;
 pub use patreon::Patreon;
+pub use pinterest::Pinterest;
 pub use reddit::Reddit;
 #[cfg(feature = "oidc")]
 pub use slack::Slack;
 pub use spotify::Spotify;
 pub use strava::Strava;
+pub use tiktok::TikTok;
 pub use twitch::Twitch;
 #[cfg(feature = "oauth1")]
 pub use twitter::Twitter;
