@@ -72,9 +72,9 @@ use crate::{Coauth, CoauthBuilder, ConfigError, MAX_FLOW_LIFETIME, MIN_SECRET_LE
 use crate::presets::Twitter;
 #[cfg(feature = "presets")]
 use crate::presets::{
-    Amazon, Bitbucket, Coinbase, Discord, Dropbox, Facebook, GitHub, GitLab, Kakao, MailRu, Naver,
-    Odnoklassniki, Patreon, Pinterest, Reddit, Spotify, Strava, TikTok, Twitch, Vk, VkId, Weibo, X,
-    Yahoo, Yandex, Zoom,
+    Amazon, BattleNet, Bitbucket, Coinbase, Discord, Dropbox, Facebook, GitHub, GitLab, Instagram,
+    Kakao, MailRu, Naver, Odnoklassniki, Patreon, PayPal, Pinterest, Reddit, Snapchat, Spotify,
+    Strava, Threads, TikTok, Twitch, Vk, VkId, Weibo, X, Yahoo, Yandex, Zoom,
 };
 #[cfg(all(feature = "presets", feature = "oidc"))]
 use crate::presets::{Apple, Google, LinkedIn, Microsoft, Oidc, Slack};
@@ -446,6 +446,11 @@ pub fn variables() -> impl Iterator<Item = &'static str> {
 /// | `PINTEREST` | `pinterest` | Pinterest |  |
 /// | `COINBASE` | `coinbase` | Coinbase |  |
 /// | `KAKAO` | `kakao` | Kakao | the REST API key as `_CLIENT_ID` |
+/// | `INSTAGRAM` | `instagram` | Instagram | the Instagram app id and secret |
+/// | `THREADS` | `threads` | Threads | the Threads app id and secret |
+/// | `SNAPCHAT` | `snapchat` | Snapchat |  |
+/// | `PAYPAL` | `paypal` | PayPal | `COAUTH_PAYPAL_SANDBOX`: optional, `1` for the sandbox (default: live) |
+/// | `BATTLENET` | `battlenet` | Battle.net | `COAUTH_BATTLENET_REGION`: optional, `us` (default), `eu`, `kr`, `tw` or `cn` |
 /// | `GOOGLE` | `google` | Google | (feature `oidc`, as every preset below) |
 /// | `MICROSOFT` | `microsoft` | Microsoft | `COAUTH_MICROSOFT_TENANT`: optional, `common` (default), `organizations`, `consumers`, a tenant id or one of its domain names |
 /// | `APPLE` | `apple` | Apple | no `_CLIENT_SECRET` (the Services ID is the client id); required: `COAUTH_APPLE_TEAM_ID`, `COAUTH_APPLE_KEY_ID`, and the `.p8` key as `COAUTH_APPLE_PRIVATE_KEY` (PEM text; `\n` escapes allowed) or `COAUTH_APPLE_PRIVATE_KEY_FILE` (its path) |
@@ -779,6 +784,44 @@ const PRESETS: &[Preset] = &[
     #[cfg(feature = "presets")]
     preset!("kakao", "Kakao", "KAKAO", |s| {
         s.add(Kakao::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("instagram", "Instagram", "INSTAGRAM", |s| {
+        s.add(Instagram::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("threads", "Threads", "THREADS", |s| {
+        s.add(Threads::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("snapchat", "Snapchat", "SNAPCHAT", |s| {
+        s.add(Snapchat::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("paypal", "PayPal", "PAYPAL", extra: ["SANDBOX"], |s| {
+        let paypal = PayPal::new(&*s.id, &*s.secret);
+        s.add(if s.flag("COAUTH_PAYPAL_SANDBOX")? {
+            paypal.sandbox().build()
+        } else {
+            paypal.build()
+        })
+    }),
+    #[cfg(feature = "presets")]
+    preset!("battlenet", "Battle.net", "BATTLENET", extra: ["REGION"], |s| {
+        let battlenet = BattleNet::new(&*s.id, &*s.secret);
+        s.add(match s.get("COAUTH_BATTLENET_REGION") {
+            Some(region) => {
+                let built = battlenet.region(region).build();
+                if built.is_err() {
+                    return Err(EnvError::invalid(
+                        "COAUTH_BATTLENET_REGION",
+                        "must be us, eu, kr, tw or cn",
+                    ));
+                }
+                built
+            }
+            None => battlenet.build(),
+        })
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("google", "Google", "GOOGLE", |s| {

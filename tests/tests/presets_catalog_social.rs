@@ -22,7 +22,9 @@ use axum::response::IntoResponse;
 use axum::routing::any;
 use coauth_core::oauth2::OAuth2Provider;
 use coauth_core::presets::spec::OAuth2Preset;
-use coauth_core::presets::{Kakao, Naver, Strava, TikTok, Weibo};
+use coauth_core::presets::{
+    BattleNet, Instagram, Kakao, Naver, PayPal, Snapchat, Strava, Threads, TikTok, Weibo,
+};
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
     App, Transport, app_builder, assert_ok, assert_provider_failure, http_client_with_timeout,
@@ -571,4 +573,240 @@ async fn kakao_trusts_an_email_only_while_it_is_valid() {
     assert_eq!(verdict(true, true).await, json!(true));
     assert_eq!(verdict(true, false).await, json!(false));
     assert_eq!(verdict(false, true).await, json!(false));
+}
+
+// Threads.
+
+fn threads_token(user_id: u64) -> Answer {
+    ok(
+        "/oauth/access_token",
+        json!({"access_token": "THQVJ", "user_id": user_id}),
+    )
+}
+
+fn threads_me() -> Answer {
+    ok(
+        "/v1.0/me",
+        json!({"id": "1234567", "username": "threadsapitestuser", "name": "Threads API Test User",
+               "threads_profile_picture_url": "https://scontent-sjc3-1.cdninstagram.com/p.jpg"}),
+    )
+}
+
+/// The token answer names the user (`user_id`): the profile of another is refused; the token
+/// travels as the `access_token` query parameter with the named fields.
+#[tokio::test]
+async fn threads_reads_the_profile_of_the_token_s_user() {
+    let threads = |base: &str| {
+        Threads::new("id", "secret")
+            .with_hosts(base, base)
+            .build()
+            .unwrap()
+    };
+    let same = Scripted::start(vec![threads_token(1234567), threads_me()]).await;
+    let (_, response) = sign_in(threads(&same.base)).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["id"], "1234567");
+    assert_eq!(
+        user["profileUrl"],
+        "https://www.threads.com/@threadsapitestuser"
+    );
+    let me = &same.received("/v1.0/me")[0];
+    assert_eq!(me.query("access_token"), Some("THQVJ"));
+    assert_eq!(
+        me.query("fields"),
+        Some("id,username,name,threads_profile_picture_url")
+    );
+    let other = Scripted::start(vec![threads_token(7654321), threads_me()]).await;
+    let message = refused(threads(&other.base)).await;
+    assert!(message.contains("different users"), "{message}");
+}
+
+// Instagram.
+
+/// The token endpoint is on the authorization window's host, the profile on the Graph API
+/// host, which takes the token as the `access_token` query parameter; the user is the
+/// app-scoped `id`, not the professional account's `user_id`.
+#[tokio::test]
+async fn instagram_reads_the_app_scoped_user_from_the_graph_host() {
+    let login = Scripted::start(vec![ok(
+        "/oauth/access_token",
+        json!({"access_token": "IGQVJ", "user_id": 17841405793187218_u64,
+               "permissions": "instagram_business_basic"}),
+    )])
+    .await;
+    let graph = Scripted::start(vec![ok(
+        "/me",
+        json!({"id": "7590282904327", "user_id": "17841405793187218", "username": "jayposiris",
+               "name": "Jay Posiris", "profile_picture_url": "https://x.test/p.jpg"}),
+    )])
+    .await;
+    let instagram = Instagram::new("id", "secret")
+        .with_hosts(&login.base, &graph.base)
+        .build()
+        .unwrap();
+    let (_, response) = sign_in(instagram).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["id"], "7590282904327");
+    assert_eq!(user["username"], "jayposiris");
+    assert_eq!(
+        login.received("/oauth/access_token")[0].form("client_secret"),
+        Some("secret")
+    );
+    let me = &graph.received("/me")[0];
+    assert_eq!(me.query("access_token"), Some("IGQVJ"));
+    assert_eq!(
+        me.query("fields"),
+        Some("id,user_id,username,name,profile_picture_url")
+    );
+}
+
+// Snapchat.
+
+/// The profile API takes a GraphQL-style `query` parameter and answers `data.me`.
+#[tokio::test]
+async fn snapchat_queries_me_and_reads_data_me() {
+    let accounts = Scripted::start(vec![ok(
+        "/accounts/oauth2/token",
+        json!({"access_token": "hCgEKCG", "token_type": "Bearer", "expires_in": 3600,
+               "refresh_token": "hCgwKCj", "scope": "https://auth.snapchat.com/oauth2/api/user.external_id"}),
+    )])
+    .await;
+    let kit = Scripted::start(vec![ok(
+        "/v1/me",
+        json!({"data": {"me": {"externalId": "CAESIPiRBp0e5gLDq7VVurQ3rVdmdbqxpOJWynjyBL/xlo0w",
+                               "displayName": "Bitmoji User",
+                               "bitmoji": {"avatar": "https://sdk.bitmoji.com/render/panel/a.png"}}}}),
+    )])
+    .await;
+    let snapchat = Snapchat::new("id", "secret")
+        .with_hosts(&accounts.base, &kit.base)
+        .build()
+        .unwrap();
+    let (_, response) = sign_in(snapchat).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(
+        user["id"],
+        "CAESIPiRBp0e5gLDq7VVurQ3rVdmdbqxpOJWynjyBL/xlo0w"
+    );
+    assert_eq!(
+        user["avatarUrl"],
+        "https://sdk.bitmoji.com/render/panel/a.png"
+    );
+    let token = &accounts.received("/accounts/oauth2/token")[0];
+    assert!(token.headers.get(http::header::AUTHORIZATION).is_some());
+    assert_eq!(token.form("client_secret"), None);
+    assert_eq!(
+        kit.received("/v1/me")[0].query("query"),
+        Some("{me{externalId displayName bitmoji{avatar}}}")
+    );
+}
+
+// PayPal.
+
+/// The email is the primary entry of `emails`, verified as its `confirmed` flag says;
+/// `verified_account` (the PayPal account's status) does not make it verified.
+#[tokio::test]
+async fn paypal_takes_the_primary_email_and_its_confirmation() {
+    let scripted = Scripted::start(vec![
+        ok(
+            "/v1/oauth2/token",
+            json!({"token_type": "Bearer", "expires_in": 28800, "access_token": "A015",
+                   "refresh_token": "R23A", "scope": "openid email profile"}),
+        ),
+        ok(
+            "/v1/identity/oauth2/userinfo",
+            json!({"user_id": "https://www.paypal.com/webapps/auth/identity/user/mWq6_1sU85v5EG9yHdPxJRrhGHrnMJ-1PQKtX6pcsmA",
+                   "name": "identity test", "verified_account": "true",
+                   "emails": [{"value": "old@example.com", "primary": false, "confirmed": true},
+                              {"value": "user1@example.com", "primary": true, "confirmed": false}]}),
+        ),
+    ])
+    .await;
+    let paypal = PayPal::new("id", "secret")
+        .with_hosts(&scripted.base, &scripted.base)
+        .build()
+        .unwrap();
+    let (_, response) = sign_in(paypal).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["email"], "user1@example.com");
+    assert_eq!(user["emailVerified"], false);
+    assert_eq!(
+        scripted.received("/v1/identity/oauth2/userinfo")[0].query("schema"),
+        Some("paypalv1.1")
+    );
+}
+
+/// The sandbox is on its own hosts, and a host of neither environment is refused.
+#[tokio::test]
+async fn paypal_s_sandbox_hosts() {
+    let sandbox = PayPal::new("id", "secret").sandbox().build().unwrap();
+    let app = app(sandbox).await;
+    let started = app.start(NAME).await;
+    assert!(
+        started
+            .url
+            .starts_with("https://www.sandbox.paypal.com/signin/authorize?"),
+        "{}",
+        started.url
+    );
+    assert_eq!(
+        query_param(&started.url, "flowEntry").as_deref(),
+        Some("static")
+    );
+    let spec = PayPal::SPEC;
+    let other = coauth_core::presets::spec::PresetBuilder::new(spec, "id", "secret")
+        .var("api_host", "api-m.paypal.example")
+        .build();
+    assert!(other.is_err());
+}
+
+// Battle.net.
+
+/// China has its own OAuth host; the others share `oauth.battle.net`; an unknown region is
+/// refused when built, and the user is `sub`, with the BattleTag as name.
+#[tokio::test]
+async fn battle_net_regions_and_the_battletag() {
+    let start_url = |battlenet: BattleNet| async move {
+        let app = app(battlenet.build().unwrap()).await;
+        app.start(NAME).await.url
+    };
+    assert!(
+        start_url(BattleNet::new("id", "secret").region("cn"))
+            .await
+            .starts_with("https://oauth.battlenet.com.cn/authorize?")
+    );
+    assert!(
+        start_url(BattleNet::new("id", "secret").region("eu"))
+            .await
+            .starts_with("https://oauth.battle.net/authorize?")
+    );
+    assert!(
+        BattleNet::new("id", "secret")
+            .region("sea")
+            .build()
+            .is_err()
+    );
+    let scripted = Scripted::start(vec![
+        ok(
+            "/token",
+            json!({"access_token": "USveJB", "token_type": "bearer", "expires_in": 86399,
+                   "scope": "openid", "sub": "123456789", "id_token": "eyJ.x.y"}),
+        ),
+        ok(
+            "/oauth/userinfo",
+            json!({"sub": "123456789", "id": 123456789, "battletag": "Ada#1815"}),
+        ),
+    ])
+    .await;
+    let battlenet = BattleNet::new("id", "secret")
+        .region("cn")
+        .with_hosts(&scripted.base, &scripted.base)
+        .build()
+        .unwrap();
+    let (_, response) = sign_in(battlenet).await;
+    let user = &assert_ok(&response)["user"];
+    assert_eq!(user["id"], "123456789");
+    assert_eq!(user["name"], "Ada#1815");
+    let token = &scripted.received("/token")[0];
+    assert!(token.headers.get(http::header::AUTHORIZATION).is_some());
 }

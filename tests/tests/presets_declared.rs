@@ -28,9 +28,10 @@ use coauth_core::presets::spec::{
     EmailVerified, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
 };
 use coauth_core::presets::{
-    Amazon, Apple, Bitbucket, Coinbase, Discord, Dropbox, Facebook, GitHub, GitLab, Google, Kakao,
-    LinkedIn, MailRu, Microsoft, Naver, Odnoklassniki, Patreon, Pinterest, Reddit, Slack, Spotify,
-    Strava, TikTok, Twitch, Vk, VkId, Weibo, X, Yahoo, Yandex, Zoom,
+    Amazon, Apple, BattleNet, Bitbucket, Coinbase, Discord, Dropbox, Facebook, GitHub, GitLab,
+    Google, Instagram, Kakao, LinkedIn, MailRu, Microsoft, Naver, Odnoklassniki, Patreon, PayPal,
+    Pinterest, Reddit, Slack, Snapchat, Spotify, Strava, Threads, TikTok, Twitch, Vk, VkId, Weibo,
+    X, Yahoo, Yandex, Zoom,
 };
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
@@ -324,6 +325,10 @@ mod oauth2 {
         amazon: Row::new(Amazon::SPEC, |id, secret, base| {
             Amazon::new(id, secret).with_hosts(base, base).build()
         });
+        // The default region's host; the mock serves every path on its own.
+        battlenet: Row::new(BattleNet::SPEC, |id, secret, base| {
+            BattleNet::new(id, secret).with_hosts(base, base).build()
+        });
         bitbucket: Row::new(Bitbucket::SPEC, |id, secret, base| {
             Bitbucket::new(id, secret).with_hosts(base, base).build()
         });
@@ -348,6 +353,9 @@ mod oauth2 {
         gitlab: Row::new(GitLab::SPEC, |id, secret, base| {
             GitLab::new(id, secret).with_hosts(base, base).build()
         });
+        instagram: Row::new(Instagram::SPEC, |id, secret, base| {
+            Instagram::new(id, secret).with_hosts(base, base).build()
+        });
         // The hook adds `is_email_valid` to the verdict, which the mock does not send.
         kakao: Row::new(Kakao::SPEC, |id, secret, base| {
             Kakao::new(id, secret).with_hosts(base, base).build()
@@ -368,6 +376,10 @@ mod oauth2 {
         patreon: Row::new(Patreon::SPEC, |id, secret, base| {
             Patreon::new(id, secret).with_hosts(base, base).build()
         });
+        // The hook picks the primary email, the first one at the mock.
+        paypal: Row::new(PayPal::SPEC, |id, secret, base| {
+            PayPal::new(id, secret).with_hosts(base, base).build()
+        });
         pinterest: Row::new(Pinterest::SPEC, |id, secret, base| {
             Pinterest::new(id, secret).with_hosts(base, base).build()
         });
@@ -375,12 +387,19 @@ mod oauth2 {
         reddit: Row::new(Reddit::SPEC, |id, secret, base| {
             Reddit::new(id, secret).with_hosts(base, base).build()
         });
+        snapchat: Row::new(Snapchat::SPEC, |id, secret, base| {
+            Snapchat::new(id, secret).with_hosts(base, base).build()
+        });
         spotify: Row::new(Spotify::SPEC, |id, secret, base| {
             Spotify::new(id, secret).with_hosts(base, base).build()
         });
         // The token answer names the athlete, whose profile the mock then serves.
         strava: Row::new(Strava::SPEC, |id, secret, base| {
             Strava::new(id, secret).with_hosts(base, base).build()
+        });
+        // The token answer's user_id is the profile's id.
+        threads: Row::new(Threads::SPEC, |id, secret, base| {
+            Threads::new(id, secret).with_hosts(base, base).build()
         });
         // The client id travels as client_key; the answer carries error.code ok.
         tiktok: Row::new(TikTok::SPEC, |id, secret, base| {

@@ -3,6 +3,7 @@
 mod amazon;
 #[cfg(feature = "oidc")]
 mod apple;
+mod battlenet;
 mod bitbucket;
 mod coinbase;
 mod discord;
@@ -12,6 +13,7 @@ mod github;
 mod gitlab;
 #[cfg(feature = "oidc")]
 mod google;
+mod instagram;
 mod kakao;
 #[cfg(feature = "oidc")]
 mod linkedin;
@@ -23,13 +25,16 @@ mod odnoklassniki;
 #[cfg(feature = "oidc")]
 mod oidc;
 mod patreon;
+mod paypal;
 mod pinterest;
 mod reddit;
 #[cfg(feature = "oidc")]
 mod slack;
+mod snapchat;
 pub mod spec;
 mod spotify;
 mod strava;
+mod threads;
 mod tiktok;
 mod twitch;
 #[cfg(feature = "oauth1")]
@@ -45,6 +50,7 @@ mod zoom;
 pub use amazon::Amazon;
 #[cfg(feature = "oidc")]
 pub use apple::Apple;
+pub use battlenet::BattleNet;
 pub use bitbucket::Bitbucket;
 pub use coinbase::Coinbase;
 pub use discord::Discord;
@@ -54,6 +60,7 @@ pub use github::GitHub;
 pub use gitlab::GitLab;
 #[cfg(feature = "oidc")]
 pub use google::Google;
+pub use instagram::Instagram;
 pub use kakao::Kakao;
 #[cfg(feature = "oidc")]
 pub use linkedin::LinkedIn;
@@ -65,12 +72,15 @@ pub use odnoklassniki::Odnoklassniki;
 #[cfg(feature = "oidc")]
 pub use oidc::Oidc;
 pub use patreon::Patreon;
+pub use paypal::PayPal;
 pub use pinterest::Pinterest;
 pub use reddit::Reddit;
 #[cfg(feature = "oidc")]
 pub use slack::Slack;
+pub use snapchat::Snapchat;
 pub use spotify::Spotify;
 pub use strava::Strava;
+pub use threads::Threads;
 pub use tiktok::TikTok;
 pub use twitch::Twitch;
 #[cfg(feature = "oauth1")]
