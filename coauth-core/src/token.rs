@@ -193,6 +193,9 @@ pub(crate) struct TokenClient {
     /// The form field the client id travels in, when it travels in the form (`client_id`;
     /// TikTok's `client_key`).
     client_id_param: &'static str,
+    /// Where the provider may wrap its token answer (a JSON pointer), see
+    /// [`TokenClient::with_answer_at`].
+    answer_at: Option<&'static str>,
     secret: Secret,
     auth: ClientAuth,
     #[cfg(feature = "oidc")]
@@ -214,6 +217,7 @@ impl TokenClient {
         TokenClient {
             client_id,
             client_id_param: "client_id",
+            answer_at: None,
             secret,
             auth,
             #[cfg(feature = "oidc")]
@@ -233,6 +237,13 @@ impl TokenClient {
     /// `client_key`). HTTP Basic and client assertions are unchanged.
     pub(crate) fn with_client_id_param(mut self, name: &'static str) -> Self {
         self.client_id_param = name;
+        self
+    }
+
+    /// Reads the token answer at the JSON pointer `at` when its top level has neither an
+    /// `access_token` nor an `error` (Instagram Login's documented `{"data": [{...}]}`).
+    pub(crate) fn with_answer_at(mut self, at: Option<&'static str>) -> Self {
+        self.answer_at = at;
         self
     }
 
@@ -275,7 +286,11 @@ impl TokenClient {
             form.push((name, value.as_str()));
         }
         let request = self.request(token_url, form, ctx.clock)?;
-        provider_call(call_span!("coauth.token"), exchange(http, request)).await
+        provider_call(
+            call_span!("coauth.token"),
+            exchange(http, request, self.answer_at),
+        )
+        .await
     }
 
     /// The refresh grant (RFC 6749 section 6). When the provider does not rotate refresh
@@ -292,8 +307,11 @@ impl TokenClient {
             ("refresh_token", refresh_token.expose()),
         ];
         let request = self.request(token_url, form, clock)?;
-        let mut credentials =
-            provider_call(call_span!("coauth.refresh"), exchange(http, request)).await?;
+        let mut credentials = provider_call(
+            call_span!("coauth.refresh"),
+            exchange(http, request, self.answer_at),
+        )
+        .await?;
         if credentials.refresh_token.is_none() {
             credentials.refresh_token = Some(refresh_token.clone());
         }
@@ -375,10 +393,14 @@ impl TokenClient {
 }
 
 /// Sends a token request and reads the answer.
-async fn exchange(http: &dyn HttpClient, request: Request<Bytes>) -> Result<Credentials, Error> {
+async fn exchange(
+    http: &dyn HttpClient,
+    request: Request<Bytes>,
+    answer_at: Option<&str>,
+) -> Result<Credentials, Error> {
     let response = http.execute(request).await?;
     record_status(response.status());
-    parse_token_response(&response)
+    parse_token_answer(&response, answer_at)
 }
 
 fn form_encode(value: &str) -> String {
@@ -388,7 +410,24 @@ fn form_encode(value: &str) -> String {
 /// Parses a token endpoint answer leniently: a JSON or form-encoded body, errors sent with
 /// HTTP 200, `expires_in` as a number or a string, `scope` as a string or an array.
 pub fn parse_token_response(response: &Response<Bytes>) -> Result<Credentials, Error> {
-    let fields = parse_object(response);
+    parse_token_answer(response, None)
+}
+
+/// [`parse_token_response`], reading the answer at the JSON pointer `wrapped_at` when its top
+/// level has neither an `access_token` nor an `error`.
+pub(crate) fn parse_token_answer(
+    response: &Response<Bytes>,
+    wrapped_at: Option<&str>,
+) -> Result<Credentials, Error> {
+    let mut fields = parse_object(response);
+    if let (Some(pointer), Some(object)) = (wrapped_at, &fields)
+        && !object.contains_key("access_token")
+        && !object.contains_key("error")
+        && let Some(serde_json::Value::Object(inner)) =
+            serde_json::Value::Object(object.clone()).pointer(pointer)
+    {
+        fields = Some(inner.clone());
+    }
     if let Some(error) = token_answer_error(response.status(), fields.as_ref()) {
         return Err(error);
     }

@@ -395,7 +395,7 @@ async fn weibo_shows_the_token_s_uid() {
     let (_, response) = sign_in(weibo(&scripted.base)).await;
     let user = &assert_ok(&response)["user"];
     assert_eq!(user["id"], "1404376560");
-    assert_eq!(user["profileUrl"], "https://weibo.com/zaku");
+    assert_eq!(user["profileUrl"], "https://weibo.com/u/1404376560");
     let show = &scripted.received("/2/users/show.json")[0];
     assert_eq!(show.method, Method::GET);
     assert_eq!(show.query("uid"), Some("1404376560"));
@@ -625,15 +625,20 @@ async fn threads_reads_the_profile_of_the_token_s_user() {
 
 /// The token endpoint is on the authorization window's host, the profile on the Graph API
 /// host, which takes the token as the `access_token` query parameter; the user is the
-/// app-scoped `id`, not the professional account's `user_id`.
+/// app-scoped `id`, not the professional account's `user_id`. The token answer is read at the
+/// top level and wrapped in `data`, as the two parts of Instagram's documentation show it.
 #[tokio::test]
 async fn instagram_reads_the_app_scoped_user_from_the_graph_host() {
-    let login = Scripted::start(vec![ok(
-        "/oauth/access_token",
-        json!({"access_token": "IGQVJ", "user_id": 17841405793187218_u64,
-               "permissions": "instagram_business_basic"}),
-    )])
-    .await;
+    let flat = json!({"access_token": "IGQVJ", "user_id": 17841405793187218_u64,
+                      "permissions": "instagram_business_basic"});
+    let wrapped = json!({"data": [flat.clone()]});
+    for answer in [flat, wrapped] {
+        instagram_sign_in(answer).await;
+    }
+}
+
+async fn instagram_sign_in(token_answer: Value) {
+    let login = Scripted::start(vec![ok("/oauth/access_token", token_answer)]).await;
     let graph = Scripted::start(vec![ok(
         "/me",
         json!({"id": "7590282904327", "user_id": "17841405793187218", "username": "jayposiris",

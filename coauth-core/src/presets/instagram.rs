@@ -1,6 +1,7 @@
 //! Instagram (the Instagram API with Instagram Login, for Instagram professional accounts):
 //! the client credentials in the token request's body, comma-separated scopes
-//! (`instagram_business_basic`), and the profile from `graph.instagram.com/me`, whose
+//! (`instagram_business_basic`), a token answer documented both at the top level and
+//! wrapped (`{"data": [{"access_token": ...}]}`), and the profile from `graph.instagram.com/me`, whose
 //! fields are sent only when named (`fields=`) and whose access token travels as the
 //! `access_token` query parameter. `id` is the user's id for the app; `user_id`, the
 //! professional account's id, is kept in the profile. Instagram gives no email. Tokens are
@@ -24,6 +25,9 @@ const INSTAGRAM: OAuth2Preset = OAuth2Preset {
     scope_separator: ",",
     client_auth: ClientAuth::Post,
     pkce: false,
+    // The Business Login guide shows the tokens wrapped in `data`; the endpoint reference
+    // shows them at the top level. Both are read.
+    token_answer_at: Some("/data/0"),
     profile: ProfileCall {
         token: TokenIn::Query("access_token"),
         query: &[("fields", "id,user_id,username,name,profile_picture_url")],

@@ -369,6 +369,9 @@ pub struct OAuth2Preset {
     /// Strava's `/athlete/id`): the profile call may then name the id as `{user_id}`, a
     /// token answer without it is refused, and so is a profile of another user.
     pub token_user_id: Option<&'static str>,
+    /// Where the provider may wrap its token answer, as a JSON pointer (Instagram Login's
+    /// `/data/0`); an answer with a top-level `access_token` is read as it is.
+    pub token_answer_at: Option<&'static str>,
     /// The profile call.
     pub profile: ProfileCall,
     /// A second call for the email.
@@ -407,6 +410,7 @@ impl OAuth2Preset {
         vars: &[],
         check_vars: None,
         token_user_id: None,
+        token_answer_at: None,
         profile: ProfileCall::bearer_get(api("/me")),
         emails: None,
         user: UserFields::id("/id"),
@@ -521,6 +525,7 @@ impl PresetBuilder {
         config.scope_separator = spec.scope_separator;
         config.client_auth = spec.client_auth;
         config.client_id_param = spec.client_id_param;
+        config.token_answer_at = spec.token_answer_at;
         config.pkce = spec.pkce;
         config.supports_prompt_none = spec.silent;
         config.prompt = self.prompt;

@@ -30,8 +30,9 @@ const WEIBO: OAuth2Preset = OAuth2Preset {
         name: &["/screen_name", "/name"],
         username: &["/domain"],
         avatar: &["/avatar_large", "/profile_image_url"],
-        // `profile_url` is a path such as `u/1404376560`.
-        profile_url: ProfileUrl::Template("https://weibo.com/{/profile_url}"),
+        // `profile_url` is a path whose form varies (`zaku`, `/u/2656274875`): the page by
+        // id is always there.
+        profile_url: ProfileUrl::Template("https://weibo.com/u/{/id}"),
         ..UserFields::id("/id")
     },
     refresh: Refresh::No,
@@ -80,7 +81,10 @@ mod tests {
         let user = read(show.clone(), "1404376560").await.unwrap();
         assert_eq!(user.id, "1404376560");
         assert_eq!(user.name.as_deref(), Some("zaku"));
-        assert_eq!(user.profile_url.as_deref(), Some("https://weibo.com/zaku"));
+        assert_eq!(
+            user.profile_url.as_deref(),
+            Some("https://weibo.com/u/1404376560")
+        );
         let error = read(
             json!({"error": "expired_token", "error_code": 21327,
                                 "request": "/2/users/show.json"}),

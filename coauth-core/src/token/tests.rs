@@ -359,3 +359,36 @@ fn a_renamed_client_id_travels_under_its_name_in_the_url_and_the_form() {
         b"code=c&client_key=key&client_secret=s"
     );
 }
+
+#[test]
+fn a_wrapped_token_answer_is_read_where_declared() {
+    let wrapped = response(
+        200,
+        "application/json",
+        r#"{"data": [{"access_token": "IGQVJ", "user_id": "1020", "permissions": "x"}]}"#,
+    );
+    let credentials = parse_token_answer(&wrapped, Some("/data/0")).unwrap();
+    assert_eq!(credentials.access_token.expose(), "IGQVJ");
+    assert_eq!(credentials.extra["user_id"], "1020");
+    // Undeclared, the wrapper is no token answer.
+    assert!(parse_token_answer(&wrapped, None).is_err());
+    // A top-level answer and an error are read as they are.
+    let flat = response(
+        200,
+        "application/json",
+        r#"{"access_token": "a", "user_id": 1}"#,
+    );
+    assert_eq!(
+        parse_token_answer(&flat, Some("/data/0"))
+            .unwrap()
+            .access_token
+            .expose(),
+        "a"
+    );
+    let error = response(
+        400,
+        "application/json",
+        r#"{"error": "invalid_grant", "data": [{"access_token": "x"}]}"#,
+    );
+    assert!(parse_token_answer(&error, Some("/data/0")).is_err());
+}

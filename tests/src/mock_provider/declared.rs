@@ -18,7 +18,7 @@
 //!   `client_secret` in the body; a public client's `client_id` and no secret), the code,
 //!   the redirect URI, the PKCE verifier and the redirect parameters the declaration wants
 //!   repeated, and answers JSON (with the user's id where the declaration reads one in the
-//!   token answer);
+//!   token answer, and wrapped where the declaration says the provider wraps it);
 //! - the profile endpoint, with the declared method, which checks that the access token
 //!   travels as declared (`Authorization: Bearer`, another scheme, a query parameter or a
 //!   form field, and nowhere else) with the declared query parameters, form fields and

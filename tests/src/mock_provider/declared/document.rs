@@ -159,7 +159,7 @@ fn normalized(spec: &OAuth2Preset, user: &MockUser, object: &Value) -> Value {
 
 /// `value` nested at `pointer` of an otherwise empty document; `value` itself for an empty
 /// pointer.
-fn nest(pointer: &str, value: Value) -> Value {
+pub(super) fn nest(pointer: &str, value: Value) -> Value {
     let mut document = Value::Null;
     place(&mut document, pointer, value);
     document

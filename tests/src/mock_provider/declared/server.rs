@@ -340,6 +340,9 @@ fn redeem(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Value, Re
     if let Some(pointer) = shared.spec.token_user_id {
         document::place_id(&mut answer, pointer, &grant.user);
     }
+    if let Some(pointer) = shared.spec.token_answer_at {
+        answer = document::nest(pointer, answer);
+    }
     shared.lock().access_tokens.insert(access_token, grant.user);
     Ok(answer)
 }
