@@ -15,8 +15,8 @@
 //!
 //! The provider-specific behaviour the declarations cannot show (signatures, token answer
 //! fields, denial shapes other than `error=access_denied`, refresh) is tested by hand in
-//! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `github_preset.rs` and
-//! `oidc_presets.rs`.
+//! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `github_preset.rs`,
+//! `presets_catalog_social.rs` and `oidc_presets.rs`.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -503,6 +503,33 @@ mod the_mock_refuses_a_departure {
                 .await;
             }
         }
+    }
+
+    #[tokio::test]
+    async fn in_the_client_id_s_name() {
+        let post = OAuth2Preset {
+            client_auth: ClientAuth::Post,
+            ..PLAIN
+        };
+        let renamed = OAuth2Preset {
+            client_id_param: "client_key",
+            ..post
+        };
+        refused(renamed, post, "client_key must be the mock's client").await;
+        refused(post, renamed, "client_id must be the mock's client").await;
+    }
+
+    #[tokio::test]
+    async fn in_the_token_answer_s_user() {
+        let named = OAuth2Preset {
+            token_user_id: Some("/uid"),
+            profile: ProfileCall {
+                query: &[("uid", "{user_id}")],
+                ..ProfileCall::bearer_get(api("/me"))
+            },
+            ..PLAIN
+        };
+        refused(named, PLAIN, "uid=\"583231\"").await;
     }
 
     #[tokio::test]
