@@ -6,7 +6,8 @@
 //! was verified) and `is_email_valid` (it is still the account's: `false` once it expired or
 //! was taken by another account); `emailVerified` is true only when both are. The id is a
 //! number, stable per service. Every code grant issues a refresh token. No silent sign-in:
-//! coauth does not rely on `prompt=none` at Kakao.
+//! Kakao documents `prompt=none` only for its auto-login inside the Kakao Talk in-app
+//! browser, answering `consent_required`, not for other browsers.
 
 use serde_json::Value;
 
