@@ -72,9 +72,11 @@ use crate::{Coauth, CoauthBuilder, ConfigError, MAX_FLOW_LIFETIME, MIN_SECRET_LE
 use crate::presets::Twitter;
 #[cfg(feature = "presets")]
 use crate::presets::{
-    Amazon, Asana, Atlassian, Bitbucket, BoxCom, ClickUp, Discord, Dribbble, Dropbox, Facebook,
-    Figma, GitHub, GitLab, HubSpot, Linear, MailRu, Mastodon, Miro, Notion, Odnoklassniki, Reddit,
-    Shopify, Spotify, Twitch, Vimeo, Vk, VkId, Webex, X, Yahoo, Yandex, Zoho,
+    Amazon, Asana, Atlassian, BattleNet, Bitbucket, BoxCom, ClickUp, Coinbase, Discord, Dribbble,
+    Dropbox, Facebook, Figma, GitHub, GitLab, HubSpot, Instagram, Kakao, Linear, MailRu, Mastodon,
+    Miro, Naver, Notion, Odnoklassniki, Patreon, PayPal, Pinterest, Reddit, Shopify, Snapchat,
+    Spotify, Strava, Threads, TikTok, Twitch, Vimeo, Vk, VkId, Webex, Weibo, X, Yahoo, Yandex,
+    Zoho, Zoom,
 };
 #[cfg(all(feature = "presets", feature = "oidc"))]
 use crate::presets::{Apple, Google, LinkedIn, Microsoft, Oidc, Slack};
@@ -825,6 +827,79 @@ const PRESETS: &[Preset] = &[
             ));
         }
         s.add(built)
+    }),
+    #[cfg(feature = "presets")]
+    preset!("strava", "Strava", "STRAVA", |s| {
+        s.add(Strava::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("patreon", "Patreon", "PATREON", |s| {
+        s.add(Patreon::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("zoom", "Zoom", "ZOOM", |s| s
+        .add(Zoom::new(&*s.id, &*s.secret).build())),
+    #[cfg(feature = "presets")]
+    preset!("naver", "Naver", "NAVER", |s| {
+        s.add(Naver::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("weibo", "Weibo", "WEIBO", |s| {
+        s.add(Weibo::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("tiktok", "TikTok", "TIKTOK", |s| {
+        s.add(TikTok::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("pinterest", "Pinterest", "PINTEREST", |s| {
+        s.add(Pinterest::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("coinbase", "Coinbase", "COINBASE", |s| {
+        s.add(Coinbase::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("kakao", "Kakao", "KAKAO", |s| {
+        s.add(Kakao::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("instagram", "Instagram", "INSTAGRAM", |s| {
+        s.add(Instagram::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("threads", "Threads", "THREADS", |s| {
+        s.add(Threads::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("snapchat", "Snapchat", "SNAPCHAT", |s| {
+        s.add(Snapchat::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(feature = "presets")]
+    preset!("paypal", "PayPal", "PAYPAL", extra: ["SANDBOX"], |s| {
+        let paypal = PayPal::new(&*s.id, &*s.secret);
+        s.add(if s.flag("COAUTH_PAYPAL_SANDBOX")? {
+            paypal.sandbox().build()
+        } else {
+            paypal.build()
+        })
+    }),
+    #[cfg(feature = "presets")]
+    preset!("battlenet", "Battle.net", "BATTLENET", extra: ["REGION"], |s| {
+        let battlenet = BattleNet::new(&*s.id, &*s.secret);
+        s.add(match s.get("COAUTH_BATTLENET_REGION") {
+            Some(region) => {
+                let built = battlenet.region(region).build();
+                if built.is_err() {
+                    return Err(EnvError::invalid(
+                        "COAUTH_BATTLENET_REGION",
+                        "must be us, eu, kr, tw or cn",
+                    ));
+                }
+                built
+            }
+            None => battlenet.build(),
+        })
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("google", "Google", "GOOGLE", |s| {

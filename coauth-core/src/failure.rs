@@ -156,6 +156,40 @@ pub(crate) fn token_answer_error(
 /// a body that is not JSON is refused, and so is a 200 carrying an error object (VK's
 /// `{"error": {...}}`, Odnoklassniki's top-level `error_code`).
 pub(crate) fn api_answer(status: StatusCode, body: &[u8]) -> Result<Value, Error> {
+    let json = api_json(status, body)?;
+    if let Some(error) = json.get("error") {
+        return Err(provider_error("profile request", error));
+    }
+    if json.get("error_code").is_some() {
+        return Err(provider_error("profile request", &json));
+    }
+    Ok(json)
+}
+
+/// Reads the JSON answer of a provider API that says in every answer whether it succeeded:
+/// the value at `pointer` must be `ok` (TikTok's `/error/code` is `ok`, Naver's
+/// `/resultcode` is `00`); any other value is the error's code, and an answer without one is
+/// refused too. Statuses are read as [`api_answer`] reads them; the provider's other fields
+/// named `error` are not errors here (TikTok sends an `error` object with every answer).
+pub(crate) fn api_answer_marked(
+    status: StatusCode,
+    body: &[u8],
+    pointer: &str,
+    ok: &str,
+) -> Result<Value, Error> {
+    let json = api_json(status, body)?;
+    match json.pointer(pointer).and_then(value_as_text) {
+        Some(code) if code == ok => Ok(json),
+        Some(code) => Err(provider_error("profile request", &Value::String(code))),
+        None => Err(Error::Provider(
+            "the provider's profile answer does not say whether it succeeded".into(),
+        )),
+    }
+}
+
+/// A provider API's answer as JSON: a 5xx is a technical failure, any status but 200 or a
+/// body that is not JSON is refused.
+fn api_json(status: StatusCode, body: &[u8]) -> Result<Value, Error> {
     if status.is_server_error() {
         return Err(Error::ProviderTechnical(format!(
             "the provider's profile endpoint failed with HTTP {}",
@@ -174,12 +208,6 @@ pub(crate) fn api_answer(status: StatusCode, body: &[u8]) -> Result<Value, Error
             status.as_u16(),
             message_detail(json.get("message"))
         )));
-    }
-    if let Some(error) = json.get("error") {
-        return Err(provider_error("profile request", error));
-    }
-    if json.get("error_code").is_some() {
-        return Err(provider_error("profile request", &json));
     }
     Ok(json)
 }

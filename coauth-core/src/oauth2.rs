@@ -34,6 +34,13 @@ pub struct OAuth2Config {
     pub client_id: String,
     /// The client secret registered at the provider.
     pub client_secret: Secret,
+    /// The name the client id travels under in the authorization request and the token
+    /// request's form. Default `client_id`; TikTok's is `client_key`.
+    pub client_id_param: &'static str,
+    /// Where the provider may wrap its token answer, as a JSON pointer (Instagram Login's
+    /// documented `{"data": [{"access_token": ...}]}` is `/data/0`): an answer without a
+    /// top-level `access_token` or `error` is read there. Default `None`.
+    pub token_answer_at: Option<&'static str>,
     /// The authorization endpoint.
     pub authorize_url: Url,
     /// The token endpoint.
@@ -94,6 +101,8 @@ impl OAuth2Config {
         Ok(OAuth2Config {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
+            client_id_param: "client_id",
+            token_answer_at: None,
             authorize_url: parse_endpoint(authorize_url)?,
             token_url: parse_endpoint(token_url)?,
             default_scopes: Vec::new(),
@@ -167,7 +176,9 @@ impl OAuth2Provider {
             config.client_id.clone(),
             config.client_secret.clone(),
             config.client_auth,
-        );
+        )
+        .with_client_id_param(config.client_id_param)
+        .with_answer_at(config.token_answer_at);
         #[cfg(feature = "oidc")]
         let client = client.with_assertion_key(config.client_assertion_key.clone());
         let response_params = config
@@ -250,6 +261,7 @@ impl Provider for OAuth2Provider {
         let url = Authorize {
             endpoint: &config.authorize_url,
             client_id: &config.client_id,
+            client_id_param: config.client_id_param,
             redirect_uri: ctx.redirect_uri,
             state: ctx.state,
             scopes: &scopes,

@@ -126,6 +126,8 @@ pub(crate) struct Authorize<'a> {
     /// The authorization endpoint (its own query is kept).
     pub(crate) endpoint: &'a Url,
     pub(crate) client_id: &'a str,
+    /// The name the client id travels under (`client_id`; TikTok's `client_key`).
+    pub(crate) client_id_param: &'a str,
     pub(crate) redirect_uri: &'a str,
     pub(crate) state: &'a str,
     /// Joined with `scope_separator`; no `scope` parameter when empty.
@@ -152,7 +154,7 @@ impl Authorize<'_> {
             let mut query = url.query_pairs_mut();
             query
                 .append_pair("response_type", "code")
-                .append_pair("client_id", self.client_id)
+                .append_pair(self.client_id_param, self.client_id)
                 .append_pair("redirect_uri", self.redirect_uri)
                 .append_pair("state", self.state);
             if !self.scopes.is_empty() {
@@ -175,7 +177,7 @@ impl Authorize<'_> {
                 query.append_pair("prompt", prompt.as_str());
             }
             for (name, value) in self.extra {
-                if !OWN_PARAMS.contains(&name.as_str()) {
+                if !OWN_PARAMS.contains(&name.as_str()) && name != self.client_id_param {
                     query.append_pair(name, value);
                 }
             }
@@ -188,6 +190,12 @@ impl Authorize<'_> {
 #[derive(Clone)]
 pub(crate) struct TokenClient {
     pub(crate) client_id: String,
+    /// The form field the client id travels in, when it travels in the form (`client_id`;
+    /// TikTok's `client_key`).
+    client_id_param: &'static str,
+    /// Where the provider may wrap its token answer (a JSON pointer), see
+    /// [`TokenClient::with_answer_at`].
+    answer_at: Option<&'static str>,
     secret: Secret,
     auth: ClientAuth,
     #[cfg(feature = "oidc")]
@@ -208,6 +216,8 @@ impl TokenClient {
     pub(crate) fn new(client_id: String, secret: Secret, auth: ClientAuth) -> TokenClient {
         TokenClient {
             client_id,
+            client_id_param: "client_id",
+            answer_at: None,
             secret,
             auth,
             #[cfg(feature = "oidc")]
@@ -220,6 +230,20 @@ impl TokenClient {
     #[cfg(feature = "oidc")]
     pub(crate) fn with_assertion_key(mut self, key: Option<crate::jose::SigningKey>) -> Self {
         self.assertion_key = key;
+        self
+    }
+
+    /// Sends the client id in the form as `name` instead of `client_id` (TikTok's
+    /// `client_key`). HTTP Basic and client assertions are unchanged.
+    pub(crate) fn with_client_id_param(mut self, name: &'static str) -> Self {
+        self.client_id_param = name;
+        self
+    }
+
+    /// Reads the token answer at the JSON pointer `at` when its top level has neither an
+    /// `access_token` nor an `error` (Instagram Login's documented `{"data": [{...}]}`).
+    pub(crate) fn with_answer_at(mut self, at: Option<&'static str>) -> Self {
+        self.answer_at = at;
         self
     }
 
@@ -262,7 +286,11 @@ impl TokenClient {
             form.push((name, value.as_str()));
         }
         let request = self.request(token_url, form, ctx.clock)?;
-        provider_call(call_span!("coauth.token"), exchange(http, request)).await
+        provider_call(
+            call_span!("coauth.token"),
+            exchange(http, request, self.answer_at),
+        )
+        .await
     }
 
     /// The refresh grant (RFC 6749 section 6). When the provider does not rotate refresh
@@ -279,8 +307,11 @@ impl TokenClient {
             ("refresh_token", refresh_token.expose()),
         ];
         let request = self.request(token_url, form, clock)?;
-        let mut credentials =
-            provider_call(call_span!("coauth.refresh"), exchange(http, request)).await?;
+        let mut credentials = provider_call(
+            call_span!("coauth.refresh"),
+            exchange(http, request, self.answer_at),
+        )
+        .await?;
         if credentials.refresh_token.is_none() {
             credentials.refresh_token = Some(refresh_token.clone());
         }
@@ -337,14 +368,14 @@ impl TokenClient {
                 value.set_sensitive(true);
                 builder = builder.header(header::AUTHORIZATION, value);
                 if self.auth == ClientAuth::BasicWithClientIdInBody {
-                    form.push(("client_id", &self.client_id));
+                    form.push((self.client_id_param, &self.client_id));
                 }
             }
             ClientAuth::Post => {
-                form.push(("client_id", &self.client_id));
+                form.push((self.client_id_param, &self.client_id));
                 form.push(("client_secret", secret.expose()));
             }
-            ClientAuth::Public => form.push(("client_id", &self.client_id)),
+            ClientAuth::Public => form.push((self.client_id_param, &self.client_id)),
             #[cfg(feature = "oidc")]
             ClientAuth::PrivateKeyJwt => {
                 form.push(("client_id", &self.client_id));
@@ -362,10 +393,14 @@ impl TokenClient {
 }
 
 /// Sends a token request and reads the answer.
-async fn exchange(http: &dyn HttpClient, request: Request<Bytes>) -> Result<Credentials, Error> {
+async fn exchange(
+    http: &dyn HttpClient,
+    request: Request<Bytes>,
+    answer_at: Option<&str>,
+) -> Result<Credentials, Error> {
     let response = http.execute(request).await?;
     record_status(response.status());
-    parse_token_response(&response)
+    parse_token_answer(&response, answer_at)
 }
 
 fn form_encode(value: &str) -> String {
@@ -375,7 +410,24 @@ fn form_encode(value: &str) -> String {
 /// Parses a token endpoint answer leniently: a JSON or form-encoded body, errors sent with
 /// HTTP 200, `expires_in` as a number or a string, `scope` as a string or an array.
 pub fn parse_token_response(response: &Response<Bytes>) -> Result<Credentials, Error> {
-    let fields = parse_object(response);
+    parse_token_answer(response, None)
+}
+
+/// [`parse_token_response`], reading the answer at the JSON pointer `wrapped_at` when its top
+/// level has neither an `access_token` nor an `error`.
+pub(crate) fn parse_token_answer(
+    response: &Response<Bytes>,
+    wrapped_at: Option<&str>,
+) -> Result<Credentials, Error> {
+    let mut fields = parse_object(response);
+    if let (Some(pointer), Some(object)) = (wrapped_at, &fields)
+        && !object.contains_key("access_token")
+        && !object.contains_key("error")
+        && let Some(serde_json::Value::Object(inner)) =
+            serde_json::Value::Object(object.clone()).pointer(pointer)
+    {
+        fields = Some(inner.clone());
+    }
     if let Some(error) = token_answer_error(response.status(), fields.as_ref()) {
         return Err(error);
     }

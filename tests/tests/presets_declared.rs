@@ -17,7 +17,7 @@
 //! The provider-specific behaviour the declarations cannot show (signatures, token answer
 //! fields, denial shapes other than `error=access_denied`, refresh) is tested by hand in
 //! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `presets_catalog_work.rs`,
-//! `github_preset.rs` and `oidc_presets.rs`.
+//! `presets_catalog_social.rs`, `github_preset.rs` and `oidc_presets.rs`.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -29,10 +29,11 @@ use coauth_core::presets::spec::{
     EmailVerified, Method, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
 };
 use coauth_core::presets::{
-    Amazon, Apple, Asana, Atlassian, Bitbucket, BoxCom, ClickUp, Discord, Dribbble, Dropbox,
-    Facebook, Figma, GitHub, GitLab, Google, HubSpot, Linear, LinkedIn, MailRu, Mastodon,
-    Microsoft, Miro, Notion, Odnoklassniki, Reddit, Shopify, Slack, Spotify, Twitch, Vimeo, Vk,
-    VkId, Webex, X, Yahoo, Yandex, Zoho,
+    Amazon, Apple, Asana, Atlassian, BattleNet, Bitbucket, BoxCom, ClickUp, Coinbase, Discord,
+    Dribbble, Dropbox, Facebook, Figma, GitHub, GitLab, Google, HubSpot, Instagram, Kakao, Linear,
+    LinkedIn, MailRu, Mastodon, Microsoft, Miro, Naver, Notion, Odnoklassniki, Patreon, PayPal,
+    Pinterest, Reddit, Shopify, Slack, Snapchat, Spotify, Strava, Threads, TikTok, Twitch, Vimeo,
+    Vk, VkId, Webex, Weibo, X, Yahoo, Yandex, Zoho, Zoom,
 };
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
@@ -85,13 +86,14 @@ async fn journey(mock: &impl MockIdp, app: &App, decision: Decision) -> Response
 }
 
 /// The client authentication a token request used, read from what it carried: HTTP Basic
-/// or not, and its form.
+/// or not, and its form, where the client id is named `id_param` (`client_id`, or TikTok's
+/// `client_key`).
 ///
 /// # Panics
 /// If it carried a combination no client authentication sends.
-fn client_auth_of(basic: bool, form: &[(String, String)]) -> ClientAuth {
+fn client_auth_of(basic: bool, form: &[(String, String)], id_param: &str) -> ClientAuth {
     let has = |name: &str| form.iter().any(|(key, _)| key == name);
-    match (basic, has("client_id"), has("client_secret")) {
+    match (basic, has(id_param), has("client_secret")) {
         (true, false, false) => ClientAuth::Basic,
         (true, true, false) => ClientAuth::BasicWithClientIdInBody,
         (false, true, true) => ClientAuth::Post,
@@ -287,7 +289,7 @@ async fn check(row: Row) {
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("Basic "));
     assert_eq!(
-        client_auth_of(basic, &token.form),
+        client_auth_of(basic, &token.form, spec.client_id_param),
         spec.client_auth,
         "{}: client authentication",
         spec.name
@@ -441,10 +443,17 @@ mod oauth2 {
         zoho: Row::new(Zoho::SPEC, |id, secret, base| {
             Zoho::new(id, secret).with_hosts(base, base).build()
         });
+        // The default region's host; the mock serves every path on its own.
+        battlenet: Row::new(BattleNet::SPEC, |id, secret, base| {
+            BattleNet::new(id, secret).with_hosts(base, base).build()
+        });
         bitbucket: Row::new(Bitbucket::SPEC, |id, secret, base| {
             Bitbucket::new(id, secret).with_hosts(base, base).build()
         });
         // The avatar is a CDN URL the hook builds from the avatar hash.
+        coinbase: Row::new(Coinbase::SPEC, |id, secret, base| {
+            Coinbase::new(id, secret).with_hosts(base, base).build()
+        });
         discord: Row::new(Discord::SPEC, |id, secret, base| {
             Discord::new(id, secret).with_hosts(base, base).build()
         })
@@ -462,20 +471,57 @@ mod oauth2 {
         gitlab: Row::new(GitLab::SPEC, |id, secret, base| {
             GitLab::new(id, secret).with_hosts(base, base).build()
         });
+        instagram: Row::new(Instagram::SPEC, |id, secret, base| {
+            Instagram::new(id, secret).with_hosts(base, base).build()
+        });
+        // The hook adds `is_email_valid` to the verdict, which the mock does not send.
+        kakao: Row::new(Kakao::SPEC, |id, secret, base| {
+            Kakao::new(id, secret).with_hosts(base, base).build()
+        })
+        .hook_decides(&["emailVerified"]);
         mailru: Row::new(MailRu::SPEC, |id, secret, base| {
             MailRu::new(id, secret).with_hosts(base, base).build()
+        });
+        // The token request repeats the redirect's state; the answer carries resultcode 00.
+        naver: Row::new(Naver::SPEC, |id, secret, base| {
+            Naver::new(id, secret).with_hosts(base, base).build()
         });
         // The request hook's `sig` is checked in presets_ru.rs.
         odnoklassniki: Row::new(Odnoklassniki::SPEC, |id, secret, base| {
             Odnoklassniki::new(id, secret, OK_KEY).with_hosts(base, base).build()
         })
         .vars(&[("application_key", OK_KEY)]);
+        patreon: Row::new(Patreon::SPEC, |id, secret, base| {
+            Patreon::new(id, secret).with_hosts(base, base).build()
+        });
+        // The hook picks the primary email, the first one at the mock.
+        paypal: Row::new(PayPal::SPEC, |id, secret, base| {
+            PayPal::new(id, secret).with_hosts(base, base).build()
+        });
+        pinterest: Row::new(Pinterest::SPEC, |id, secret, base| {
+            Pinterest::new(id, secret).with_hosts(base, base).build()
+        });
         // The hook only unescapes `&amp;` in the avatar URL, which the mock's has none of.
         reddit: Row::new(Reddit::SPEC, |id, secret, base| {
             Reddit::new(id, secret).with_hosts(base, base).build()
         });
+        snapchat: Row::new(Snapchat::SPEC, |id, secret, base| {
+            Snapchat::new(id, secret).with_hosts(base, base).build()
+        });
         spotify: Row::new(Spotify::SPEC, |id, secret, base| {
             Spotify::new(id, secret).with_hosts(base, base).build()
+        });
+        // The token answer names the athlete, whose profile the mock then serves.
+        strava: Row::new(Strava::SPEC, |id, secret, base| {
+            Strava::new(id, secret).with_hosts(base, base).build()
+        });
+        // The token answer's user_id is the profile's id.
+        threads: Row::new(Threads::SPEC, |id, secret, base| {
+            Threads::new(id, secret).with_hosts(base, base).build()
+        });
+        // The client id travels as client_key; the answer carries error.code ok.
+        tiktok: Row::new(TikTok::SPEC, |id, secret, base| {
+            TikTok::new(id, secret).with_hosts(base, base).build()
         });
         twitch: Row::new(Twitch::SPEC, |id, secret, base| {
             Twitch::new(id, secret).with_hosts(base, base).build()
@@ -489,6 +535,10 @@ mod oauth2 {
         vk_id: Row::new(VkId::SPEC, |id, _secret, base| {
             VkId::new(id).with_hosts(base, base).build()
         });
+        // The token answer's uid is the profile call's uid.
+        weibo: Row::new(Weibo::SPEC, |id, secret, base| {
+            Weibo::new(id, secret).with_hosts(base, base).build()
+        });
         x: Row::new(X::SPEC, |id, secret, base| {
             X::new(id, secret).with_hosts(base, base).build()
         });
@@ -500,6 +550,9 @@ mod oauth2 {
             Yandex::new(id, secret).with_hosts(base, base).build()
         })
         .hook_decides(&["avatarUrl"]);
+        zoom: Row::new(Zoom::SPEC, |id, secret, base| {
+            Zoom::new(id, secret).with_hosts(base, base).build()
+        });
     }
 
     #[test]
@@ -568,6 +621,33 @@ mod the_mock_refuses_a_departure {
                 .await;
             }
         }
+    }
+
+    #[tokio::test]
+    async fn in_the_client_id_s_name() {
+        let post = OAuth2Preset {
+            client_auth: ClientAuth::Post,
+            ..PLAIN
+        };
+        let renamed = OAuth2Preset {
+            client_id_param: "client_key",
+            ..post
+        };
+        refused(renamed, post, "client_key must be the mock's client").await;
+        refused(post, renamed, "client_id must be the mock's client").await;
+    }
+
+    #[tokio::test]
+    async fn in_the_token_answer_s_user() {
+        let named = OAuth2Preset {
+            token_user_id: Some("/uid"),
+            profile: ProfileCall {
+                query: &[("uid", "{user_id}")],
+                ..ProfileCall::bearer_get(api("/me"))
+            },
+            ..PLAIN
+        };
+        refused(named, PLAIN, "uid=\"583231\"").await;
     }
 
     #[tokio::test]
@@ -762,7 +842,7 @@ async fn check_oidc(row: OidcRow) {
         .as_deref()
         .is_some_and(|value| value.starts_with("Basic "));
     assert_eq!(
-        client_auth_of(basic, &token.form),
+        client_auth_of(basic, &token.form, "client_id"),
         spec.client_auth,
         "{}: client authentication",
         spec.name

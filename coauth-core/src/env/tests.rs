@@ -63,7 +63,7 @@ fn every_preset_has_distinct_names_and_variables() {
         assert!(!preset.display_name.is_empty());
     }
     #[cfg(all(feature = "presets", feature = "oidc", feature = "oauth1"))]
-    assert_eq!(PRESETS.len(), 39);
+    assert_eq!(PRESETS.len(), 53);
 }
 
 #[test]
@@ -712,4 +712,67 @@ fn work_tool_presets_read_their_region_instance_and_shop() {
         messages(&found.problems),
         ["COAUTH_SHOPIFY_SHOP is not set"]
     );
+}
+
+#[cfg(feature = "presets")]
+#[tokio::test]
+async fn paypal_s_sandbox_and_battle_net_s_region_are_read() {
+    let found = from(&[
+        ("COAUTH_PAYPAL_CLIENT_ID", "pp-id"),
+        ("COAUTH_PAYPAL_CLIENT_SECRET", "pp-secret"),
+        ("COAUTH_PAYPAL_SANDBOX", "1"),
+        ("COAUTH_BATTLENET_CLIENT_ID", "bn-id"),
+        ("COAUTH_BATTLENET_CLIENT_SECRET", "bn-secret"),
+        ("COAUTH_BATTLENET_REGION", "CN"),
+    ]);
+    assert_eq!(names(&found.enabled), ["paypal", "battlenet"]);
+    assert!(found.problems.is_empty(), "{:?}", found.problems);
+    let coauth = found
+        .builder
+        .secret("env test: a secret of at least 32 bytes")
+        .redirect_uri("https://app.example/coauth/result_page")
+        .build()
+        .unwrap();
+    let ctx = context("https://app.example");
+    let redirect = "https://app.example/coauth/result_page";
+    let url = |provider: &'static str| {
+        let coauth = &coauth;
+        let ctx = &ctx;
+        async move {
+            coauth
+                .auth_url(request(provider, redirect), ctx)
+                .await
+                .unwrap()
+                .response
+                .url
+        }
+    };
+    assert!(
+        url("paypal")
+            .await
+            .starts_with("https://www.sandbox.paypal.com/signin/authorize?")
+    );
+    assert!(
+        url("battlenet")
+            .await
+            .starts_with("https://oauth.battlenet.com.cn/authorize?")
+    );
+    let bad = from(&[
+        ("COAUTH_PAYPAL_CLIENT_ID", "pp-id"),
+        ("COAUTH_PAYPAL_CLIENT_SECRET", "pp-secret"),
+        ("COAUTH_PAYPAL_SANDBOX", "maybe"),
+        ("COAUTH_BATTLENET_CLIENT_ID", "bn-id"),
+        ("COAUTH_BATTLENET_CLIENT_SECRET", "bn-secret"),
+        ("COAUTH_BATTLENET_REGION", "mars"),
+    ]);
+    assert!(bad.enabled.is_empty());
+    let problems = messages(&bad.problems);
+    assert_eq!(
+        problems,
+        [
+            "COAUTH_PAYPAL_SANDBOX must be 1 or 0 (or true or false)",
+            "COAUTH_BATTLENET_REGION must be us, eu, kr, tw or cn",
+        ]
+    );
+    assert!(!problems.iter().any(|problem| problem.contains("mars")));
 }

@@ -254,6 +254,51 @@ fn every_api_answer_shape_names_its_code() {
     assert!(twitch.to_string().ends_with("HTTP 401 (Invalid btoken)"));
 }
 
+/// An API that marks every answer (TikTok's `error.code`, Naver's `resultcode`): only the
+/// declared value is a success, whatever else the answer carries.
+#[test]
+fn a_marked_api_answer_succeeds_only_with_its_mark() {
+    let tiktok = |status: u16, body: &str| {
+        api_answer_marked(
+            StatusCode::from_u16(status).unwrap(),
+            body.as_bytes(),
+            "/error/code",
+            "ok",
+        )
+        .map_err(|error| (error.code(), error.to_string()))
+    };
+    // TikTok's success carries an `error` object, which is no error here.
+    let ok = tiktok(
+        200,
+        r#"{"data":{"user":{"open_id":"o"}},"error":{"code":"ok","message":"","log_id":"1"}}"#,
+    )
+    .unwrap();
+    assert_eq!(ok["data"]["user"]["open_id"], "o");
+    let (code, message) = tiktok(
+        200,
+        r#"{"data":{},"error":{"code":"access_token_invalid","message":"x","log_id":"1"}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(code, "ProviderError");
+    assert!(message.contains("access_token_invalid"), "{message}");
+    assert_eq!(
+        tiktok(200, r#"{"data":{}}"#).unwrap_err().0,
+        "ProviderError"
+    );
+    assert_eq!(
+        tiktok(503, "unavailable").unwrap_err().0,
+        "ProviderTechnicalError"
+    );
+    let naver = api_answer_marked(
+        StatusCode::OK,
+        br#"{"resultcode":"024","message":"Authentication failed"}"#,
+        "/resultcode",
+        "00",
+    )
+    .unwrap_err();
+    assert!(naver.to_string().contains("024"), "{naver}");
+}
+
 /// Every answer shape of an OAuth 1.0a endpoint that is not a success.
 #[cfg(feature = "oauth1")]
 #[test]

@@ -12,7 +12,7 @@ use http::{HeaderName, HeaderValue, Method, Request, header};
 use url::Url;
 
 use crate::Error;
-use crate::failure::api_answer;
+use crate::failure::{api_answer, api_answer_marked};
 use crate::http_client::HttpClient;
 use crate::provider::Credentials;
 
@@ -118,6 +118,26 @@ impl ApiRequest {
     /// Sends the request and returns the JSON answer, refusing HTTP errors and the error
     /// bodies providers send with HTTP 200.
     pub async fn send(self, http: &dyn HttpClient) -> Result<serde_json::Value, Error> {
+        let response = self.execute(http).await?;
+        api_answer(response.status(), response.body())
+    }
+
+    /// Sends the request and returns the JSON answer of an API that says in every answer
+    /// whether it succeeded: the value at JSON pointer `pointer` must be `ok` (TikTok's
+    /// `/error/code` is `ok`, Naver's `/resultcode` is `00`), and any other value is the
+    /// error's code. HTTP errors are refused as by [`ApiRequest::send`].
+    pub async fn send_expecting(
+        self,
+        http: &dyn HttpClient,
+        pointer: &str,
+        ok: &str,
+    ) -> Result<serde_json::Value, Error> {
+        let response = self.execute(http).await?;
+        api_answer_marked(response.status(), response.body(), pointer, ok)
+    }
+
+    /// Sends the request.
+    async fn execute(self, http: &dyn HttpClient) -> Result<http::Response<Bytes>, Error> {
         let mut builder = Request::builder()
             .method(self.method)
             .uri(self.url.as_str());
@@ -147,7 +167,7 @@ impl ApiRequest {
             .map_err(|_| Error::Provider("the profile URL is not a valid URI".into()))?;
         let response = http.execute(request).await?;
         crate::trace::record_status(response.status());
-        api_answer(response.status(), response.body())
+        Ok(response)
     }
 }
 

@@ -302,6 +302,7 @@ impl Provider for OidcProvider {
         let url = Authorize {
             endpoint: &metadata.authorization_endpoint,
             client_id: &config.client_id,
+            client_id_param: "client_id",
             redirect_uri: ctx.redirect_uri,
             state: ctx.state,
             scopes: &scopes,

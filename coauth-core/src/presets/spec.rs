@@ -119,7 +119,9 @@ pub struct ProfileCall {
     pub endpoint: Endpoint,
     /// How the access token travels.
     pub token: TokenIn,
-    /// Query parameters; values may name `{variables}` and `{client_id}`.
+    /// Query parameters; values may name `{variables}`, `{client_id}` and `{user_id}` (the
+    /// user id of the token answer, [`OAuth2Preset::token_user_id`]), as may form fields and
+    /// headers.
     pub query: &'static [(&'static str, &'static str)],
     /// Form fields of a `POST`; values may name `{variables}` and `{client_id}`.
     pub form: &'static [(&'static str, &'static str)],
@@ -132,6 +134,11 @@ pub struct ProfileCall {
     /// `/data/0`); empty for the whole answer. The user object is the profile document the
     /// client's `fields` are read from.
     pub user_at: &'static str,
+    /// For an API that says in every answer whether it succeeded: the JSON pointer of that
+    /// value in the answer and the value that means success (TikTok's `/error/code` is `ok`,
+    /// Naver's `/resultcode` is `00`); any other value is refused as the error's code. `None`
+    /// (the default): an answer is refused when it carries an `error` or `error_code` field.
+    pub success: Option<(&'static str, &'static str)>,
 }
 
 impl ProfileCall {
@@ -146,6 +153,7 @@ impl ProfileCall {
             headers: &[],
             json: "",
             user_at: "",
+            success: None,
         }
     }
 }
@@ -333,7 +341,8 @@ pub struct OAuth2Preset {
     /// The provider's name, for messages and docs (`"GitHub"`).
     pub name: &'static str,
     /// The default web host, e.g. `https://github.com`. May name `{variables}` (a shop's
-    /// `https://{shop}`), which [`OAuth2Preset::check_vars`] should then check.
+    /// `https://{shop}`, a region's host), which [`OAuth2Preset::check_vars`] should then
+    /// check; [`PresetBuilder::with_hosts`] replaces it as a whole.
     pub web: &'static str,
     /// The default API host, e.g. `https://api.github.com`; may name `{variables}` too.
     pub api: &'static str,
@@ -347,6 +356,9 @@ pub struct OAuth2Preset {
     pub scope_separator: &'static str,
     /// Client authentication at the token endpoint.
     pub client_auth: ClientAuth,
+    /// The name the client id travels under in the authorization request and, when it is
+    /// in the form, the token request (`client_id`; TikTok's `client_key`).
+    pub client_id_param: &'static str,
     /// Whether the provider takes PKCE.
     pub pkce: bool,
     /// Whether the provider answers `prompt=none` without a page (`login_required` when
@@ -370,6 +382,13 @@ pub struct OAuth2Preset {
     /// API `version`). A variable declared with an empty default is required: the builder
     /// fails while it is empty (Odnoklassniki's `application_key`).
     pub vars: &'static [(&'static str, &'static str)],
+    /// Where the token answer names the user, as a JSON pointer into it (Weibo's `/uid`,
+    /// Strava's `/athlete/id`): the profile call may then name the id as `{user_id}`, a
+    /// token answer without it is refused, and so is a profile of another user.
+    pub token_user_id: Option<&'static str>,
+    /// Where the provider may wrap its token answer, as a JSON pointer (Instagram Login's
+    /// `/data/0`); an answer with a top-level `access_token` is read as it is.
+    pub token_answer_at: Option<&'static str>,
     /// The profile call.
     pub profile: ProfileCall,
     /// Where the user object is in the token answer, as a JSON pointer (Shopify's
@@ -407,6 +426,7 @@ impl OAuth2Preset {
         scopes: &[],
         scope_separator: " ",
         client_auth: ClientAuth::Basic,
+        client_id_param: "client_id",
         pkce: true,
         silent: false,
         prompt: None,
@@ -416,6 +436,8 @@ impl OAuth2Preset {
         issuer: None,
         denials: STANDARD_DENIALS,
         vars: &[],
+        token_user_id: None,
+        token_answer_at: None,
         profile: ProfileCall::bearer_get(api("/me")),
         user_in_token: None,
         emails: None,
@@ -532,6 +554,8 @@ impl PresetBuilder {
         config.default_scopes = spec.scopes.iter().map(|s| (*s).to_owned()).collect();
         config.scope_separator = spec.scope_separator;
         config.client_auth = spec.client_auth;
+        config.client_id_param = spec.client_id_param;
+        config.token_answer_at = spec.token_answer_at;
         config.pkce = spec.pkce;
         config.supports_prompt_none = spec.silent;
         config.prompt = self.prompt;
@@ -669,28 +693,44 @@ struct SpecProfile {
 }
 
 impl SpecProfile {
-    fn request(&self, credentials: &Credentials) -> Result<ApiRequest, Error> {
+    /// The user id the token answer names, when the declaration says where
+    /// ([`OAuth2Preset::token_user_id`]); a token answer without it is refused.
+    fn token_user_id(&self, credentials: &Credentials) -> Result<Option<String>, Error> {
+        let Some(pointer) = self.spec.token_user_id else {
+            return Ok(None);
+        };
+        let answer = Value::Object(credentials.extra.clone());
+        text(&answer, pointer).map(Some).ok_or_else(|| {
+            Error::Provider(format!(
+                "{}'s token answer does not name the user",
+                self.spec.name
+            ))
+        })
+    }
+
+    fn request(&self, credentials: &Credentials, user_id: &str) -> Result<ApiRequest, Error> {
         let call = &self.spec.profile;
         let context = &self.context;
         let url = match call.token {
             TokenIn::Path => with_token_in_path(&self.url, credentials)?,
             _ => self.url.clone(),
         };
+        let fill = |value: &str| context.fill(value).replace("{user_id}", user_id);
         let mut request = match call.method {
             Method::Get => ApiRequest::get(&url),
             Method::Post => ApiRequest::post(&url),
         };
         for (name, value) in call.query {
-            request = request.query(name, &context.fill(value));
+            request = request.query(name, &fill(value));
         }
         for (name, value) in call.form {
-            request = request.form(name, &context.fill(value));
+            request = request.form(name, &fill(value));
         }
         if !call.json.is_empty() {
             request = request.json(call.json);
         }
         for (name, value) in call.headers {
-            request = request.header(name, &context.fill(value))?;
+            request = request.header(name, &fill(value))?;
         }
         request = match call.token {
             TokenIn::Bearer => request.bearer(credentials),
@@ -756,6 +796,7 @@ impl ProfileFetcher for SpecProfile {
         credentials: &Credentials,
     ) -> Result<(User, Value), Error> {
         let spec = self.spec;
+        let token_user = self.token_user_id(credentials)?;
         let (answer, user_at, what) = match spec.user_in_token {
             // The token answer's fields are `extra`, less the token fields.
             Some(pointer) => (
@@ -763,11 +804,14 @@ impl ProfileFetcher for SpecProfile {
                 pointer,
                 "token answer",
             ),
-            None => (
-                self.request(credentials)?.send(http).await?,
-                spec.profile.user_at,
-                "profile answer",
-            ),
+            None => {
+                let request = self.request(credentials, token_user.as_deref().unwrap_or(""))?;
+                let answer = match spec.profile.success {
+                    Some((pointer, ok)) => request.send_expecting(http, pointer, ok).await?,
+                    None => request.send(http).await?,
+                };
+                (answer, spec.profile.user_at, "profile answer")
+            }
         };
         let mut object = if user_at.is_empty() {
             answer
@@ -784,6 +828,12 @@ impl ProfileFetcher for SpecProfile {
         };
         let mut user = map_user(&spec.user, &object)
             .ok_or_else(|| Error::Provider(format!("{}'s profile has no user id", spec.name)))?;
+        if token_user.is_some_and(|token_user| token_user != user.id) {
+            return Err(Error::Provider(format!(
+                "{}'s token answer and profile name different users",
+                spec.name
+            )));
+        }
         if spec.user_in_token.is_none() {
             self.read_emails(http, credentials, &mut user).await?;
         }

@@ -84,6 +84,7 @@ fn authorize(
     Authorize {
         endpoint: &endpoint,
         client_id: "client id",
+        client_id_param: "client_id",
         redirect_uri: "https://app.example/r",
         state: "s",
         scopes: &["a", "b"],
@@ -310,4 +311,84 @@ fn malformed_answers_are_provider_errors() {
             "ProviderError"
         );
     }
+}
+
+#[test]
+fn a_renamed_client_id_travels_under_its_name_in_the_url_and_the_form() {
+    let endpoint = Url::parse("https://p.example/authorize").unwrap();
+    let extra = [("client_key".to_owned(), "spoofed".to_owned())];
+    let url = Authorize {
+        endpoint: &endpoint,
+        client_id: "key",
+        client_id_param: "client_key",
+        redirect_uri: "https://app.example/r",
+        state: "s",
+        scopes: &[],
+        scope_separator: ",",
+        pkce_challenge: None,
+        nonce: None,
+        response_mode: None,
+        silent: false,
+        prompt: None,
+        extra: &extra,
+    }
+    .url();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    // Once, under its own name, and a fixed parameter cannot replace it.
+    assert_eq!(
+        pairs.iter().filter(|(k, _)| k == "client_key").count(),
+        1,
+        "{pairs:?}"
+    );
+    assert!(pairs.contains(&("client_key".into(), "key".into())));
+    assert!(!pairs.iter().any(|(k, _)| k == "client_id"));
+    let client = TokenClient::new("key".into(), Secret::new("s"), ClientAuth::Post)
+        .with_client_id_param("client_key");
+    let request = client
+        .request(
+            &Url::parse("https://p.example/token").unwrap(),
+            vec![("code", "c")],
+            &SystemClock,
+        )
+        .unwrap();
+    assert_eq!(
+        request.body().as_ref(),
+        b"code=c&client_key=key&client_secret=s"
+    );
+}
+
+#[test]
+fn a_wrapped_token_answer_is_read_where_declared() {
+    let wrapped = response(
+        200,
+        "application/json",
+        r#"{"data": [{"access_token": "IGQVJ", "user_id": "1020", "permissions": "x"}]}"#,
+    );
+    let credentials = parse_token_answer(&wrapped, Some("/data/0")).unwrap();
+    assert_eq!(credentials.access_token.expose(), "IGQVJ");
+    assert_eq!(credentials.extra["user_id"], "1020");
+    // Undeclared, the wrapper is no token answer.
+    assert!(parse_token_answer(&wrapped, None).is_err());
+    // A top-level answer and an error are read as they are.
+    let flat = response(
+        200,
+        "application/json",
+        r#"{"access_token": "a", "user_id": 1}"#,
+    );
+    assert_eq!(
+        parse_token_answer(&flat, Some("/data/0"))
+            .unwrap()
+            .access_token
+            .expose(),
+        "a"
+    );
+    let error = response(
+        400,
+        "application/json",
+        r#"{"error": "invalid_grant", "data": [{"access_token": "x"}]}"#,
+    );
+    assert!(parse_token_answer(&error, Some("/data/0")).is_err());
 }

@@ -6,7 +6,8 @@
 //! are both the mock's, as after `with_hosts(base, base)`), at the declared paths with the
 //! declared variables filled (their defaults, or [`DeclaredConfig::vars`]):
 //!
-//! - the authorization page, which checks `response_type=code`, the client id, the
+//! - the authorization page, which checks `response_type=code`, the client id (under the
+//!   declared name: `client_id`, or TikTok's `client_key` and then no `client_id`), the
 //!   redirect URI, `state`, the scope (the declared scopes joined by the declared
 //!   separator, or none), the PKCE challenge when the declaration has PKCE and its absence
 //!   when not, and the declared fixed parameters; the user approves (a code, the `state`,
@@ -21,13 +22,15 @@
 //!   `client_secret` in the body; a public client's `client_id` and no secret), the code,
 //!   the redirect URI, the PKCE verifier and the redirect parameters the declaration wants
 //!   repeated, and answers JSON (with the user object at the declared place when the
-//!   declaration reads the user from the token answer);
+//!   declaration reads the user from the token answer, the user's id where it reads one
+//!   there, and wrapped where the declaration says the provider wraps it);
 //! - the profile endpoint, with the declared method, which checks that the access token
 //!   travels as declared (`Authorization: Bearer`, another scheme, the bare token, a query
 //!   parameter, a form field or the path, and nowhere else) with the declared query
-//!   parameters, form fields, JSON body and headers, and answers a document in which the
-//!   user's values sit at the first declared pointer of each field, nested at the declared
-//!   place of the user object;
+//!   parameters, form fields, JSON body and headers (`{user_id}` filled with the token's
+//!   user), and answers a document in which the user's values sit at the first declared
+//!   pointer of each field, nested at the declared place of the user object, with the
+//!   declared success mark where there is one;
 //! - when declared, the emails endpoint: a list, at the declared place, of a non-primary
 //!   address and the user's email as the primary one, verified as the user's is.
 //!

@@ -229,3 +229,114 @@ fn bad_builders_are_config_errors() {
 fn hex_is_lower_case() {
     assert_eq!(hex(&[0, 15, 255]), "000fff");
 }
+
+/// A provider whose host depends on a region variable that is checked at build time, and
+/// whose token answer names the user.
+const REGIONAL: OAuth2Preset = OAuth2Preset {
+    name: "Regional",
+    web: "https://{host}",
+    api: "https://api.{host}",
+    authorize: web("/authorize"),
+    token: api("/token"),
+    vars: &[("host", "example.com")],
+    check_vars: Some(|context| match context.var("host") {
+        "example.com" | "example.cn" => Ok(()),
+        _ => Err(ConfigError("Regional has no such host".into())),
+    }),
+    token_user_id: Some("/athlete/id"),
+    profile: ProfileCall {
+        query: &[("uid", "{user_id}")],
+        ..ProfileCall::bearer_get(api("/me"))
+    },
+    ..OAuth2Preset::DEFAULT
+};
+
+#[test]
+fn hosts_name_variables_and_variables_are_checked() {
+    let build = |host: &str| {
+        PresetBuilder::new(&REGIONAL, "id", "secret")
+            .var("host", host)
+            .build()
+    };
+    let cn = build("example.cn").unwrap();
+    assert_eq!(
+        cn.config().authorize_url.as_str(),
+        "https://example.cn/authorize"
+    );
+    assert_eq!(
+        cn.config().token_url.as_str(),
+        "https://api.example.cn/token"
+    );
+    assert!(build("evil.example").is_err());
+    // Other hosts replace the templates whole.
+    let local = PresetBuilder::new(&REGIONAL, "id", "secret")
+        .with_hosts("http://127.0.0.1:1", "http://127.0.0.1:2")
+        .build()
+        .unwrap();
+    assert_eq!(
+        local.config().token_url.as_str(),
+        "http://127.0.0.1:2/token"
+    );
+}
+
+#[tokio::test]
+async fn the_token_answer_s_user_is_the_profile_s() {
+    let read = |extra: serde_json::Value, id: u64| async move {
+        let http = move |request: Request<Bytes>| {
+            assert_eq!(request.uri().query(), Some("uid=7"));
+            let body = Bytes::from(json!({ "id": id }).to_string());
+            async move { Ok(Response::new(body)) }
+        };
+        let builder = PresetBuilder::new(&REGIONAL, "id", "secret");
+        fetch_profile(builder, &http, &test_credentials("t", extra)).await
+    };
+    let (user, _) = read(json!({"athlete": {"id": 7}}), 7).await.unwrap();
+    assert_eq!(user.id, "7");
+    let other = read(json!({"athlete": {"id": 7}}), 8).await.unwrap_err();
+    assert_eq!(other.code(), "ProviderError");
+    assert!(other.to_string().contains("different users"), "{other}");
+    let http = |_: Request<Bytes>| async { panic!("no call without the token's user") };
+    let builder = PresetBuilder::new(&REGIONAL, "id", "secret");
+    let missing = fetch_profile(builder, &http, &test_credentials("t", json!({})))
+        .await
+        .unwrap_err();
+    assert!(
+        missing.to_string().contains("does not name the user"),
+        "{missing}"
+    );
+}
+
+#[tokio::test]
+async fn a_marked_answer_is_read_by_its_mark() {
+    const MARKED: OAuth2Preset = OAuth2Preset {
+        name: "Marked",
+        web: "https://example.com",
+        api: "https://example.com",
+        profile: ProfileCall {
+            user_at: "/data/user",
+            success: Some(("/error/code", "ok")),
+            ..ProfileCall::bearer_get(api("/me"))
+        },
+        ..OAuth2Preset::DEFAULT
+    };
+    let read = |answer: serde_json::Value| async move {
+        let http = move |_: Request<Bytes>| {
+            let body = Bytes::from(answer.to_string());
+            async move { Ok(Response::new(body)) }
+        };
+        let builder = PresetBuilder::new(&MARKED, "id", "secret");
+        fetch_profile(builder, &http, &test_credentials("t", json!({}))).await
+    };
+    let (user, _) = read(json!({"data": {"user": {"id": "u"}}, "error": {"code": "ok"}}))
+        .await
+        .unwrap();
+    assert_eq!(user.id, "u");
+    let refused =
+        read(json!({"data": {"user": {"id": "u"}}, "error": {"code": "scope_not_authorized"}}))
+            .await
+            .unwrap_err();
+    assert!(
+        refused.to_string().contains("scope_not_authorized"),
+        "{refused}"
+    );
+}

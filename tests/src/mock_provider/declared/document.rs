@@ -17,12 +17,7 @@ const CONFIRMED_AT: &str = "2021-03-14T09:26:53Z";
 pub(super) fn profile(spec: &OAuth2Preset, user: &MockUser) -> (Value, Value) {
     let fields = &spec.user;
     let mut object = Value::Object(Map::new());
-    // A numeric id travels as a JSON number, as most providers send it.
-    let id = user
-        .id
-        .parse::<u64>()
-        .map_or_else(|_| json!(user.id), |number| json!(number));
-    place(&mut object, fields.id, id);
+    place_id(&mut object, fields.id, user);
     if let Some(pointer) = fields.name.first() {
         place(&mut object, pointer, json!(user.name));
     } else if let Some((first, last)) = fields.full_name {
@@ -59,7 +54,24 @@ pub(super) fn profile(spec: &OAuth2Preset, user: &MockUser) -> (Value, Value) {
     }
     let expected = normalized(spec, user, &object);
     let at = spec.user_in_token.unwrap_or(spec.profile.user_at);
-    (nest(at, object), expected)
+    let mut answer = nest(at, object);
+    if spec.user_in_token.is_none()
+        && let Some((pointer, ok)) = spec.profile.success
+    {
+        place(&mut answer, pointer, json!(ok));
+    }
+    (answer, expected)
+}
+
+/// Puts `user`'s id at `pointer` of `document`: a numeric id as a JSON number, as most
+/// providers send it (the profile's id, and the token answer's where the declaration reads
+/// one there).
+pub(super) fn place_id(document: &mut Value, pointer: &str, user: &MockUser) {
+    let id = user
+        .id
+        .parse::<u64>()
+        .map_or_else(|_| json!(user.id), |number| json!(number));
+    place(document, pointer, id);
 }
 
 /// The emails answer for `user`: another, verified address that is not the primary one,
@@ -152,7 +164,7 @@ fn normalized(spec: &OAuth2Preset, user: &MockUser, object: &Value) -> Value {
 
 /// `value` nested at `pointer` of an otherwise empty document; `value` itself for an empty
 /// pointer.
-fn nest(pointer: &str, value: Value) -> Value {
+pub(super) fn nest(pointer: &str, value: Value) -> Value {
     let mut document = Value::Null;
     place(&mut document, pointer, value);
     document

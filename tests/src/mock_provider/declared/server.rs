@@ -154,10 +154,16 @@ impl AuthorizeRequest {
         if params.get("response_type") != Some("code") {
             return Err("response_type must be \"code\"".into());
         }
-        if params.get("client_id") != Some(shared.client_id.as_str()) {
+        let id_param = spec.client_id_param;
+        if params.get(id_param) != Some(shared.client_id.as_str()) {
             return Err(format!(
-                "client_id must be the mock's client {:?}",
+                "{id_param} must be the mock's client {:?}",
                 shared.client_id
+            ));
+        }
+        if id_param != "client_id" && params.get("client_id").is_some() {
+            return Err(format!(
+                "the declaration names the client {id_param}: no client_id is expected"
             ));
         }
         let redirect_uri = params
@@ -356,6 +362,12 @@ fn redeem(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Value, Re
     {
         fields.extend(user);
     }
+    if let Some(pointer) = shared.spec.token_user_id {
+        document::place_id(&mut answer, pointer, &grant.user);
+    }
+    if let Some(pointer) = shared.spec.token_answer_at {
+        answer = document::nest(pointer, answer);
+    }
     shared.lock().access_tokens.insert(access_token, grant.user);
     Ok(answer)
 }
@@ -380,7 +392,13 @@ fn authenticate(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result
             "Authorization must be Basic base64(urlencode(client_id):urlencode(client_secret))",
         )?),
     };
-    let form_id = params.get("client_id");
+    let id_param = shared.spec.client_id_param;
+    if id_param != "client_id" && params.get("client_id").is_some() {
+        return Err(format!(
+            "the declaration names the client {id_param}: no client_id is expected"
+        ));
+    }
+    let form_id = params.get(id_param);
     let form_secret = params.get("client_secret");
     let id = shared.client_id.as_str();
     let secret = shared.client_secret.as_str();
@@ -468,14 +486,14 @@ fn find<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, value)| value.as_str())
 }
 
-/// Checks the declared headers, each with its value filled in.
+/// Checks the declared headers, each with its value filled in by `fill`.
 fn check_headers(
-    shared: &Shared,
     headers: &HeaderMap,
     declared: &[(&str, &str)],
+    fill: &dyn Fn(&str) -> String,
 ) -> Result<(), String> {
     for (name, value) in declared {
-        let value = shared.fill(value);
+        let value = fill(value);
         if headers.get(*name).and_then(|v| v.to_str().ok()) != Some(value.as_str()) {
             return Err(format!(
                 "the declared header {name}: {value:?} is missing or differs"
@@ -597,8 +615,15 @@ fn read_profile(
             ),
         ));
     };
+    let user = shared
+        .lock()
+        .access_tokens
+        .get(token)
+        .cloned()
+        .ok_or_else(|| (StatusCode::UNAUTHORIZED, "unknown access token".to_owned()))?;
+    let fill = |value: &str| shared.fill(value).replace("{user_id}", &user.id);
     for (name, value) in call.query {
-        let value = shared.fill(value);
+        let value = fill(value);
         if find(&query, name) != Some(value.as_str()) {
             return Err(bad(format!(
                 "the declared query parameter {name}={value:?} is missing or differs"
@@ -606,20 +631,14 @@ fn read_profile(
         }
     }
     for (name, value) in call.form {
-        let value = shared.fill(value);
+        let value = fill(value);
         if find(&form, name) != Some(value.as_str()) {
             return Err(bad(format!(
                 "the declared form field {name}={value:?} is missing or differs"
             )));
         }
     }
-    check_headers(shared, headers, call.headers).map_err(bad)?;
-    let user = shared
-        .lock()
-        .access_tokens
-        .get(token)
-        .cloned()
-        .ok_or_else(|| (StatusCode::UNAUTHORIZED, "unknown access token".to_owned()))?;
+    check_headers(headers, call.headers, &fill).map_err(bad)?;
     Ok(document::profile(shared.spec, &user).0)
 }
 
@@ -666,7 +685,7 @@ async fn emails(
     let outcome = if method != http::Method::GET {
         Err(format!("the emails call is a GET, not {method}"))
     } else {
-        check_headers(&shared, &headers, declared)
+        check_headers(&headers, declared, &|value| shared.fill(value))
     };
     if let Err(why) = outcome {
         shared.refuse("emails", &why);
