@@ -128,6 +128,17 @@ impl Shared {
         format!("{}{path}", self.base_url)
     }
 
+    /// `text` with the client id and a declared preset's variables filled in.
+    pub(super) fn fill(&self, text: &str) -> String {
+        let mut text = text.replace("{client_id}", &self.config.client_id);
+        if let Quirks::Declared { vars, .. } = &self.config.quirks {
+            for (name, value) in vars {
+                text = text.replace(&format!("{{{name}}}"), value);
+            }
+        }
+        text
+    }
+
     /// The declaration of the preset this mock imitates: its endpoints' paths and issuer
     /// are the mock's, so the preset built with `with_hosts(mock, mock)` finds them.
     pub(super) fn preset(&self) -> Option<&'static OidcPreset> {
@@ -138,6 +149,22 @@ impl Shared {
             Quirks::Apple { .. } => Some(Apple::SPEC),
             Quirks::LinkedIn => Some(LinkedIn::SPEC),
             Quirks::Slack => Some(Slack::SPEC),
+            Quirks::Declared { spec, .. } => Some(spec),
+        }
+    }
+
+    /// The path of a declared URL on the mock: the variables of a declared preset filled
+    /// in, then [`declared_path`].
+    fn path_of(&self, url: &str) -> String {
+        match &self.config.quirks {
+            Quirks::Declared { vars, .. } => {
+                let mut filled = url.to_owned();
+                for (name, value) in vars {
+                    filled = filled.replace(&format!("{{{name}}}"), value);
+                }
+                declared_path(&filled)
+            }
+            _ => declared_path(url),
         }
     }
 
@@ -151,13 +178,13 @@ impl Shared {
         match self.preset() {
             Some(preset) => Paths {
                 discovery,
-                authorize: declared_path(preset.authorize),
+                authorize: self.path_of(preset.authorize),
                 decision: "/authorize/decision".into(),
-                token: declared_path(preset.token),
+                token: self.path_of(preset.token),
                 userinfo: preset
                     .userinfo
-                    .map_or_else(|| "/userinfo".into(), declared_path),
-                jwks: declared_path(preset.jwks),
+                    .map_or_else(|| "/userinfo".into(), |url| self.path_of(url)),
+                jwks: self.path_of(preset.jwks),
             },
             None => Paths {
                 discovery,
@@ -173,7 +200,7 @@ impl Shared {
     /// The issuer discovery names: the preset's, on the mock's host.
     pub(super) fn issuer(&self) -> String {
         match self.preset() {
-            Some(preset) => format!("{}{}", self.base_url, declared_path(preset.issuer)),
+            Some(preset) => format!("{}{}", self.base_url, self.path_of(preset.issuer)),
             None => self.base_url.clone(),
         }
     }
@@ -208,10 +235,30 @@ impl Shared {
     }
 
     fn requires_pkce(&self) -> bool {
-        matches!(
-            self.config.quirks,
-            Quirks::Generic | Quirks::Google | Quirks::Microsoft { .. }
-        )
+        match &self.config.quirks {
+            Quirks::Declared { spec, .. } => spec.pkce,
+            quirks => matches!(
+                quirks,
+                Quirks::Generic | Quirks::Google | Quirks::Microsoft { .. }
+            ),
+        }
+    }
+
+    /// Whether authorization requests carry a nonce that ID tokens echo.
+    pub(super) fn uses_nonce(&self) -> bool {
+        match &self.config.quirks {
+            Quirks::LinkedIn => false,
+            Quirks::Declared { spec, .. } => spec.nonce,
+            _ => true,
+        }
+    }
+
+    /// The declaration of a [`Quirks::Declared`] mock.
+    pub(super) fn declared(&self) -> Option<&'static OidcPreset> {
+        match &self.config.quirks {
+            Quirks::Declared { spec, .. } => Some(spec),
+            _ => None,
+        }
     }
 
     pub(super) fn is_apple(&self) -> bool {
@@ -337,8 +384,23 @@ fn validate_authorize(shared: &Shared, fields: &[(String, String)]) -> Result<()
         (None, None) if !shared.requires_pkce() => {}
         _ => return Err("PKCE with S256 is required".into()),
     }
-    if shared.config.quirks != Quirks::LinkedIn && field("nonce").is_none_or(str::is_empty) {
+    if shared.uses_nonce() && field("nonce").is_none_or(str::is_empty) {
         return Err("nonce is required".into());
+    }
+    if let Some(spec) = shared.declared() {
+        // What the declaration says the provider does not take must not be sent.
+        if !spec.pkce && field("code_challenge").is_some() {
+            return Err("no code_challenge is expected".into());
+        }
+        if !spec.nonce && field("nonce").is_some() {
+            return Err("no nonce is expected".into());
+        }
+        for (name, value) in spec.authorize_params {
+            let expected = shared.fill(value);
+            if field(name) != Some(expected.as_str()) {
+                return Err(format!("{name}={expected:?} is required"));
+            }
+        }
     }
     if shared.is_apple() && field("response_mode") != Some("form_post") {
         return Err("response_mode must be form_post when name or email is requested".into());
@@ -378,10 +440,10 @@ async fn decision(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let mut answer: Vec<(String, String)> = Vec::new();
     if approved {
         let code = random();
-        let nonce = if shared.config.quirks == Quirks::LinkedIn {
-            None
-        } else {
+        let nonce = if shared.uses_nonce() {
             field("nonce")
+        } else {
+            None
         };
         let mut state = shared.lock();
         state.codes.insert(

@@ -49,7 +49,7 @@
 //! # }
 //! ```
 
-mod document;
+pub(crate) mod document;
 mod server;
 
 use std::collections::HashMap;
