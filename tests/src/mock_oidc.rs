@@ -402,6 +402,15 @@ impl MockOidc {
         self.shared.lock().userinfo_sub = sub;
     }
 
+    /// Adds `claims` (an object) to every ID token and userinfo answer from now on, over
+    /// the ones the mock puts there (Azure AD B2C's `tfp`; another `iss`).
+    pub fn set_extra_claims(&self, claims: serde_json::Value) {
+        self.shared.lock().extra_claims = match claims {
+            serde_json::Value::Object(claims) => claims,
+            _ => serde_json::Map::new(),
+        };
+    }
+
     /// Retires the signing key: a new key with a new `kid` signs from now on, and the JWKS
     /// publishes only that one.
     pub fn rotate_keys(&self) {

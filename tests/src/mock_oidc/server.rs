@@ -38,6 +38,7 @@ pub(super) struct MockState {
     pub(super) iss_param: IssParam,
     pub(super) discovery_issuer: Option<String>,
     pub(super) userinfo_sub: Option<String>,
+    pub(super) extra_claims: serde_json::Map<String, Value>,
     pub(super) last_token_request: Option<TokenRequest>,
     pub(super) last_authorize_query: Option<Vec<(String, String)>>,
     pub(super) codes: HashMap<String, Grant>,
@@ -105,6 +106,7 @@ impl Shared {
                 iss_param,
                 discovery_issuer: None,
                 userinfo_sub: None,
+                extra_claims: serde_json::Map::new(),
                 last_token_request: None,
                 last_authorize_query: None,
                 codes: HashMap::new(),
@@ -131,8 +133,15 @@ impl Shared {
     /// `text` with the client id and a declared preset's variables filled in.
     pub(super) fn fill(&self, text: &str) -> String {
         let mut text = text.replace("{client_id}", &self.config.client_id);
-        if let Quirks::Declared { vars, .. } = &self.config.quirks {
-            for (name, value) in vars {
+        if let Quirks::Declared { spec, vars } = &self.config.quirks {
+            // The values given, then the declared defaults of the others.
+            let given = vars.iter().map(|(name, value)| (*name, value.as_str()));
+            let defaults = spec
+                .vars
+                .iter()
+                .filter(|(name, _)| !vars.iter().any(|(given, _)| given == name))
+                .copied();
+            for (name, value) in given.chain(defaults) {
                 text = text.replace(&format!("{{{name}}}"), value);
             }
         }
@@ -157,13 +166,7 @@ impl Shared {
     /// in, then [`declared_path`].
     fn path_of(&self, url: &str) -> String {
         match &self.config.quirks {
-            Quirks::Declared { vars, .. } => {
-                let mut filled = url.to_owned();
-                for (name, value) in vars {
-                    filled = filled.replace(&format!("{{{name}}}"), value);
-                }
-                declared_path(&filled)
-            }
+            Quirks::Declared { .. } => declared_path(&self.fill(url)),
             _ => declared_path(url),
         }
     }

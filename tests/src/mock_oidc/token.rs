@@ -296,6 +296,9 @@ fn mint_id_token(shared: &Shared, nonce: Option<&str>) -> String {
     if let Some(nonce) = nonce {
         claims["nonce"] = nonce.into();
     }
+    for (name, value) in &state.extra_claims {
+        claims[name] = value.clone();
+    }
     let client = shared.config.client_id.clone();
     let object = claims.as_object_mut().expect("claims are an object");
     let header = json!({"kid": state.key.kid, "typ": "JWT"});
@@ -385,6 +388,7 @@ pub(super) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
         return json_response(StatusCode::UNAUTHORIZED, &json!({"error": "invalid_token"}));
     }
     let mut claims = user_claims(&shared);
+    claims.extend(shared.lock().extra_claims.clone());
     if let Some(sub) = shared.lock().userinfo_sub.clone() {
         claims.insert("sub".into(), sub.into());
     }
