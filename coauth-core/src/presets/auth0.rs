@@ -1,17 +1,19 @@
 //! Auth0: OpenID Connect at the tenant's domain (`dev-abc.us.auth0.com`, or a custom domain
 //! such as `login.example.com`), whose issuer ends with a slash (`https://{domain}/`); the
-//! token endpoint is `/oauth/token`. `email_verified` is Auth0's own flag (false until the
-//! user follows the verification email, or as the social connection says). `prompt=none`
-//! answers `login_required` without a page, and `offline_access` brings a refresh token
-//! when the API allows it.
+//! token endpoint is `/oauth/token`, where the client secret travels in the form body (the
+//! application's authentication method "Post"). `email_verified` is Auth0's own flag
+//! (false until the user follows the verification email, or as the social connection
+//! says). `prompt=none` answers `login_required` without a page, and `offline_access`
+//! brings a refresh token when the API allows it.
 
 use super::platform::check_host_name;
 use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, preset};
 use crate::ConfigError;
 use crate::oauth2::ClientAuth;
 
-/// Auth0, declared (auth0.com/docs/authenticate/login/oidc-conformant-authentication); the
-/// application's default token endpoint authentication method is `client_secret_post`.
+/// Auth0, declared (auth0.com/docs/authenticate/login/oidc-conformant-authentication): the
+/// client secret travels in the form body, so the application's token endpoint
+/// authentication method must be "Client Secret (Post)".
 const AUTH0: OidcPreset = OidcPreset {
     name: "Auth0",
     issuer: "https://{domain}/",

@@ -3,8 +3,8 @@
 //! `{base}/application/o/{slug}/jwks/`, while the authorization, token and userinfo
 //! endpoints are shared by every application (`{base}/application/o/authorize/`, ...). The
 //! claims are read from userinfo too (a provider may leave them out of the ID token).
-//! authentik's `email_verified` follows a provider setting, not a verification of the
-//! address, so `emailVerified` is unknown. `offline_access` brings a refresh token. No
+//! authentik's `email_verified` comes from a scope mapping (false by default since 2025.10,
+//! true before), not from a verification of the address, so `emailVerified` is unknown. `offline_access` brings a refresh token. No
 //! documented `prompt=none`: silent sign-in is off. The base URL must be https; an
 //! authentik on loopback only with [`Authentik::allow_http_loopback`].
 
