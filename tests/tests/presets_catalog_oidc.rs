@@ -430,16 +430,16 @@ async fn roblox_falls_back_to_the_nickname_and_shares_no_email() {
 
 // Self-hosted platforms: base URLs
 
-/// The self-hosted presets built at `base`, with or without the loopback opt-in, and the
-/// variables their paths need (the mock keeps only the paths of the filled URLs).
-fn self_hosted(
-    base: &str,
-    loopback: bool,
-) -> Vec<(
+/// A self-hosted preset, the variables its paths need besides `base`, and the preset built.
+type SelfHosted = (
     &'static OidcPreset,
     &'static [(&'static str, &'static str)],
     Result<OidcProvider, ConfigError>,
-)> {
+);
+
+/// The self-hosted presets built at `base`, with or without the loopback opt-in, and the
+/// variables their paths need (the mock keeps only the paths of the filled URLs).
+fn self_hosted(base: &str, loopback: bool) -> Vec<SelfHosted> {
     vec![
         (
             Keycloak::SPEC,
