@@ -4,8 +4,8 @@
 //! (`https://userinfo.yahooapis.jp/yconnect/v2/attribute`; its use needs Yahoo! JAPAN's
 //! review of the app), where `email_verified` is Yahoo! JAPAN's flag. `bail=1` is always
 //! sent: without it, a user who declines is taken to the Yahoo! JAPAN top page instead of
-//! back to the app. `prompt=none` answers `login_required` without a page. Every code grant
-//! brings a refresh token.
+//! back to the app. Every code grant brings a refresh token. Its documentation does not say
+//! how `prompt=none` answers a signed-out user: silent sign-in is off.
 
 use super::spec::{OidcPreset, ProfileUrl, Refresh, UserFields, preset};
 
@@ -17,6 +17,7 @@ const YAHOO_JAPAN: OidcPreset = OidcPreset {
     token: "https://auth.login.yahoo.co.jp/yconnect/v2/token",
     jwks: "https://auth.login.yahoo.co.jp/yconnect/v2/jwks",
     userinfo: Some("https://userinfo.yahooapis.jp/yconnect/v2/attribute"),
+    silent: false,
     authorize_params: &[("bail", "1")],
     user: UserFields {
         username: &[],

@@ -3,10 +3,10 @@
 //! are `/oauth/v2/authorize`, `/oauth/v2/token` and `/oauth/v2/keys`, and userinfo is
 //! `/oidc/v1/userinfo`. ID tokens carry the profile claims only when the application's
 //! "User Info inside ID Token" is on, so the claims are read from userinfo too.
-//! `email_verified` is ZITADEL's flag, `prompt=none` answers `login_required` without a page,
-//! and `offline_access` brings a refresh token when the application allows the refresh
-//! grant. The base URL must be https; an instance on loopback only with
-//! [`Zitadel::allow_http_loopback`].
+//! `email_verified` is ZITADEL's flag, and `offline_access` brings a refresh token when the
+//! application allows the refresh grant. ZITADEL does not document how `prompt=none`
+//! answers a signed-out user: silent sign-in is off. The base URL must be https; an
+//! instance on loopback only with [`Zitadel::allow_http_loopback`].
 
 use super::platform::{ALLOW_HTTP_LOOPBACK, check_base_url};
 use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, preset};
@@ -20,6 +20,7 @@ const ZITADEL: OidcPreset = OidcPreset {
     token: "{base}/oauth/v2/token",
     jwks: "{base}/oauth/v2/keys",
     userinfo: Some("{base}/oidc/v1/userinfo"),
+    silent: false,
     vars: &[("base", ""), (ALLOW_HTTP_LOOPBACK, "")],
     check_vars: Some(check_vars),
     ..OidcPreset::DEFAULT
