@@ -16,8 +16,8 @@
 //!
 //! The provider-specific behaviour the declarations cannot show (signatures, token answer
 //! fields, denial shapes other than `error=access_denied`, refresh) is tested by hand in
-//! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `github_preset.rs` and
-//! `oidc_presets.rs`.
+//! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `github_preset.rs`,
+//! `oidc_presets.rs` and `presets_catalog_oidc.rs`.
 
 use std::collections::HashSet;
 use std::time::Duration;
