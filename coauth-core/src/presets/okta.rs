@@ -50,7 +50,8 @@ preset! {
 
 impl Okta {
     /// The app `client_id` of the Okta org at `domain` (`example.okta.com`, or a custom
-    /// domain: a host name without scheme or path), on the org authorization server.
+    /// domain: a host name without scheme or path), on the org authorization server. The
+    /// domain is the one the issuer names: with a custom URL domain, that domain.
     pub fn new(
         client_id: impl Into<String>,
         client_secret: impl Into<crate::Secret>,
