@@ -79,7 +79,10 @@ use crate::presets::{
     Zoho, Zoom,
 };
 #[cfg(all(feature = "presets", feature = "oidc"))]
-use crate::presets::{Apple, Google, LinkedIn, Microsoft, Oidc, Slack};
+use crate::presets::{
+    AmazonCognito, Apple, Auth0, Authentik, AzureAdB2c, FusionAuth, Google, Intuit, Keycloak, Line,
+    LinkedIn, Microsoft, Oidc, Okta, Roblox, Salesforce, Slack, YahooJapan, Zitadel,
+};
 
 /// `COAUTH_SECRET`: the app secret (required by [`from_env`]); see [`secret`] for its forms.
 pub const SECRET: &str = "COAUTH_SECRET";
@@ -444,6 +447,19 @@ pub fn variables() -> impl Iterator<Item = &'static str> {
 /// | `APPLE` | `apple` | Apple | no `_CLIENT_SECRET` (the Services ID is the client id); required: `COAUTH_APPLE_TEAM_ID`, `COAUTH_APPLE_KEY_ID`, and the `.p8` key as `COAUTH_APPLE_PRIVATE_KEY` (PEM text; `\n` escapes allowed) or `COAUTH_APPLE_PRIVATE_KEY_FILE` (its path) |
 /// | `LINKEDIN` | `linkedin` | LinkedIn | |
 /// | `SLACK` | `slack` | Slack | |
+/// | `AUTH0` | `auth0` | Auth0 | required: `COAUTH_AUTH0_DOMAIN`, the tenant's domain (`dev-abc.us.auth0.com` or a custom domain) |
+/// | `OKTA` | `okta` | Okta | required: `COAUTH_OKTA_DOMAIN` (`example.okta.com`); optional: `COAUTH_OKTA_AUTHORIZATION_SERVER`, a custom authorization server's id (`default`) instead of the org server |
+/// | `KEYCLOAK` | `keycloak` | Keycloak | required: `COAUTH_KEYCLOAK_BASE_URL` (`https://sso.example.com`) and `COAUTH_KEYCLOAK_REALM`; `COAUTH_KEYCLOAK_ALLOW_LOOPBACK=1` allows a Keycloak on loopback |
+/// | `AMAZON_COGNITO` | `amazon-cognito` | Amazon Cognito | required: `COAUTH_AMAZON_COGNITO_REGION`, `COAUTH_AMAZON_COGNITO_USER_POOL_ID` and `COAUTH_AMAZON_COGNITO_DOMAIN` (the user pool's domain) |
+/// | `AZURE_AD_B2C` | `azure-ad-b2c` | Azure AD B2C | required: `COAUTH_AZURE_AD_B2C_TENANT` (the tenant's name), `COAUTH_AZURE_AD_B2C_TENANT_ID` (its GUID) and `COAUTH_AZURE_AD_B2C_POLICY` (the user flow or custom policy) |
+/// | `ZITADEL` | `zitadel` | ZITADEL | required: `COAUTH_ZITADEL_BASE_URL`, the instance's URL; `COAUTH_ZITADEL_ALLOW_LOOPBACK=1` allows one on loopback |
+/// | `AUTHENTIK` | `authentik` | authentik | required: `COAUTH_AUTHENTIK_BASE_URL` and `COAUTH_AUTHENTIK_SLUG` (the application's slug); `COAUTH_AUTHENTIK_ALLOW_LOOPBACK=1` allows one on loopback |
+/// | `FUSIONAUTH` | `fusionauth` | FusionAuth | required: `COAUTH_FUSIONAUTH_BASE_URL`; optional: `COAUTH_FUSIONAUTH_TENANT_ID`; `COAUTH_FUSIONAUTH_ALLOW_LOOPBACK=1` allows one on loopback |
+/// | `LINE` | `line` | LINE | the channel id and channel secret |
+/// | `YAHOO_JAPAN` | `yahoo-japan` | Yahoo! JAPAN | |
+/// | `SALESFORCE` | `salesforce` | Salesforce | optional: `COAUTH_SALESFORCE_MY_DOMAIN` (`acme.my.salesforce.com`) or `COAUTH_SALESFORCE_SANDBOX=1` (`test.salesforce.com`) |
+/// | `ROBLOX` | `roblox` | Roblox | |
+/// | `INTUIT` | `intuit` | Intuit | `COAUTH_INTUIT_SANDBOX=1`: the sandbox userinfo host |
 /// | `OIDC` | `oidc` | OpenID Connect | any OpenID provider: `COAUTH_OIDC_ISSUER` required; `COAUTH_OIDC_ALLOW_LOOPBACK=1` allows a plain-http issuer on loopback (a local Keycloak) |
 ///
 /// Nothing is fetched here: OpenID discovery and keys wait for the first sign-in.
@@ -934,6 +950,117 @@ const PRESETS: &[Preset] = &[
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("slack", "Slack", "SLACK", |s| {
         s.add(Slack::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("auth0", "Auth0", "AUTH0", extra: ["DOMAIN"], |s| {
+        let domain = s.require("COAUTH_AUTH0_DOMAIN")?;
+        s.add(Auth0::new(&*s.id, &*s.secret, domain).build())
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("okta", "Okta", "OKTA", extra: ["DOMAIN", "AUTHORIZATION_SERVER"], |s| {
+        let okta = Okta::new(&*s.id, &*s.secret, s.require("COAUTH_OKTA_DOMAIN")?);
+        s.add(match s.get("COAUTH_OKTA_AUTHORIZATION_SERVER") {
+            Some(server) => okta.authorization_server(server).build(),
+            None => okta.build(),
+        })
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("keycloak", "Keycloak", "KEYCLOAK", extra: ["BASE_URL", "REALM", "ALLOW_LOOPBACK"],
+        |s| {
+        let base = s.require("COAUTH_KEYCLOAK_BASE_URL")?;
+        let realm = s.require("COAUTH_KEYCLOAK_REALM")?;
+        let loopback = s.flag("COAUTH_KEYCLOAK_ALLOW_LOOPBACK")?;
+        s.add(
+            Keycloak::new(&*s.id, &*s.secret, base, realm)
+                .allow_http_loopback(loopback)
+                .build(),
+        )
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("amazon-cognito", "Amazon Cognito", "AMAZON_COGNITO",
+        extra: ["REGION", "USER_POOL_ID", "DOMAIN"], |s| {
+        let region = s.require("COAUTH_AMAZON_COGNITO_REGION")?;
+        let pool = s.require("COAUTH_AMAZON_COGNITO_USER_POOL_ID")?;
+        let domain = s.require("COAUTH_AMAZON_COGNITO_DOMAIN")?;
+        s.add(AmazonCognito::new(&*s.id, &*s.secret, region, pool, domain).build())
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("azure-ad-b2c", "Azure AD B2C", "AZURE_AD_B2C",
+        extra: ["TENANT", "TENANT_ID", "POLICY"], |s| {
+        let tenant = s.require("COAUTH_AZURE_AD_B2C_TENANT")?;
+        let tenant_id = s.require("COAUTH_AZURE_AD_B2C_TENANT_ID")?;
+        let policy = s.require("COAUTH_AZURE_AD_B2C_POLICY")?;
+        s.add(AzureAdB2c::new(&*s.id, &*s.secret, tenant, tenant_id, policy).build())
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("zitadel", "ZITADEL", "ZITADEL", extra: ["BASE_URL", "ALLOW_LOOPBACK"], |s| {
+        let base = s.require("COAUTH_ZITADEL_BASE_URL")?;
+        let loopback = s.flag("COAUTH_ZITADEL_ALLOW_LOOPBACK")?;
+        s.add(
+            Zitadel::new(&*s.id, &*s.secret, base)
+                .allow_http_loopback(loopback)
+                .build(),
+        )
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("authentik", "authentik", "AUTHENTIK", extra: ["BASE_URL", "SLUG", "ALLOW_LOOPBACK"],
+        |s| {
+        let base = s.require("COAUTH_AUTHENTIK_BASE_URL")?;
+        let slug = s.require("COAUTH_AUTHENTIK_SLUG")?;
+        let loopback = s.flag("COAUTH_AUTHENTIK_ALLOW_LOOPBACK")?;
+        s.add(
+            Authentik::new(&*s.id, &*s.secret, base, slug)
+                .allow_http_loopback(loopback)
+                .build(),
+        )
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("fusionauth", "FusionAuth", "FUSIONAUTH",
+        extra: ["BASE_URL", "TENANT_ID", "ALLOW_LOOPBACK"], |s| {
+        let base = s.require("COAUTH_FUSIONAUTH_BASE_URL")?;
+        let loopback = s.flag("COAUTH_FUSIONAUTH_ALLOW_LOOPBACK")?;
+        let mut fusionauth =
+            FusionAuth::new(&*s.id, &*s.secret, base).allow_http_loopback(loopback);
+        if let Some(tenant) = s.get("COAUTH_FUSIONAUTH_TENANT_ID") {
+            fusionauth = fusionauth.tenant(tenant);
+        }
+        s.add(fusionauth.build())
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("line", "LINE", "LINE", |s| s
+        .add(Line::new(&*s.id, &*s.secret).build())),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("yahoo-japan", "Yahoo! JAPAN", "YAHOO_JAPAN", |s| {
+        s.add(YahooJapan::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("salesforce", "Salesforce", "SALESFORCE", extra: ["MY_DOMAIN", "SANDBOX"], |s| {
+        let salesforce = Salesforce::new(&*s.id, &*s.secret);
+        let sandbox = s.flag("COAUTH_SALESFORCE_SANDBOX")?;
+        s.add(match (s.get("COAUTH_SALESFORCE_MY_DOMAIN"), sandbox) {
+            (Some(_), true) => {
+                return Err(EnvError::invalid(
+                    "COAUTH_SALESFORCE_SANDBOX",
+                    "and COAUTH_SALESFORCE_MY_DOMAIN are both set: set only one",
+                ));
+            }
+            (Some(host), false) => salesforce.my_domain(host).build(),
+            (None, true) => salesforce.sandbox().build(),
+            (None, false) => salesforce.build(),
+        })
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("roblox", "Roblox", "ROBLOX", |s| {
+        s.add(Roblox::new(&*s.id, &*s.secret).build())
+    }),
+    #[cfg(all(feature = "presets", feature = "oidc"))]
+    preset!("intuit", "Intuit", "INTUIT", extra: ["SANDBOX"], |s| {
+        let intuit = Intuit::new(&*s.id, &*s.secret);
+        s.add(if s.flag("COAUTH_INTUIT_SANDBOX")? {
+            intuit.sandbox().build()
+        } else {
+            intuit.build()
+        })
     }),
     #[cfg(all(feature = "presets", feature = "oidc"))]
     preset!("oidc", "OpenID Connect", "OIDC", extra: ["ISSUER", "ALLOW_LOOPBACK"], oidc),

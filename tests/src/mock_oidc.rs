@@ -7,7 +7,8 @@
 //! hide.
 //!
 //! [`Forge`] switches make it issue each kind of bad ID token a relying party must refuse;
-//! [`Quirks`] make it behave like Google, Microsoft Entra, Apple, LinkedIn or Slack. It is a
+//! [`Quirks`] make it behave like Google, Microsoft Entra, Apple, LinkedIn or Slack, or like
+//! any declared preset ([`Quirks::Declared`]). It is a
 //! [`MockIdp`]: its discovery, JWKS, token and userinfo endpoints are counted and take
 //! [`Fault`](crate::mock::Fault)s. The server task lives as long as the tokio runtime it was started on.
 
@@ -19,6 +20,7 @@ mod token;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use coauth_core::presets::spec::OidcPreset;
 use server::Shared;
 
 use crate::mock::{self, Callback, Decision, Endpoint, Endpoints, MockIdp};
@@ -49,7 +51,7 @@ impl SigningAlg {
 }
 
 /// Which provider the mock imitates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Quirks {
     /// A strict OpenID provider: PKCE S256 and nonce required, discovery at
     /// `/.well-known/openid-configuration`, userinfo, RFC 9207 `iss` on every redirect.
@@ -78,7 +80,58 @@ pub enum Quirks {
     /// Slack: `client_secret_post` only, errors with HTTP 200 `{"ok": false}`, `ok: true`
     /// and `https://slack.com/...` claims.
     Slack,
+    /// Any declared OpenID Connect preset, from its declaration alone: the declared issuer
+    /// and endpoints with `vars` filled in, served at their paths on the mock's host (as
+    /// after `with_hosts(mock, mock)`); PKCE and the nonce required when declared and
+    /// refused when not; ID tokens signed with `HS256` keyed with the client secret when
+    /// the declaration says so ([`OidcPreset::hs256_client_secret`]); the standard claims
+    /// of the user with the user's values also at the first declared pointer of each
+    /// field.
+    Declared {
+        /// The declaration.
+        spec: &'static OidcPreset,
+        /// The values of its variables, as the preset's builder sets them.
+        vars: Vec<(&'static str, String)>,
+    },
 }
+
+/// Declarations are the same when they are the same declaration.
+impl PartialEq for Quirks {
+    fn eq(&self, other: &Quirks) -> bool {
+        match (self, other) {
+            (Quirks::Microsoft { tid: a }, Quirks::Microsoft { tid: b }) => a == b,
+            (
+                Quirks::Apple {
+                    team_key: key_a,
+                    team_id: id_a,
+                },
+                Quirks::Apple {
+                    team_key: key_b,
+                    team_id: id_b,
+                },
+            ) => key_a == key_b && id_a == id_b,
+            (
+                Quirks::Declared {
+                    spec: spec_a,
+                    vars: vars_a,
+                },
+                Quirks::Declared {
+                    spec: spec_b,
+                    vars: vars_b,
+                },
+            ) => std::ptr::eq(*spec_a, *spec_b) && vars_a == vars_b,
+            (a, b) => {
+                std::mem::discriminant(a) == std::mem::discriminant(b)
+                    && !matches!(
+                        a,
+                        Quirks::Microsoft { .. } | Quirks::Apple { .. } | Quirks::Declared { .. }
+                    )
+            }
+        }
+    }
+}
+
+impl Eq for Quirks {}
 
 /// How the token endpoint must receive the client's credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,6 +400,15 @@ impl MockOidc {
     /// Makes userinfo answer with another `sub` (`Some`), or the user's (`None`).
     pub fn set_userinfo_sub(&self, sub: Option<String>) {
         self.shared.lock().userinfo_sub = sub;
+    }
+
+    /// Adds `claims` (an object) to every ID token and userinfo answer from now on, over
+    /// the ones the mock puts there (Azure AD B2C's `tfp`; another `iss`).
+    pub fn set_extra_claims(&self, claims: serde_json::Value) {
+        self.shared.lock().extra_claims = match claims {
+            serde_json::Value::Object(claims) => claims,
+            _ => serde_json::Map::new(),
+        };
     }
 
     /// Retires the signing key: a new key with a new `kid` signs from now on, and the JWKS

@@ -11,13 +11,15 @@
 //! with the token) were made.
 //!
 //! The OpenID Connect presets (`oidc_table!`) sign in against the mock OpenID provider in
-//! the preset's quirk mode, which takes its paths and issuer from the declaration; the
-//! client authentication the mock insists on is the declared one.
+//! the preset's quirk mode, or its declared mode (`Quirks::Declared`) for presets without
+//! a mode of their own, which takes its paths and issuer from the declaration and the
+//! row's variables; the client authentication the mock insists on is the declared one.
 //!
 //! The provider-specific behaviour the declarations cannot show (signatures, token answer
 //! fields, denial shapes other than `error=access_denied`, refresh) is tested by hand in
 //! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `presets_catalog_work.rs`,
-//! `presets_catalog_social.rs`, `github_preset.rs` and `oidc_presets.rs`.
+//! `presets_catalog_social.rs`, `presets_catalog_oidc.rs`, `github_preset.rs` and
+//! `oidc_presets.rs`.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -29,11 +31,13 @@ use coauth_core::presets::spec::{
     EmailVerified, Method, OAuth2Preset, OidcPreset, PresetBuilder, ProfileCall, TokenIn, api,
 };
 use coauth_core::presets::{
-    Amazon, Apple, Asana, Atlassian, BattleNet, Bitbucket, BoxCom, ClickUp, Coinbase, Discord,
-    Dribbble, Dropbox, Facebook, Figma, GitHub, GitLab, Google, HubSpot, Instagram, Kakao, Linear,
-    LinkedIn, MailRu, Mastodon, Microsoft, Miro, Naver, Notion, Odnoklassniki, Patreon, PayPal,
-    Pinterest, Reddit, Shopify, Slack, Snapchat, Spotify, Strava, Threads, TikTok, Twitch, Vimeo,
-    Vk, VkId, Webex, Weibo, X, Yahoo, Yandex, Zoho, Zoom,
+    Amazon, AmazonCognito, Apple, Asana, Atlassian, Auth0, Authentik, AzureAdB2c, BattleNet,
+    Bitbucket, BoxCom, ClickUp, Coinbase, Discord, Dribbble, Dropbox, Facebook, Figma, FusionAuth,
+    GitHub, GitLab, Google, HubSpot, Instagram, Intuit, Kakao, Keycloak, Line, Linear, LinkedIn,
+    MailRu, Mastodon, Microsoft, Miro, Naver, Notion, Odnoklassniki, Okta, Patreon, PayPal,
+    Pinterest, Reddit, Roblox, Salesforce, Shopify, Slack, Snapchat, Spotify, Strava, Threads,
+    TikTok, Twitch, Vimeo, Vk, VkId, Webex, Weibo, X, Yahoo, YahooJapan, Yandex, Zitadel, Zoho,
+    Zoom,
 };
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
@@ -748,6 +752,8 @@ struct OidcRow {
     build: OidcBuild,
     /// Fields of the normalized user a claims hook of the preset decides: not compared.
     hook_decides: &'static [&'static str],
+    /// Claims the provider adds that the claims hook checks (Azure AD B2C's `tfp`).
+    claims: Value,
 }
 
 impl OidcRow {
@@ -757,7 +763,26 @@ impl OidcRow {
             quirks,
             build,
             hook_decides: &[],
+            claims: json!({}),
         }
+    }
+
+    /// A preset the mock imitates from its declaration, with the variables its builder
+    /// sets in the row.
+    fn declared(
+        spec: &'static OidcPreset,
+        vars: &[(&'static str, &str)],
+        build: OidcBuild,
+    ) -> OidcRow {
+        let vars = vars
+            .iter()
+            .map(|(name, value)| (*name, (*value).to_owned()))
+            .collect();
+        OidcRow::new(spec, Quirks::Declared { spec, vars }, build)
+    }
+
+    fn claims(self, claims: Value) -> OidcRow {
+        OidcRow { claims, ..self }
     }
 
     fn hook_decides(self, fields: &'static [&'static str]) -> OidcRow {
@@ -788,6 +813,7 @@ async fn check_oidc(row: OidcRow) {
         ..MockOidcConfig::default()
     })
     .await;
+    mock.set_extra_claims(row.claims.clone());
     let provider = (row.build)(
         OIDC_CLIENT_ID.into(),
         OIDC_CLIENT_SECRET.into(),
@@ -826,7 +852,13 @@ async fn check_oidc(row: OidcRow) {
         EmailVerified::Never => json!(false),
         EmailVerified::Field(_) | EmailVerified::PresentAt(_) => json!(grace.email_verified),
     };
-    let expected = json!({"id": grace.sub, "name": grace.name(), "email": grace.email,
+    // A provider that shares no email (Roblox) has neither an email nor its flag.
+    let (email, email_verified) = if spec.user.email.is_empty() {
+        (Value::Null, Value::Null)
+    } else {
+        (json!(grace.email), email_verified)
+    };
+    let expected = json!({"id": grace.sub, "name": grace.name(), "email": email,
         "emailVerified": email_verified});
     for (name, value) in expected.as_object().expect("an object") {
         if !row.hook_decides.contains(&name.as_str()) {
@@ -911,6 +943,12 @@ fn apple_quirks() -> Quirks {
     }
 }
 
+/// An Amazon Cognito user pool and its domain.
+const COGNITO_POOL: &str = "eu-west-1_AbCdEf123";
+const COGNITO_DOMAIN: &str = "example.auth.eu-west-1.amazoncognito.com";
+/// An Azure AD B2C tenant's id.
+const B2C_TENANT_ID: &str = "775527ff-9a37-4307-8b3d-cc311f58d925";
+
 mod oidc {
     use super::*;
 
@@ -940,5 +978,99 @@ mod oidc {
         slack: OidcRow::new(Slack::SPEC, Quirks::Slack, |id, secret, base| {
             Slack::new(id, secret).with_hosts(base, base).build()
         });
+        amazon_cognito: OidcRow::declared(
+            AmazonCognito::SPEC,
+            &[
+                ("region", "eu-west-1"),
+                ("user_pool_id", COGNITO_POOL),
+                ("domain", COGNITO_DOMAIN),
+            ],
+            |id, secret, base| {
+                AmazonCognito::new(id, secret, "eu-west-1", COGNITO_POOL, COGNITO_DOMAIN)
+                    .with_hosts(base, base)
+                    .build()
+            },
+        );
+        auth0: OidcRow::declared(
+            Auth0::SPEC,
+            &[("domain", "dev-abc.us.auth0.com")],
+            |id, secret, base| {
+                Auth0::new(id, secret, "dev-abc.us.auth0.com")
+                    .with_hosts(base, base)
+                    .build()
+            },
+        );
+        authentik: OidcRow::declared(
+            Authentik::SPEC,
+            &[("base", "https://auth.example.com"), ("slug", "my-app")],
+            |id, secret, base| {
+                Authentik::new(id, secret, "https://auth.example.com", "my-app")
+                    .with_hosts(base, base)
+                    .build()
+            },
+        );
+        // The claims hook requires the policy in `tfp`, checked in presets_catalog_oidc.rs.
+        azure_ad_b2c: OidcRow::declared(
+            AzureAdB2c::SPEC,
+            &[("tenant", "contoso"), ("tenant_id", B2C_TENANT_ID), ("policy", "B2C_1_signin")],
+            |id, secret, base| {
+                AzureAdB2c::new(id, secret, "contoso", B2C_TENANT_ID, "B2C_1_signin")
+                    .with_hosts(base, base)
+                    .build()
+            },
+        )
+        .claims(json!({"tfp": "B2C_1_signin"}));
+        fusionauth: OidcRow::declared(
+            FusionAuth::SPEC,
+            &[("base", "https://auth.example.com")],
+            |id, secret, base| {
+                FusionAuth::new(id, secret, "https://auth.example.com")
+                    .with_hosts(base, base)
+                    .build()
+            },
+        );
+        intuit: OidcRow::declared(Intuit::SPEC, &[], |id, secret, base| {
+            Intuit::new(id, secret).with_hosts(base, base).build()
+        });
+        keycloak: OidcRow::declared(
+            Keycloak::SPEC,
+            &[("base", "https://sso.example.com"), ("realm", "main")],
+            |id, secret, base| {
+                Keycloak::new(id, secret, "https://sso.example.com", "main")
+                    .with_hosts(base, base)
+                    .build()
+            },
+        );
+        // The mock signs its ID tokens with HS256 keyed with the client secret.
+        line: OidcRow::declared(Line::SPEC, &[], |id, secret, base| {
+            Line::new(id, secret).with_hosts(base, base).build()
+        });
+        okta: OidcRow::declared(
+            Okta::SPEC,
+            &[("domain", "example.okta.com")],
+            |id, secret, base| {
+                Okta::new(id, secret, "example.okta.com")
+                    .with_hosts(base, base)
+                    .build()
+            },
+        );
+        roblox: OidcRow::declared(Roblox::SPEC, &[], |id, secret, base| {
+            Roblox::new(id, secret).with_hosts(base, base).build()
+        });
+        salesforce: OidcRow::declared(Salesforce::SPEC, &[], |id, secret, base| {
+            Salesforce::new(id, secret).with_hosts(base, base).build()
+        });
+        yahoo_japan: OidcRow::declared(YahooJapan::SPEC, &[], |id, secret, base| {
+            YahooJapan::new(id, secret).with_hosts(base, base).build()
+        });
+        zitadel: OidcRow::declared(
+            Zitadel::SPEC,
+            &[("base", "https://my-instance.zitadel.cloud")],
+            |id, secret, base| {
+                Zitadel::new(id, secret, "https://my-instance.zitadel.cloud")
+                    .with_hosts(base, base)
+                    .build()
+            },
+        );
     }
 }

@@ -63,7 +63,7 @@ fn every_preset_has_distinct_names_and_variables() {
         assert!(!preset.display_name.is_empty());
     }
     #[cfg(all(feature = "presets", feature = "oidc", feature = "oauth1"))]
-    assert_eq!(PRESETS.len(), 53);
+    assert_eq!(PRESETS.len(), 66);
 }
 
 #[test]
@@ -775,4 +775,143 @@ async fn paypal_s_sandbox_and_battle_net_s_region_are_read() {
         ]
     );
     assert!(!problems.iter().any(|problem| problem.contains("mars")));
+}
+
+#[cfg(all(feature = "presets", feature = "oidc"))]
+#[test]
+fn identity_platform_presets_turn_on_with_their_settings() {
+    let mut vars = Vec::new();
+    for name in [
+        "AUTH0",
+        "OKTA",
+        "KEYCLOAK",
+        "AMAZON_COGNITO",
+        "AZURE_AD_B2C",
+        "ZITADEL",
+        "AUTHENTIK",
+        "FUSIONAUTH",
+        "LINE",
+        "YAHOO_JAPAN",
+        "SALESFORCE",
+        "ROBLOX",
+        "INTUIT",
+    ] {
+        vars.push((format!("COAUTH_{name}_CLIENT_ID"), "id".to_owned()));
+        vars.push((format!("COAUTH_{name}_CLIENT_SECRET"), "secret".to_owned()));
+    }
+    for (name, value) in [
+        ("COAUTH_AUTH0_DOMAIN", "dev-abc.us.auth0.com"),
+        ("COAUTH_OKTA_DOMAIN", "example.okta.com"),
+        ("COAUTH_OKTA_AUTHORIZATION_SERVER", "default"),
+        ("COAUTH_KEYCLOAK_BASE_URL", "http://127.0.0.1:8080"),
+        ("COAUTH_KEYCLOAK_REALM", "main"),
+        ("COAUTH_KEYCLOAK_ALLOW_LOOPBACK", "1"),
+        ("COAUTH_AMAZON_COGNITO_REGION", "eu-west-1"),
+        ("COAUTH_AMAZON_COGNITO_USER_POOL_ID", "eu-west-1_AbC123"),
+        (
+            "COAUTH_AMAZON_COGNITO_DOMAIN",
+            "example.auth.eu-west-1.amazoncognito.com",
+        ),
+        ("COAUTH_AZURE_AD_B2C_TENANT", "contoso"),
+        (
+            "COAUTH_AZURE_AD_B2C_TENANT_ID",
+            "775527ff-9a37-4307-8b3d-cc311f58d925",
+        ),
+        ("COAUTH_AZURE_AD_B2C_POLICY", "B2C_1_signin"),
+        (
+            "COAUTH_ZITADEL_BASE_URL",
+            "https://my-instance.zitadel.cloud",
+        ),
+        ("COAUTH_AUTHENTIK_BASE_URL", "https://auth.example.com"),
+        ("COAUTH_AUTHENTIK_SLUG", "my-app"),
+        ("COAUTH_FUSIONAUTH_BASE_URL", "https://auth.example.com"),
+        (
+            "COAUTH_FUSIONAUTH_TENANT_ID",
+            "c1b3b33e-4f2a-4e7e-9a6b-2d9f0b1a7c55",
+        ),
+        ("COAUTH_SALESFORCE_MY_DOMAIN", "acme.my.salesforce.com"),
+        ("COAUTH_INTUIT_SANDBOX", "1"),
+    ] {
+        vars.push((name.to_owned(), value.to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let found = from(&pairs);
+    assert!(found.problems.is_empty(), "{:?}", found.problems);
+    assert_eq!(
+        names(&found.enabled),
+        [
+            "auth0",
+            "okta",
+            "keycloak",
+            "amazon-cognito",
+            "azure-ad-b2c",
+            "zitadel",
+            "authentik",
+            "fusionauth",
+            "line",
+            "yahoo-japan",
+            "salesforce",
+            "roblox",
+            "intuit",
+        ]
+    );
+}
+
+#[cfg(all(feature = "presets", feature = "oidc"))]
+#[test]
+fn bad_identity_platform_settings_are_problems_that_show_no_value() {
+    let id = |name: &str| {
+        [
+            (format!("COAUTH_{name}_CLIENT_ID"), "id".to_owned()),
+            (format!("COAUTH_{name}_CLIENT_SECRET"), "secret".to_owned()),
+        ]
+    };
+    for (name, extra) in [
+        ("AUTH0", vec![("COAUTH_AUTH0_DOMAIN", "evil.example/x")]),
+        ("AUTH0", vec![]),
+        (
+            "KEYCLOAK",
+            vec![
+                ("COAUTH_KEYCLOAK_BASE_URL", "http://127.0.0.1:8080"),
+                ("COAUTH_KEYCLOAK_REALM", "main"),
+            ],
+        ),
+        (
+            "KEYCLOAK",
+            vec![
+                ("COAUTH_KEYCLOAK_BASE_URL", "https://sso.example.com"),
+                ("COAUTH_KEYCLOAK_REALM", "a/../b"),
+            ],
+        ),
+        (
+            "AZURE_AD_B2C",
+            vec![
+                ("COAUTH_AZURE_AD_B2C_TENANT", "contoso"),
+                ("COAUTH_AZURE_AD_B2C_TENANT_ID", "not-a-guid"),
+                ("COAUTH_AZURE_AD_B2C_POLICY", "B2C_1_signin"),
+            ],
+        ),
+        (
+            "SALESFORCE",
+            vec![
+                ("COAUTH_SALESFORCE_MY_DOMAIN", "acme.my.salesforce.com"),
+                ("COAUTH_SALESFORCE_SANDBOX", "1"),
+            ],
+        ),
+    ] {
+        let mut vars: Vec<(String, String)> = id(name).to_vec();
+        vars.extend(
+            extra
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
+        let pairs: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let found = from(&pairs);
+        assert!(found.enabled.is_empty(), "{name}: {extra:?}");
+        assert_eq!(found.problems.len(), 1, "{name}: {:?}", found.problems);
+        let message = found.problems[0].to_string();
+        for (_, value) in &extra {
+            assert!(!message.contains(value), "{message} shows {value}");
+        }
+    }
 }

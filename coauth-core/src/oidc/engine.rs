@@ -195,6 +195,18 @@ impl OidcProvider {
         self.verify_with(http, &metadata, token, nonce, clock).await
     }
 
+    /// What an ID token's claims must satisfy.
+    fn expected<'a>(&'a self, nonce: Option<&'a str>, clock: &dyn Clock) -> Expected<'a> {
+        Expected {
+            issuer: &self.issuer,
+            client_id: &self.config.client_id,
+            additional_audiences: &self.config.additional_audiences,
+            nonce,
+            now: clock.now_unix(),
+            leeway: self.config.leeway.as_secs(),
+        }
+    }
+
     async fn verify_with(
         &self,
         http: &dyn HttpClient,
@@ -203,18 +215,13 @@ impl OidcProvider {
         nonce: Option<&str>,
         clock: &dyn Clock,
     ) -> Result<Map<String, Value>, Error> {
+        if self.config.hs256_client_secret && id_token::is_hs256(token) {
+            let claims = id_token::verify_hs256(token, self.config.client_secret.expose())?;
+            id_token::check_claims(&claims, &self.expected(nonce, clock))?;
+            return Ok(claims);
+        }
         let unverified = id_token::parse(token, &self.config.algorithms)?;
-        id_token::check_claims(
-            &unverified.claims,
-            &Expected {
-                issuer: &self.issuer,
-                client_id: &self.config.client_id,
-                additional_audiences: &self.config.additional_audiences,
-                nonce,
-                now: clock.now_unix(),
-                leeway: self.config.leeway.as_secs(),
-            },
-        )?;
+        id_token::check_claims(&unverified.claims, &self.expected(nonce, clock))?;
         let key = self
             .jwks
             .key(

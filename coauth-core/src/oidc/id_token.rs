@@ -105,6 +105,57 @@ fn decode_object(part: &str, what: &str) -> Result<Map<String, Value>, Error> {
     }
 }
 
+/// The `alg` an ID token's header names, when it is `HS256`: what
+/// [`crate::oidc::OidcConfig::hs256_client_secret`] lets through to [`verify_hs256`].
+pub(crate) fn is_hs256(token: &str) -> bool {
+    token
+        .split('.')
+        .next()
+        .and_then(|header| decode_object(header, "header").ok())
+        .is_some_and(|header| header.get("alg").and_then(Value::as_str) == Some("HS256"))
+}
+
+/// Splits a compact JWS whose header names `HS256`, checks its signature with `secret` (the
+/// client secret) and returns its claims, not yet checked. No `crit` extension.
+pub(crate) fn verify_hs256(token: &str, secret: &str) -> Result<Map<String, Value>, Error> {
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(invalid("it is too long"));
+    }
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid(
+            "it is not a signed JWT (three dot-separated parts)",
+        ));
+    };
+    let header_json = decode_object(header, "header")?;
+    if header_json.get("alg").and_then(Value::as_str) != Some("HS256") {
+        return Err(invalid("its algorithm is not HS256"));
+    }
+    if header_json.contains_key("crit") {
+        return Err(invalid(
+            "it requires header extensions (crit) coauth does not support",
+        ));
+    }
+    if secret.is_empty() {
+        return Err(invalid(
+            "it is signed with the client secret, which is empty",
+        ));
+    }
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| invalid("its signature is not base64url"))?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+        .map_err(|_| invalid("the client secret is not an HMAC key"))?;
+    mac.update(&token.as_bytes()[..header.len() + 1 + payload.len()]);
+    mac.verify_slice(&signature)
+        .map_err(|_| invalid("its signature does not verify"))?;
+    decode_object(payload, "payload")
+}
+
 /// Splits a compact JWS and checks its header: `alg` on the allowlist (never `none`, never an
 /// HMAC), no `crit` extension. Key-locating headers (`jku`, `x5u`, `jwk`, `x5c`) are ignored:
 /// keys come from the issuer's JWKS only.

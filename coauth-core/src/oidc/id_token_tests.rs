@@ -254,3 +254,57 @@ fn debug_hides_the_nonce_and_the_token() {
     }
     assert!(format!("{unverified:?}").contains("\"nonce\""));
 }
+
+/// An HS256 token keyed with `secret`, with `header` (its `alg` included).
+fn hs256(header: &Value, secret: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let input = format!("{}.{}", b64(header), b64(&Value::Object(good())));
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(input.as_bytes());
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+#[test]
+fn hs256_is_checked_with_the_client_secret_only() {
+    let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
+    let token = hs256(&header, "channel-secret");
+    assert!(is_hs256(&token));
+    assert_eq!(verify_hs256(&token, "channel-secret").unwrap()["sub"], "u1");
+    for (what, token, secret) in [
+        ("another secret", token.clone(), "other-secret"),
+        ("an empty secret", hs256(&header, ""), ""),
+        (
+            "another algorithm",
+            hs256(&serde_json::json!({"alg": "HS512"}), "channel-secret"),
+            "channel-secret",
+        ),
+        (
+            "crit",
+            hs256(
+                &serde_json::json!({"alg": "HS256", "crit": ["exp"]}),
+                "channel-secret",
+            ),
+            "channel-secret",
+        ),
+        (
+            "a tampered payload",
+            token.replacen('.', ".e30", 1),
+            "channel-secret",
+        ),
+    ] {
+        assert_eq!(
+            verify_hs256(&token, secret).unwrap_err().code(),
+            "ProviderError",
+            "{what}"
+        );
+    }
+    let rs256 = format!(
+        "{}.{}.c2ln",
+        b64(&serde_json::json!({"alg": "RS256"})),
+        b64(&Value::Object(good()))
+    );
+    assert!(!is_hs256(&rs256));
+}

@@ -3,7 +3,9 @@
 //!
 //! What an ID token must pass before any user is returned:
 //! - its JWS `alg` is on the provider's allowlist (default RS256, ES256, PS256, EdDSA; never
-//!   `none`, never an HMAC) and the key's type matches it;
+//!   `none`, never an HMAC keyed with anything but the client secret, and that only for a
+//!   provider configured so: [`OidcConfig::hs256_client_secret`]) and the key's type
+//!   matches it;
 //! - the key comes from the issuer's JWKS, found by `kid`; an unknown `kid` refetches the JWKS
 //!   at most once per interval; `jku`, `x5u`, `jwk` and `x5c` headers are never followed;
 //! - claims are read and type-checked from the raw JSON: `iss` exact, `aud` (string or
@@ -76,6 +78,12 @@ pub struct OidcConfig {
     pub nonce: bool,
     /// The JWS algorithms ID tokens may be signed with.
     pub algorithms: Vec<Algorithm>,
+    /// Also accept ID tokens signed with `HS256` keyed with the client secret (LINE's web
+    /// login). Default off. Only `HS256`, only with the client secret as the key: a secret
+    /// the provider and the app alone hold, never a public key, so the algorithm confusion
+    /// HMAC allows elsewhere cannot happen. Tokens of the other algorithms are still checked
+    /// against the JWKS.
+    pub hs256_client_secret: bool,
     /// Clock skew tolerated for `exp`, `iat`, `nbf`; at most [`MAX_LEEWAY`]. Default 30 s.
     pub leeway: Duration,
     /// Other audiences an ID token may name besides the client id (then `azp` must be the
@@ -127,6 +135,7 @@ impl OidcConfig {
             pkce: true,
             nonce: true,
             algorithms: Algorithm::DEFAULT_ALLOWLIST.to_vec(),
+            hs256_client_secret: false,
             leeway: Duration::from_secs(30),
             additional_audiences: Vec::new(),
             fetch_userinfo: true,

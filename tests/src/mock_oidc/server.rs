@@ -38,6 +38,7 @@ pub(super) struct MockState {
     pub(super) iss_param: IssParam,
     pub(super) discovery_issuer: Option<String>,
     pub(super) userinfo_sub: Option<String>,
+    pub(super) extra_claims: serde_json::Map<String, Value>,
     pub(super) last_token_request: Option<TokenRequest>,
     pub(super) last_authorize_query: Option<Vec<(String, String)>>,
     pub(super) codes: HashMap<String, Grant>,
@@ -105,6 +106,7 @@ impl Shared {
                 iss_param,
                 discovery_issuer: None,
                 userinfo_sub: None,
+                extra_claims: serde_json::Map::new(),
                 last_token_request: None,
                 last_authorize_query: None,
                 codes: HashMap::new(),
@@ -128,6 +130,24 @@ impl Shared {
         format!("{}{path}", self.base_url)
     }
 
+    /// `text` with the client id and a declared preset's variables filled in.
+    pub(super) fn fill(&self, text: &str) -> String {
+        let mut text = text.replace("{client_id}", &self.config.client_id);
+        if let Quirks::Declared { spec, vars } = &self.config.quirks {
+            // The values given, then the declared defaults of the others.
+            let given = vars.iter().map(|(name, value)| (*name, value.as_str()));
+            let defaults = spec
+                .vars
+                .iter()
+                .filter(|(name, _)| !vars.iter().any(|(given, _)| given == name))
+                .copied();
+            for (name, value) in given.chain(defaults) {
+                text = text.replace(&format!("{{{name}}}"), value);
+            }
+        }
+        text
+    }
+
     /// The declaration of the preset this mock imitates: its endpoints' paths and issuer
     /// are the mock's, so the preset built with `with_hosts(mock, mock)` finds them.
     pub(super) fn preset(&self) -> Option<&'static OidcPreset> {
@@ -138,6 +158,16 @@ impl Shared {
             Quirks::Apple { .. } => Some(Apple::SPEC),
             Quirks::LinkedIn => Some(LinkedIn::SPEC),
             Quirks::Slack => Some(Slack::SPEC),
+            Quirks::Declared { spec, .. } => Some(spec),
+        }
+    }
+
+    /// The path of a declared URL on the mock: the variables of a declared preset filled
+    /// in, then [`declared_path`].
+    fn path_of(&self, url: &str) -> String {
+        match &self.config.quirks {
+            Quirks::Declared { .. } => declared_path(&self.fill(url)),
+            _ => declared_path(url),
         }
     }
 
@@ -151,13 +181,13 @@ impl Shared {
         match self.preset() {
             Some(preset) => Paths {
                 discovery,
-                authorize: declared_path(preset.authorize),
+                authorize: self.path_of(preset.authorize),
                 decision: "/authorize/decision".into(),
-                token: declared_path(preset.token),
+                token: self.path_of(preset.token),
                 userinfo: preset
                     .userinfo
-                    .map_or_else(|| "/userinfo".into(), declared_path),
-                jwks: declared_path(preset.jwks),
+                    .map_or_else(|| "/userinfo".into(), |url| self.path_of(url)),
+                jwks: self.path_of(preset.jwks),
             },
             None => Paths {
                 discovery,
@@ -173,7 +203,7 @@ impl Shared {
     /// The issuer discovery names: the preset's, on the mock's host.
     pub(super) fn issuer(&self) -> String {
         match self.preset() {
-            Some(preset) => format!("{}{}", self.base_url, declared_path(preset.issuer)),
+            Some(preset) => format!("{}{}", self.base_url, self.path_of(preset.issuer)),
             None => self.base_url.clone(),
         }
     }
@@ -208,10 +238,30 @@ impl Shared {
     }
 
     fn requires_pkce(&self) -> bool {
-        matches!(
-            self.config.quirks,
-            Quirks::Generic | Quirks::Google | Quirks::Microsoft { .. }
-        )
+        match &self.config.quirks {
+            Quirks::Declared { spec, .. } => spec.pkce,
+            quirks => matches!(
+                quirks,
+                Quirks::Generic | Quirks::Google | Quirks::Microsoft { .. }
+            ),
+        }
+    }
+
+    /// Whether authorization requests carry a nonce that ID tokens echo.
+    pub(super) fn uses_nonce(&self) -> bool {
+        match &self.config.quirks {
+            Quirks::LinkedIn => false,
+            Quirks::Declared { spec, .. } => spec.nonce,
+            _ => true,
+        }
+    }
+
+    /// The declaration of a [`Quirks::Declared`] mock.
+    pub(super) fn declared(&self) -> Option<&'static OidcPreset> {
+        match &self.config.quirks {
+            Quirks::Declared { spec, .. } => Some(spec),
+            _ => None,
+        }
     }
 
     pub(super) fn is_apple(&self) -> bool {
@@ -337,8 +387,23 @@ fn validate_authorize(shared: &Shared, fields: &[(String, String)]) -> Result<()
         (None, None) if !shared.requires_pkce() => {}
         _ => return Err("PKCE with S256 is required".into()),
     }
-    if shared.config.quirks != Quirks::LinkedIn && field("nonce").is_none_or(str::is_empty) {
+    if shared.uses_nonce() && field("nonce").is_none_or(str::is_empty) {
         return Err("nonce is required".into());
+    }
+    if let Some(spec) = shared.declared() {
+        // What the declaration says the provider does not take must not be sent.
+        if !spec.pkce && field("code_challenge").is_some() {
+            return Err("no code_challenge is expected".into());
+        }
+        if !spec.nonce && field("nonce").is_some() {
+            return Err("no nonce is expected".into());
+        }
+        for (name, value) in spec.authorize_params {
+            let expected = shared.fill(value);
+            if field(name) != Some(expected.as_str()) {
+                return Err(format!("{name}={expected:?} is required"));
+            }
+        }
     }
     if shared.is_apple() && field("response_mode") != Some("form_post") {
         return Err("response_mode must be form_post when name or email is requested".into());
@@ -378,10 +443,10 @@ async fn decision(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let mut answer: Vec<(String, String)> = Vec::new();
     if approved {
         let code = random();
-        let nonce = if shared.config.quirks == Quirks::LinkedIn {
-            None
-        } else {
+        let nonce = if shared.uses_nonce() {
             field("nonce")
+        } else {
+            None
         };
         let mut state = shared.lock();
         state.codes.insert(

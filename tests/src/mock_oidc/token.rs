@@ -13,8 +13,10 @@ use serde_json::{Value, json};
 
 use super::keys::{self, b64};
 use super::server::{Shared, get_field, json_response, now, pairs, random};
-use super::{ClientAuthMode, Forge, Quirks, TokenRequest};
+use super::{ClientAuthMode, Forge, OidcUser, Quirks, TokenRequest};
 use crate::mock::{self, Endpoint};
+use crate::mock_provider::declared::document::place;
+use coauth_core::presets::spec::{EmailVerified, UserFields};
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -251,9 +253,35 @@ fn user_claims(shared: &Shared) -> serde_json::Map<String, Value> {
             claims["https://slack.com/team_id"] = "T0MOCK".into();
             claims["https://slack.com/user_image_512"] = user.picture.clone().into();
         }
+        Quirks::Declared { spec, .. } => place_declared(&mut claims, &spec.user, user),
         Quirks::Generic => {}
     }
     claims.as_object().cloned().unwrap_or_default()
+}
+
+/// The user's values also at the first pointer the declaration reads each field from (a
+/// value already there stays).
+fn place_declared(claims: &mut Value, fields: &UserFields, user: &OidcUser) {
+    place(claims, fields.id, json!(user.sub));
+    if let Some(pointer) = fields.name.first() {
+        place(claims, pointer, json!(user.name()));
+    }
+    if let Some((first, last)) = fields.full_name {
+        place(claims, first, json!(user.given_name));
+        place(claims, last, json!(user.family_name));
+    }
+    if let Some(pointer) = fields.username.first() {
+        place(claims, pointer, json!(user.preferred_username));
+    }
+    if let Some(pointer) = fields.email.first() {
+        place(claims, pointer, json!(user.email));
+    }
+    if let Some(pointer) = fields.avatar.first() {
+        place(claims, pointer, json!(user.picture));
+    }
+    if let EmailVerified::Field(pointer) = fields.email_verified {
+        place(claims, pointer, json!(user.email_verified));
+    }
 }
 
 fn mint_id_token(shared: &Shared, nonce: Option<&str>) -> String {
@@ -267,6 +295,9 @@ fn mint_id_token(shared: &Shared, nonce: Option<&str>) -> String {
     claims["auth_time"] = now.into();
     if let Some(nonce) = nonce {
         claims["nonce"] = nonce.into();
+    }
+    for (name, value) in &state.extra_claims {
+        claims[name] = value.clone();
     }
     let client = shared.config.client_id.clone();
     let object = claims.as_object_mut().expect("claims are an object");
@@ -322,6 +353,16 @@ fn mint_id_token(shared: &Shared, nonce: Option<&str>) -> String {
             attacker_header(json!({"x5u": shared.url("/attacker/jwks")})),
             &claims,
         ),
+        _ if shared
+            .declared()
+            .is_some_and(|spec| spec.hs256_client_secret) =>
+        {
+            keys::mint_hs256(
+                json!({"typ": "JWT"}),
+                &claims,
+                shared.config.client_secret.as_bytes(),
+            )
+        }
         _ => state.key.mint(header, &claims),
     }
 }
@@ -347,6 +388,7 @@ pub(super) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
         return json_response(StatusCode::UNAUTHORIZED, &json!({"error": "invalid_token"}));
     }
     let mut claims = user_claims(&shared);
+    claims.extend(shared.lock().extra_claims.clone());
     if let Some(sub) = shared.lock().userinfo_sub.clone() {
         claims.insert("sub".into(), sub.into());
     }

@@ -58,7 +58,7 @@
 //! # }
 //! ```
 
-mod document;
+pub(crate) mod document;
 mod server;
 
 use std::collections::HashMap;

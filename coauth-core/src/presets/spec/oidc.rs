@@ -60,6 +60,9 @@ pub struct OidcPreset {
     pub response_mode: Option<&'static str>,
     /// The JWS algorithms its ID tokens are signed with.
     pub algorithms: &'static [Algorithm],
+    /// Its ID tokens may also be signed with `HS256` keyed with the client secret (LINE's
+    /// web login); see [`crate::oidc::OidcConfig::hs256_client_secret`].
+    pub hs256_client_secret: bool,
     /// Whether the provider sends RFC 9207 `iss` with every answer.
     pub iss_parameter: bool,
     /// Fixed authorization parameters; values may name `{variables}` and `{client_id}`.
@@ -103,6 +106,7 @@ impl OidcPreset {
         prompt: None,
         response_mode: None,
         algorithms: &Algorithm::DEFAULT_ALLOWLIST,
+        hs256_client_secret: false,
         iss_parameter: false,
         authorize_params: &[],
         response_params: &[],
@@ -275,6 +279,7 @@ impl OidcPresetBuilder {
         config.prompt = self.prompt;
         config.response_mode = spec.response_mode.map(str::to_owned);
         config.algorithms = spec.algorithms.to_vec();
+        config.hs256_client_secret = spec.hs256_client_secret;
         config.fetch_userinfo = spec.userinfo.is_some();
         config.denials = spec.denials;
         config.extra_authorize_params = spec

@@ -174,7 +174,7 @@ pub(super) fn nest(pointer: &str, value: Value) -> Value {
 /// array where the next step is an index). A value already there stays: the first field
 /// placed at a pointer wins, as when a declaration reads two fields from one place
 /// (Spotify's username is its id).
-fn place(document: &mut Value, pointer: &str, value: Value) {
+pub(crate) fn place(document: &mut Value, pointer: &str, value: Value) {
     let mut slot = document;
     let steps: Vec<String> = pointer
         .split('/')
