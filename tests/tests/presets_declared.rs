@@ -182,7 +182,7 @@ fn declared_user(spec: &OAuth2Preset) -> Value {
     let email_verified = match (has_email, spec.emails, fields.email_verified) {
         (false, _, _) => Value::Null,
         (true, Some(_), _) => json!(true),
-        (true, None, EmailVerified::Unknown) => Value::Null,
+        (true, None, EmailVerified::Unknown | EmailVerified::ByHook) => Value::Null,
         (true, None, EmailVerified::Always) => json!(true),
         (true, None, EmailVerified::Never) => json!(false),
         (true, None, EmailVerified::Field(_) | EmailVerified::PresentAt(_)) => json!(true),
@@ -847,7 +847,7 @@ async fn check_oidc(row: OidcRow) {
     let user = &json(&response)["user"];
     let grace = OidcUser::default();
     let email_verified = match spec.user.email_verified {
-        EmailVerified::Unknown => Value::Null,
+        EmailVerified::Unknown | EmailVerified::ByHook => Value::Null,
         EmailVerified::Always => json!(true),
         EmailVerified::Never => json!(false),
         EmailVerified::Field(_) | EmailVerified::PresentAt(_) => json!(grace.email_verified),

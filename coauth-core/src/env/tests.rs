@@ -915,3 +915,29 @@ fn bad_identity_platform_settings_are_problems_that_show_no_value() {
         }
     }
 }
+
+#[cfg(all(feature = "presets", feature = "oidc", feature = "oauth1"))]
+#[test]
+fn every_preset_of_the_catalog_turns_on_from_its_variables() {
+    let turned_on: Vec<(&str, &str, String)> = PRESETS
+        .iter()
+        .map(|preset| {
+            (
+                preset.name,
+                preset.display_name,
+                preset.client_id.to_owned(),
+            )
+        })
+        .collect();
+    let catalog: Vec<(&str, &str, String)> = crate::presets::CATALOG
+        .iter()
+        .map(|entry| {
+            (
+                entry.provider_type,
+                entry.display_name,
+                format!("COAUTH_{}_CLIENT_ID", entry.env_name),
+            )
+        })
+        .collect();
+    assert_eq!(turned_on, catalog);
+}

@@ -34,7 +34,7 @@ const MICROSOFT: OidcPreset = OidcPreset {
     user: UserFields {
         // Any tenant admin can set any `email`: only the xms_edov optional claim says the
         // domain owner verified it (the nOAuth lesson); see `verified_domain_owner`.
-        email_verified: EmailVerified::Unknown,
+        email_verified: EmailVerified::ByHook,
         avatar: &[],
         profile_url: super::spec::ProfileUrl::None,
         ..UserFields::STANDARD_CLAIMS

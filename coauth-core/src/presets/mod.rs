@@ -14,6 +14,7 @@ mod azure_ad_b2c;
 mod battlenet;
 mod bitbucket;
 mod box_com;
+mod catalog;
 mod clickup;
 #[cfg(feature = "oidc")]
 mod cognito;
@@ -104,6 +105,7 @@ pub use azure_ad_b2c::AzureAdB2c;
 pub use battlenet::BattleNet;
 pub use bitbucket::Bitbucket;
 pub use box_com::BoxCom;
+pub use catalog::{CATALOG, CatalogEntry, Declared};
 pub use clickup::ClickUp;
 #[cfg(feature = "oidc")]
 pub use cognito::AmazonCognito;

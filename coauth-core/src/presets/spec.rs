@@ -172,6 +172,9 @@ pub enum EmailVerified {
     /// `true` when the value at this pointer is present and not `null` (GitLab's
     /// `confirmed_at`).
     PresentAt(&'static str),
+    /// The preset's hook decides from more than one field (Microsoft's `xms_edov`); `null`
+    /// until it does.
+    ByHook,
 }
 
 /// Whether and how the provider issues a refresh token with the sign-in's tokens (see
@@ -879,7 +882,7 @@ pub fn map_user(fields: &UserFields, object: &Value) -> Option<User> {
         (!joined.is_empty()).then_some(joined)
     });
     let email_verified = email.as_ref().and_then(|_| match fields.email_verified {
-        EmailVerified::Unknown => None,
+        EmailVerified::Unknown | EmailVerified::ByHook => None,
         EmailVerified::Always => Some(true),
         EmailVerified::Never => Some(false),
         EmailVerified::Field(pointer) => match object.pointer(pointer)? {

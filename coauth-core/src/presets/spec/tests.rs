@@ -81,6 +81,7 @@ fn each_email_verdict() {
         .email_verified
     };
     assert_eq!(verdict(EmailVerified::Unknown), None);
+    assert_eq!(verdict(EmailVerified::ByHook), None);
     assert_eq!(verdict(EmailVerified::Always), Some(true));
     assert_eq!(verdict(EmailVerified::Never), Some(false));
     assert_eq!(verdict(EmailVerified::Field("/ok")), Some(false));

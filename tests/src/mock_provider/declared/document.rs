@@ -50,7 +50,10 @@ pub(super) fn profile(spec: &OAuth2Preset, user: &MockUser) -> (Value, Value) {
             };
             place(&mut object, pointer, at);
         }
-        EmailVerified::Unknown | EmailVerified::Always | EmailVerified::Never => {}
+        EmailVerified::Unknown
+        | EmailVerified::ByHook
+        | EmailVerified::Always
+        | EmailVerified::Never => {}
     }
     let expected = normalized(spec, user, &object);
     let at = spec.user_in_token.unwrap_or(spec.profile.user_at);
@@ -128,7 +131,7 @@ fn normalized(spec: &OAuth2Preset, user: &MockUser, object: &Value) -> Value {
         Value::Null
     } else {
         match fields.email_verified {
-            EmailVerified::Unknown => Value::Null,
+            EmailVerified::Unknown | EmailVerified::ByHook => Value::Null,
             EmailVerified::Always => json!(true),
             EmailVerified::Never => json!(false),
             EmailVerified::Field(pointer) => object.pointer(pointer).cloned().unwrap_or_default(),
