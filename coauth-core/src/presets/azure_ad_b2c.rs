@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::platform::check_segment;
+use super::platform::{check_segment, is_guid};
 use super::spec::{
     EmailVerified, OidcPreset, OidcPresetBuilder, PresetContext, UserFields, preset,
 };
@@ -83,16 +83,6 @@ impl AzureAdB2c {
                 .var("policy", policy),
         }
     }
-}
-
-/// `8-4-4-4-12` hexadecimal digits.
-fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn check_vars(context: &PresetContext) -> Result<(), ConfigError> {

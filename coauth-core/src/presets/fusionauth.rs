@@ -9,7 +9,7 @@
 //! sign-in is off. The base URL must be https; a FusionAuth on loopback only with
 //! [`FusionAuth::allow_http_loopback`].
 
-use super::platform::{ALLOW_HTTP_LOOPBACK, check_base_url};
+use super::platform::{ALLOW_HTTP_LOOPBACK, check_base_url, is_guid};
 use super::spec::{OidcPreset, OidcPresetBuilder, PresetContext, preset};
 use crate::ConfigError;
 
@@ -81,16 +81,6 @@ impl FusionAuth {
     }
 }
 
-/// `8-4-4-4-12` hexadecimal digits.
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 fn check_vars(context: &PresetContext) -> Result<(), ConfigError> {
     check_base_url(
         "FusionAuth",
@@ -98,7 +88,7 @@ fn check_vars(context: &PresetContext) -> Result<(), ConfigError> {
         context.var(ALLOW_HTTP_LOOPBACK) == "1",
     )?;
     let tenant = context.var("tenant_id");
-    if !tenant.is_empty() && !is_uuid(tenant) {
+    if !tenant.is_empty() && !is_guid(tenant) {
         return Err(ConfigError(format!(
             "the FusionAuth tenant id {tenant:?} must be a UUID"
         )));

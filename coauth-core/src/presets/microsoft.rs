@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::platform::{is_guid, is_host_name};
 use super::spec::{EmailVerified, OidcPreset, PresetContext, UserFields, preset};
 use crate::oauth2::ClientAuth;
 use crate::oidc::claim_bool;
@@ -127,41 +128,11 @@ fn tenant_kind(tenant: &str) -> Option<TenantKind> {
         Some(TenantKind::Keyword)
     } else if is_guid(tenant) {
         Some(TenantKind::Id)
-    } else if is_domain_name(tenant) {
+    } else if is_host_name(tenant) {
         Some(TenantKind::DomainName)
     } else {
         None
     }
-}
-
-/// `8-4-4-4-12` hexadecimal digits.
-fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// A DNS name of at least two labels (letters, digits, inner hyphens; at most 63 bytes each,
-/// 253 in all) whose last label is not numeric: nothing that could leave its path segment.
-fn is_domain_name(text: &str) -> bool {
-    let labels: Vec<&str> = text.split('.').collect();
-    let label_ok = |label: &&str| {
-        (1..=63).contains(&label.len())
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-    };
-    text.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(label_ok)
-        && labels
-            .last()
-            .is_some_and(|top| !top.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

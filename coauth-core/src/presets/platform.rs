@@ -12,6 +12,16 @@ use crate::net::{Reach, host_reach};
 /// loopback ([`check_base_url`]).
 pub(crate) const ALLOW_HTTP_LOOPBACK: &str = "allow_http_loopback";
 
+/// `8-4-4-4-12` hexadecimal digits.
+pub(crate) fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// A DNS host name of at least two labels (letters, digits, inner hyphens; at most 63
 /// bytes each, 253 in all) whose last label is not numeric: nothing that could leave the
 /// host part of a URL (no `/`, `?`, `#`, `@`, `:`, whitespace, IP literal).
