@@ -12,7 +12,11 @@ mod assets;
 mod frame;
 mod pages;
 
-use assets::{MODULE_ETAG, SCRIPT_ETAG, serve_script};
+/// The auth page, naming coauth.js by its version.
+static AUTH_PAGE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| with_script_version(coauth_js::AUTH_PAGE));
+
+use assets::{MODULE_ETAG, SCRIPT_ETAG, SCRIPT_VERSION, serve_script, with_script_version};
 pub use frame::FrameFields;
 use pages::{page_response, result_page, script_safe_json, serve_page};
 
@@ -249,9 +253,14 @@ impl Resource {
                 Kind::AuthUrl => Box::pin(self.auth_url(&parts, body, &mut seen)).await,
                 Kind::Result => Box::pin(self.result(&parts, body, &mut seen)).await,
                 Kind::ResultFrame => Box::pin(self.result_frame(&parts, body, &mut seen)).await,
-                Kind::Js => serve_script(&parts, coauth_js::COAUTH_JS, &SCRIPT_ETAG),
-                Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG),
-                Kind::AuthPage => serve_page(&parts, "GET, HEAD", coauth_js::AUTH_PAGE.into()),
+                Kind::Js => serve_script(
+                    &parts,
+                    coauth_js::COAUTH_JS,
+                    &SCRIPT_ETAG,
+                    Some(&SCRIPT_VERSION),
+                ),
+                Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG, None),
+                Kind::AuthPage => serve_page(&parts, "GET, HEAD", AUTH_PAGE.clone()),
                 Kind::ResultPage | Kind::ProviderResultPage(_) => result_page(&parts, &body),
             }
         };
@@ -523,6 +532,57 @@ mod tests {
             .handle(Request::post("/coauth.mjs").body(Bytes::new()).unwrap())
             .await;
         assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    #[tokio::test]
+    async fn coauth_s_pages_name_the_script_by_its_version_which_is_cached_for_good() {
+        let creator = creator();
+        let script = creator.create_js_resource();
+        let etag = script.handle(get("/coauth.js", None)).await.headers()[header::ETAG].clone();
+        let version = etag.to_str().unwrap().trim_matches('"').to_owned();
+        assert!(version.len() >= 20, "{version}");
+        let src = format!("src=\"coauth.js?v={version}\"");
+        let auth = creator
+            .create_auth_page_resource()
+            .handle(get("/coauth/auth_page", None))
+            .await;
+        let result = creator
+            .create_result_page_resource()
+            .handle(get("/coauth/result_page?code=c&state=s", None))
+            .await;
+        for page in [&auth, &result] {
+            let html = std::str::from_utf8(page.body()).unwrap();
+            assert!(html.contains(&src), "{html}");
+            assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+        }
+
+        // That URL is this content for good; any other is revalidated, as the plain one is.
+        let versioned = script
+            .handle(get(&format!("/coauth.js?v={version}"), None))
+            .await;
+        assert_eq!(versioned.status(), StatusCode::OK);
+        assert_eq!(versioned.body(), coauth_js::COAUTH_JS.as_bytes());
+        assert_eq!(
+            versioned.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        for other in [
+            "/coauth.js",
+            "/coauth.js?v=an-older-version",
+            "/coauth.js?x=1",
+        ] {
+            let answer = script.handle(get(other, None)).await;
+            assert_eq!(
+                answer.headers()[header::CACHE_CONTROL],
+                "no-cache",
+                "{other}"
+            );
+        }
+        let module = creator
+            .create_module_resource()
+            .handle(get(&format!("/coauth.mjs?v={version}"), None))
+            .await;
+        assert_eq!(module.headers()[header::CACHE_CONTROL], "no-cache");
     }
 
     #[test]

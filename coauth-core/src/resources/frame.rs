@@ -8,6 +8,10 @@ use super::{FORM, JSON, Resource, Seen, media_type, page_response, script_safe_j
 use crate::Error;
 use crate::protocol::{ResultRequest, parse_json};
 
+/// The frame result page, naming coauth.js by its version.
+static FRAME_RESULT_PAGE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| super::assets::with_script_version(coauth_js::FRAME_RESULT_PAGE));
+
 impl Resource {
     /// The frame transport: the same checks and answer as `/result`, for a form posted
     /// into a hidden iframe, answered with a page that hands the answer to its parent.
@@ -153,7 +157,7 @@ pub(super) fn frame_page(id: Option<&str>, answer: Response<Bytes>) -> Response<
         "status": parts.status.as_u16(),
         "data": data,
     });
-    let html = coauth_js::FRAME_RESULT_PAGE.replacen(
+    let html = FRAME_RESULT_PAGE.replacen(
         coauth_js::FRAME_RESULT_PLACEHOLDER,
         &script_safe_json(&carried),
         1,

@@ -45,6 +45,10 @@ pub(super) fn page_response(html: String) -> Response<Bytes> {
     response
 }
 
+/// The result page, naming coauth.js by its version.
+static RESULT_PAGE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| super::assets::with_script_version(coauth_js::RESULT_PAGE));
+
 /// The result page. A `form_post` provider (Apple) POSTs its answer; the page then carries
 /// the parameters as inert JSON for the script, since the script cannot read a POST body.
 pub(super) fn result_page(
@@ -76,7 +80,7 @@ pub(super) fn result_page(
     } else {
         String::new()
     };
-    let html = coauth_js::RESULT_PAGE.replacen(coauth_js::RESULT_PARAMS_PLACEHOLDER, &params, 1);
+    let html = RESULT_PAGE.replacen(coauth_js::RESULT_PARAMS_PLACEHOLDER, &params, 1);
     serve_page(request, ALLOW, html)
 }
 

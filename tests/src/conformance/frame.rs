@@ -91,7 +91,16 @@ fn assert_frame_page(response: &Response<Bytes>) {
         response.body().len().to_string().as_str()
     );
     let html = String::from_utf8_lossy(response.body());
-    assert!(html.contains(r#"<script src="coauth.js" data-coauth-page="frame-result"></script>"#));
+    // coauth.js by its version, which coauth serves as immutable (coauth-core/src/resources/assets.rs).
+    let script = html
+        .split(r#"<script src="coauth.js?v="#)
+        .nth(1)
+        .and_then(|rest| rest.split_once('"'));
+    assert!(
+        script.is_some_and(|(version, rest)| !version.is_empty()
+            && rest.starts_with(r#" data-coauth-page="frame-result"></script>"#)),
+        "{html}"
+    );
 }
 
 /// Asserts a refusal page: the status, the carried status and code, the echoed id.
