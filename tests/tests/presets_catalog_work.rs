@@ -436,7 +436,7 @@ async fn clickup_takes_the_token_without_a_scheme() {
 async fn mastodon_ids_and_usernames_name_the_instance() {
     let (mock, app) = against(DeclaredConfig::new(Mastodon::SPEC), |base| {
         Mastodon::new(base, CLIENT_ID, CLIENT_SECRET)
-            .allow_loopback()
+            .allow_http_loopback(true)
             .with_hosts(base, base)
             .build()
     })
@@ -462,7 +462,7 @@ async fn mastodon_instances_on_loopback_need_the_opt_in_and_private_ones_are_ref
     );
     assert!(
         Mastodon::new(&base, CLIENT_ID, CLIENT_SECRET)
-            .allow_loopback()
+            .allow_http_loopback(true)
             .build()
             .is_ok()
     );
@@ -474,7 +474,7 @@ async fn mastodon_instances_on_loopback_need_the_opt_in_and_private_ones_are_ref
     ] {
         assert!(
             Mastodon::new(instance, CLIENT_ID, CLIENT_SECRET)
-                .allow_loopback()
+                .allow_http_loopback(true)
                 .build()
                 .is_err(),
             "{instance}"

@@ -3,7 +3,7 @@
 //! checked when the preset is built: https only, no path, query or credentials, and a host
 //! that the outbound address policy takes for a public destination (a private, loopback or
 //! link-local address is refused, loopback only allowed with
-//! [`Mastodon::allow_loopback`], for tests and local instances; a host name is checked
+//! [`Mastodon::allow_http_loopback`], for tests and local instances; a host name is checked
 //! again, address by address, when the HTTP client resolves it). The client id and secret
 //! go in the token request's body; PKCE is sent (Mastodon takes it since 4.3, and earlier
 //! versions ignore it). The user is `/api/v1/accounts/verify_credentials` (scope
@@ -15,11 +15,11 @@
 use serde_json::Value;
 use url::Url;
 
+use super::platform::{ALLOW_HTTP_LOOPBACK, check_base_url};
 use super::spec::{
     Hooks, OAuth2Preset, PresetBuilder, PresetContext, ProfileCall, ProfileUrl, Refresh,
     UserFields, api, preset, web,
 };
-use crate::net::{Reach, host_reach};
 use crate::oauth2::ClientAuth;
 use crate::provider::{Credentials, User};
 use crate::{ConfigError, Error};
@@ -34,9 +34,9 @@ const MASTODON: OAuth2Preset = OAuth2Preset {
     scopes: &["read:accounts"],
     client_auth: ClientAuth::Post,
     pkce: true,
-    // `instance` is required (set by [`Mastodon::new`]); `loopback` is `allowed` with
-    // [`Mastodon::allow_loopback`].
-    vars: &[("instance", ""), ("loopback", "refused")],
+    // `instance` is required (set by [`Mastodon::new`]); loopback is allowed with
+    // [`Mastodon::allow_http_loopback`].
+    vars: &[("instance", ""), (ALLOW_HTTP_LOOPBACK, "0")],
     profile: ProfileCall::bearer_get(api("/api/v1/accounts/verify_credentials")),
     user: UserFields {
         name: &["/display_name", "/username"],
@@ -88,47 +88,31 @@ impl Mastodon {
     }
 
     /// Accepts an instance on loopback (`localhost`, `127.0.0.1`, `::1`), plain http
-    /// included: for tests and a local instance. Private and link-local addresses stay
-    /// refused.
-    pub fn allow_loopback(mut self) -> Self {
-        self.builder = self.builder.var("loopback", "allowed");
+    /// included: for tests and a local instance. Off by default. Private and link-local
+    /// addresses stay refused.
+    pub fn allow_http_loopback(mut self, allow: bool) -> Self {
+        self.builder = self
+            .builder
+            .var(ALLOW_HTTP_LOOPBACK, if allow { "1" } else { "0" });
         self
     }
 }
 
-/// The instance's origin, checked: https (http on allowed loopback), a host the outbound
-/// policy takes, no credentials, path, query or fragment.
+/// The instance's origin, checked: a base URL of a self-hosted server as every such preset
+/// takes it ([`check_base_url`]: https, a host the outbound policy takes, no credentials,
+/// query or fragment), with no path.
 fn instance_origin(context: &PresetContext) -> Result<Url, ConfigError> {
-    let refused = |why: &str| {
-        ConfigError(format!(
-            "Mastodon's instance must be an https origin: {why}"
-        ))
-    };
-    let url = Url::parse(context.var("instance")).map_err(|_| refused("not a URL"))?;
-    let host = url.host_str().ok_or_else(|| refused("no host"))?;
-    let loopback_allowed = context.var("loopback") == "allowed";
-    match host_reach(host) {
-        Reach::Public => {}
-        Reach::Loopback if loopback_allowed => {}
-        Reach::Loopback => return Err(refused("a loopback host needs allow_loopback")),
-        Reach::Refused => {
-            return Err(refused(
-                "a private, link-local or reserved address is not an instance",
-            ));
-        }
+    let base = check_base_url(
+        "Mastodon instance",
+        context.var("instance"),
+        context.var(ALLOW_HTTP_LOOPBACK) == "1",
+    )?;
+    match Url::parse(&base) {
+        Ok(url) if url.path() == "/" => Ok(url),
+        _ => Err(ConfigError(
+            "the Mastodon instance must be an origin, without a path".into(),
+        )),
     }
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback_allowed && host_reach(host) == Reach::Loopback => {}
-        _ => return Err(refused("plain http only on an allowed loopback host")),
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(refused("no credentials"));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(refused("no path, query or fragment"));
-    }
-    Ok(url)
 }
 
 /// Checks the instance at build time.
@@ -201,25 +185,25 @@ mod tests {
         // Loopback only with the opt-in; private addresses never.
         assert!(
             Mastodon::new("http://127.0.0.1:3000", "id", "s")
-                .allow_loopback()
+                .allow_http_loopback(true)
                 .build()
                 .is_ok()
         );
         assert!(
             Mastodon::new("http://[::1]:3000", "id", "s")
-                .allow_loopback()
+                .allow_http_loopback(true)
                 .build()
                 .is_ok()
         );
         assert!(
             Mastodon::new("https://10.0.0.8", "id", "s")
-                .allow_loopback()
+                .allow_http_loopback(true)
                 .build()
                 .is_err()
         );
         assert!(
             Mastodon::new("http://mastodon.social", "id", "s")
-                .allow_loopback()
+                .allow_http_loopback(true)
                 .build()
                 .is_err()
         );

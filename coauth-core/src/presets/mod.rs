@@ -57,7 +57,6 @@ mod okta;
 mod patreon;
 mod paypal;
 mod pinterest;
-#[cfg(feature = "oidc")]
 mod platform;
 mod reddit;
 #[cfg(feature = "oidc")]

@@ -1,7 +1,11 @@
-//! Checks shared by the identity-platform presets (Auth0, Okta, Keycloak, Cognito, Azure AD
-//! B2C, Zitadel, Authentik, FusionAuth, Salesforce), whose issuer and endpoints are templates
-//! filled with the app's tenant, realm, region, policy or base URL: a value that could move
-//! a URL to another host or path is refused at `build`, never sent.
+//! Checks shared by the presets whose hosts or paths are filled with what the app gives: the
+//! identity platforms (Auth0, Okta, Keycloak, Cognito, Azure AD B2C, Zitadel, Authentik,
+//! FusionAuth, Salesforce: a tenant, realm, region, policy or base URL) and Mastodon (an
+//! instance). A value that could move a URL to another host or path is refused at `build`,
+//! never sent.
+
+// Only the base URL check serves an OAuth 2.0 preset (Mastodon).
+#![cfg_attr(not(feature = "oidc"), allow(dead_code))]
 
 use url::Url;
 
