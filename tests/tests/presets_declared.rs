@@ -81,12 +81,44 @@ async fn app(provider: impl IntoProvider) -> App {
 }
 
 /// Starts a sign-in, decides at `mock` and posts the redirect to `result`, asking for the
-/// `email` field as coauth.js's `options.result` does.
-async fn journey(mock: &impl MockIdp, app: &App, decision: Decision) -> Response<Bytes> {
+/// `email` field as coauth.js's `options.result` does; where the sign-in went, and the
+/// answer.
+async fn journey(mock: &impl MockIdp, app: &App, decision: Decision) -> (String, Response<Bytes>) {
     let started = app.start(NAME).await;
     let params = mock.consent(&started.url, decision).await;
-    app.finish_with(NAME, &started, params, json!({"fields": ["email"]}))
-        .await
+    let response = app
+        .finish_with(NAME, &started, params, json!({"fields": ["email"]}))
+        .await;
+    (started.url, response)
+}
+
+/// An approved [`journey`], which must start at the declared `authorize_url`; where it went.
+async fn approved(
+    mock: &impl MockIdp,
+    app: &App,
+    authorize_url: &str,
+    preset: &str,
+) -> (String, Response<Bytes>) {
+    let (url, response) = journey(mock, app, Decision::Approve).await;
+    assert!(
+        url.starts_with(&format!("{authorize_url}?")),
+        "{preset}: {url} is not the declared authorization page {authorize_url}"
+    );
+    (url, response)
+}
+
+/// A denial at `mock` is `UserDenied`, and calls the provider no more than `calls` counted
+/// before it.
+async fn denied_without_a_call<T: PartialEq + std::fmt::Debug>(
+    mock: &impl MockIdp,
+    app: &App,
+    calls: impl Fn() -> T,
+    preset: &str,
+) {
+    let before = calls();
+    let (_, response) = journey(mock, app, Decision::Deny).await;
+    assert_error(&response, 409, "UserDenied");
+    assert_eq!(calls(), before, "{preset}: a denial calls nothing");
 }
 
 /// The client authentication a token request used, read from what it carried: HTTP Basic
@@ -235,20 +267,7 @@ async fn check(row: Row) {
     let spec = row.spec;
     let (mock, app) = against_mock_as(spec, row.vars, row.user_id, row.signer, row.build).await;
 
-    let started = app.start(NAME).await;
-    assert!(
-        started
-            .url
-            .starts_with(&format!("{}?", mock.authorize_url())),
-        "{}: {} is not the declared authorization page {}",
-        spec.name,
-        started.url,
-        mock.authorize_url()
-    );
-    let params = mock.consent(&started.url, Decision::Approve).await;
-    let response = app
-        .finish_with(NAME, &started, params, json!({"fields": ["email"]}))
-        .await;
+    let (started, response) = approved(&mock, &app, &mock.authorize_url(), spec.name).await;
     assert_eq!(
         response.status(),
         200,
@@ -300,7 +319,7 @@ async fn check(row: Row) {
     );
     assert_eq!(
         (
-            query_param(&started.url, "code_challenge").is_some(),
+            query_param(&started, "code_challenge").is_some(),
             field(&token.form, "code_verifier").is_some()
         ),
         (spec.pkce, spec.pkce),
@@ -324,15 +343,7 @@ async fn check(row: Row) {
         "{}: (token, profile, emails) calls",
         spec.name
     );
-
-    let response = journey(&mock, &app, Decision::Deny).await;
-    assert_error(&response, 409, "UserDenied");
-    assert_eq!(
-        calls(),
-        (1, profile + emails, emails),
-        "{}: a denial calls nothing",
-        spec.name
-    );
+    denied_without_a_call(&mock, &app, calls, spec.name).await;
 }
 
 /// The OAuth 2.0 table: one line per preset, each a test of the same name.
@@ -416,7 +427,7 @@ mod oauth2 {
         // The hook makes the id and username name the instance (presets_catalog_work.rs).
         mastodon: Row::new(Mastodon::SPEC, |id, secret, base| {
             Mastodon::new(base, id, secret)
-                .allow_loopback()
+                .allow_http_loopback(true)
                 .with_hosts(base, base)
                 .build()
         })
@@ -822,20 +833,7 @@ async fn check_oidc(row: OidcRow) {
     .unwrap_or_else(|e| panic!("{} builds against the mock: {e}", spec.name));
     let app = app(provider).await;
 
-    let started = app.start(NAME).await;
-    assert!(
-        started
-            .url
-            .starts_with(&format!("{}?", mock.authorize_url())),
-        "{}: {} is not the declared authorization page {}",
-        spec.name,
-        started.url,
-        mock.authorize_url()
-    );
-    let params = mock.consent(&started.url, Decision::Approve).await;
-    let response = app
-        .finish_with(NAME, &started, params, json!({"fields": ["email"]}))
-        .await;
+    let (started, response) = approved(&mock, &app, &mock.authorize_url(), spec.name).await;
     assert_eq!(
         response.status(),
         200,
@@ -881,9 +879,9 @@ async fn check_oidc(row: OidcRow) {
     );
     assert_eq!(
         (
-            query_param(&started.url, "code_challenge").is_some(),
+            query_param(&started, "code_challenge").is_some(),
             token.field("code_verifier").is_some(),
-            query_param(&started.url, "nonce").is_some(),
+            query_param(&started, "nonce").is_some(),
         ),
         (spec.pkce, spec.pkce, spec.nonce),
         "{}: PKCE (challenge, verifier) and nonce",
@@ -903,15 +901,7 @@ async fn check_oidc(row: OidcRow) {
         "{}: (discovery, token, userinfo) calls",
         spec.name
     );
-
-    let response = journey(&mock, &app, Decision::Deny).await;
-    assert_error(&response, 409, "UserDenied");
-    assert_eq!(
-        calls(),
-        (0, 1, userinfo),
-        "{}: a denial calls nothing",
-        spec.name
-    );
+    denied_without_a_call(&mock, &app, calls, spec.name).await;
 }
 
 /// The OpenID Connect table: one line per preset, each a test of the same name.

@@ -8,9 +8,7 @@ use coauth_core::presets::{
     Amazon, Bitbucket, Discord, Dropbox, Facebook, GitLab, Google, Microsoft, Reddit, Spotify,
     Twitch, X, Yahoo,
 };
-use coauth_tests::fixture::{
-    assert_error, assert_ok, assert_provider_failure, query_json, query_param,
-};
+use coauth_tests::fixture::{assert_error, assert_ok, query_json, query_param};
 use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_oidc::{ClientAuthMode, MockOidc, MockOidcConfig, Quirks};
 use coauth_tests::mock_provider::{DISCORD_AVATAR_HASH, MockUser, Preset};
@@ -300,15 +298,7 @@ async fn bitbucket_without_account_id_is_refused() {
             .unwrap()
     })
     .await;
-    mock.set_user(MockUser {
-        id: String::new(),
-        ..user()
-    });
-    let app = preset_app("bitbucket", bitbucket).await;
-    let response = journey(&mock, &app, "bitbucket", Decision::Approve).await;
-    assert_provider_failure(&response, "ProviderError");
-    let detail = app.reported_error();
-    assert!(detail.contains("no user id"), "{detail}");
+    assert_refused_without_an_id(&mock, "bitbucket", bitbucket).await;
 }
 
 #[tokio::test]

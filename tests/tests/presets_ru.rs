@@ -6,9 +6,7 @@
 mod presets_support;
 
 use coauth_core::presets::{MailRu, Odnoklassniki, Vk, VkId, Yandex};
-use coauth_tests::fixture::assert_provider_failure;
-use coauth_tests::mock::Decision;
-use coauth_tests::mock_provider::{MockUser, OK_APPLICATION_KEY, Preset, YANDEX_AVATAR_ID};
+use coauth_tests::mock_provider::{OK_APPLICATION_KEY, Preset, YANDEX_AVATAR_ID};
 use http::header;
 use presets_support::*;
 use serde_json::json;
@@ -90,15 +88,7 @@ async fn mailru_without_an_id_is_refused() {
             .unwrap()
     })
     .await;
-    mock.set_user(MockUser {
-        id: String::new(),
-        ..user()
-    });
-    let app = preset_app("mailru", mailru).await;
-    let response = journey(&mock, &app, "mailru", Decision::Approve).await;
-    assert_provider_failure(&response, "ProviderError");
-    let detail = app.reported_error();
-    assert!(detail.contains("no user id"), "{detail}");
+    assert_refused_without_an_id(&mock, "mailru", mailru).await;
 }
 
 #[tokio::test]

@@ -9,7 +9,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use coauth_core::IntoProvider;
 use coauth_tests::fixture::{
-    App, Transport, app_builder, assert_error, assert_ok, http_client_with_timeout,
+    App, Transport, app_builder, assert_error, assert_ok, assert_provider_failure,
+    http_client_with_timeout,
 };
 use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_provider::{MockConfig, MockProvider, MockUser, Mode, Preset};
@@ -86,6 +87,25 @@ pub async fn journey(
     let params = mock.consent(&started.url, decision).await;
     app.finish_with(name, &started, params, json!({"fields": ["email"]}))
         .await
+}
+
+/// Signs in with `provider` against `mock`, whose user has no id: refused as `ProviderError`
+/// ("no user id"), never keyed by another of the user's fields (one account would get two
+/// ids).
+pub async fn assert_refused_without_an_id(
+    mock: &MockProvider,
+    name: &str,
+    provider: impl IntoProvider,
+) {
+    mock.set_user(MockUser {
+        id: String::new(),
+        ..user()
+    });
+    let app = preset_app(name, provider).await;
+    let response = journey(mock, &app, name, Decision::Approve).await;
+    assert_provider_failure(&response, "ProviderError");
+    let detail = app.reported_error();
+    assert!(detail.contains("no user id"), "{detail}");
 }
 
 /// Signs in through coauth with `provider` against `mock` and asserts the exact normalized
