@@ -84,6 +84,20 @@ export interface AuthResponse<Data = AuthResult> {
   transport: 'http' | 'frame';
 }
 
+/** The signed-in user of coauth's sessions: the answer of `GET {base}/session`, which
+ *  `session()` delivers. `Claims` is what the app's result hook added to the session. */
+export interface Session<Claims = unknown> {
+  /** The provider the user signed in with. */
+  providerType: string;
+  user: User;
+  /** The app's claims, `null` when it added none. */
+  claims: Claims | null;
+  /** When the user signed in, in Unix seconds. */
+  signedInAt: number;
+  /** When the session ends unless renewed, in Unix seconds. */
+  expiresAt: number;
+}
+
 /** How a sign-in ran: in a popup, by taking the whole page to the provider and back
  *  (`redirect: true`, the `fallback`), or in a hidden iframe (`tryAuth()`, `hidden: true`). */
 export type SignInMode = 'popup' | 'redirect' | 'silent';
@@ -241,6 +255,17 @@ export class Auth {
    *  `Result` (`resume<CustomResultData>()`). */
   resume<Result = SignInResponse<AuthResult>>(cb: Callback<Result | null>): AuthWorker;
   resume<Result = SignInResponse<AuthResult>>(): AuthPromise<Result | null>;
+
+  /** With the server's sessions on: the signed-in user from `GET {base}/session` (fetched
+   *  with the page's own cookies, `credentials: 'same-origin'`, never cached), or `null` when
+   *  no one is signed in (its 401). Other answers and network failures are errors. */
+  session<Claims = unknown>(cb: Callback<Session<Claims> | null>): void;
+  session<Claims = unknown>(): Promise<Session<Claims> | null>;
+
+  /** Signs the user out: `POST {base}/sign_out` clears the session cookie. The callback
+   *  gets `null`; the Promise resolves with `undefined`. */
+  signOut(cb: (err: CoauthError | null) => void): void;
+  signOut(): Promise<void>;
 
   /** Sends custom result data to `{base}/result` with fetch. */
   authResultHttpRequest<Data = AuthResult>(data: CustomResultData, cb: Callback<AuthResponse<Data>, Data>): void;

@@ -2,9 +2,10 @@
  *
  * One script, four roles:
  *  - on the app's page: the global `coauth` with `new coauth.Auth(base)` (`auth`, `tryAuth`,
- *    `resume`, `authResultHttpRequest`, `authResultFrameRequest`); coauth.mjs re-exports it as an
- *    ES module, and where `module.exports` exists (CommonJS: `require('coauth')`, bundlers)
- *    the same object is the module's export too;
+ *    `resume`, `authResultHttpRequest`, `authResultFrameRequest`, and for the server's
+ *    sessions `session` and `signOut`); coauth.mjs re-exports it as an ES module, and where
+ *    `module.exports` exists (CommonJS: `require('coauth')`, bundlers) the same object is
+ *    the module's export too;
  *  - loaded with data-coauth-page="result": in redirect mode (this tab's sessionStorage holds
  *    the flow of the answer's state), keeps the answer there and goes back to the page that
  *    started the sign-in, whose `resume()` finishes it; otherwise hands the provider's
@@ -113,18 +114,24 @@
     );
   }
 
-  // POSTs JSON to the coauth server and resolves with a response object
-  // { status, headers, data, transport: 'http' }; rejects with a coauth error.
+  // POSTs JSON to the coauth server: see send.
   function postJson(url, body, extraHeaders, signal) {
     var headers = new Headers(extraHeaders || {});
     headers.set('Content-Type', 'application/json');
-    return fetch(url, {
+    return send(url, {
       method: 'POST',
       credentials: 'include',
       headers: headers,
       body: JSON.stringify(body),
       signal: signal
-    }).then(function (res) {
+    });
+  }
+
+  // Fetches from the coauth server and resolves with a response object
+  // { status, headers, data, transport: 'http' } (data null when the body is empty or not
+  // JSON, as a 204's); rejects with a coauth error.
+  function send(url, init) {
+    return fetch(url, init).then(function (res) {
       var names = {};
       res.headers.forEach(function (value, name) { names[name] = value; });
       return res.json().catch(function () { return null; }).then(function (data) {
@@ -695,6 +702,26 @@
     });
     doc.body.appendChild(form);
     form.submit();
+    return handle;
+  };
+
+  // The signed-in user of coauth's sessions: `cb(null, session)` with the JSON of
+  // {base}/session, `cb(null, null)` when signed out (its 401), or `cb(err)`. The session
+  // cookie is HttpOnly: only the server reads it, so the page asks.
+  Auth.prototype.session = function (cb) {
+    var [handle, done] = outcome(cb);
+    send(this.baseUrl + '/session', { credentials: 'same-origin', cache: 'no-store' }).then(function (res) {
+      done(isObject(res.data) ? null : answerError(res), res.data);
+    }, function (err) {
+      err.status == 401 ? done(null, null) : done(err);
+    });
+    return handle;
+  };
+
+  // Ends the session: POST {base}/sign_out, which clears the cookie (204); `cb(null)` or `cb(err)`.
+  Auth.prototype.signOut = function (cb) {
+    var [handle, done] = outcome(cb);
+    postJson(this.baseUrl + '/sign_out', {}).then(function () { done(null); }, done);
     return handle;
   };
 

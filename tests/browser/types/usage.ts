@@ -1,7 +1,7 @@
 // The whole coauth.js API as a TypeScript app uses it, checked against coauth.d.ts by
 // `tsc --noEmit` (types.test.mjs). Lines marked @ts-expect-error must be rejected: if the
 // typings were too loose, tsc would fail on the unused directive.
-import coauth, { Auth, type AuthResponse, type CoauthError, type CustomResultData, type SignInMode, type SignInResponse } from '../../../coauth-js/assets/coauth';
+import coauth, { Auth, type AuthResponse, type CoauthError, type CustomResultData, type Session, type SignInMode, type SignInResponse } from '../../../coauth-js/assets/coauth';
 
 const auth = new coauth.Auth('/coauth');
 const same: typeof Auth = coauth.Auth;
@@ -94,6 +94,28 @@ async function custom(): Promise<void> {
 }
 void custom;
 
+// Sessions: the signed-in user (or null), with the app's claims typed; sign-out.
+auth.session((err, session) => {
+  if (err) return console.log(err.code, err.status);
+  if (!session) return console.log('signed out');
+  const provider: string = session.providerType;
+  const id: string = session.user.id;
+  const until: number = session.expiresAt - session.signedInAt;
+  console.log(provider, id, until, session.user.name, session.claims);
+});
+async function whoIsIn(): Promise<number | null> {
+  const session = await auth.session<{ accountId: number }>();
+  const full: Session<{ accountId: number }> | null = session;
+  return full?.claims ? full.claims.accountId : null;
+}
+void whoIsIn;
+auth.signOut((err) => console.log(err ? err.code : 'signed out'));
+async function leave(): Promise<void> {
+  const nothing: void = await auth.signOut();
+  return nothing;
+}
+void leave;
+
 // Mistakes the typings catch.
 // @ts-expect-error providerType is required
 auth.auth({ authPageUrl: '/a', resultPageUrl: '/r' }, () => {});
@@ -125,3 +147,11 @@ auth.tryAuth({ ...base, redirect: true });
 auth.resume({ providerType: 'github' });
 // @ts-expect-error resume() may deliver null
 auth.resume().then((response) => response.data);
+// @ts-expect-error session() may deliver null
+auth.session().then((session) => session.user);
+// @ts-expect-error the claims are the app's type
+auth.session<{ accountId: number }>().then((session) => session?.claims?.accountId.toUpperCase());
+// @ts-expect-error signOut() takes no options
+auth.signOut({ everywhere: true });
+// @ts-expect-error signOut() delivers nothing to read
+auth.signOut().then((value) => value.user);
