@@ -15,6 +15,7 @@ use crate::error_hook::ErrorHook;
 use crate::http_client::HttpClient;
 use crate::provider::{AuthResult, IntoProvider, Provider};
 use crate::seal::FlowSealer;
+use crate::session::{Session, SessionKeeper, Sessions};
 use crate::{ConfigError, Error};
 
 /// Shortest app secret accepted, in bytes.
@@ -167,6 +168,7 @@ pub(crate) struct Inner {
     pub(crate) expose_credentials: bool,
     pub(crate) result_hook: Option<Arc<dyn ResultHook>>,
     pub(crate) session_user: Option<Arc<dyn SessionUser>>,
+    pub(crate) sessions: Option<SessionKeeper>,
     pub(crate) error_hook: Option<Arc<dyn ErrorHook>>,
     pub(crate) http: Arc<dyn HttpClient>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -191,6 +193,7 @@ impl std::fmt::Debug for Coauth {
             .field("flow_lifetime", &self.inner.flow_lifetime)
             .field("expose_credentials", &self.inner.expose_credentials)
             .field("session_user", &self.inner.session_user.is_some())
+            .field("sessions", &self.inner.sessions.is_some())
             .field("error_hook", &self.inner.error_hook.is_some())
             .finish_non_exhaustive()
     }
@@ -216,13 +219,74 @@ impl Coauth {
             .unwrap_or(&self.inner.redirect_uris)
     }
 
-    /// The app user signed in for `request`, as the configured [`SessionUser`] says; `None`
-    /// when nobody is, or when no hook is configured.
+    /// The app user signed in for `request`, as the configured [`SessionUser`] says; without
+    /// one, the [`Session::subject`] of coauth's own session when sessions are on
+    /// ([`CoauthBuilder::sessions`]). `None` when nobody is signed in.
     pub async fn session_user_of(&self, request: &http::request::Parts) -> Option<String> {
         match &self.inner.session_user {
             Some(hook) => hook.user_id(request).await,
-            None => None,
+            None => self
+                .session_from_headers(&request.headers)
+                .map(|session| session.subject()),
         }
+    }
+
+    /// Whether coauth keeps sessions ([`CoauthBuilder::sessions`]).
+    pub fn has_sessions(&self) -> bool {
+        self.inner.sessions.is_some()
+    }
+
+    /// The signed-in user of a request, from its session cookie; `None` when there is none,
+    /// or it is invalid, expired or too long (logged at debug), or sessions are off. This is
+    /// what the adapters' extractors, filters and guards call.
+    ///
+    /// When [`Session::renewal`] is `Some`, send it with the answer as a `Set-Cookie` header
+    /// to keep the session alive.
+    pub fn session_from_headers(&self, headers: &http::HeaderMap) -> Option<Session> {
+        self.inner
+            .sessions
+            .as_ref()?
+            .read(headers, self.inner.clock.now_unix())
+    }
+
+    /// The `Set-Cookie` value of a new session for `result` (with the app's `claims`, JSON
+    /// `Null` for none) on the app origin `origin` (an https origin gets the `__Host-`
+    /// cookie). The `result` resource does this itself; call it from an endpoint of your own
+    /// that finishes sign-ins with [`Coauth::result`].
+    ///
+    /// Fails with [`Error::Provider`] when sessions are off, or when the user id or the
+    /// claims are longer than a session keeps.
+    pub fn session_cookie(
+        &self,
+        result: &AuthResult,
+        claims: serde_json::Value,
+        origin: &str,
+    ) -> Result<http::HeaderValue, Error> {
+        self.start_session(&result.provider_type, &result.user, claims, origin)
+    }
+
+    pub(crate) fn start_session(
+        &self,
+        provider: &str,
+        user: &crate::User,
+        claims: serde_json::Value,
+        origin: &str,
+    ) -> Result<http::HeaderValue, Error> {
+        self.inner
+            .sessions
+            .as_ref()
+            .ok_or_else(|| Error::Provider("sessions are not enabled".into()))?
+            .start(provider, user, claims, origin, self.inner.clock.now_unix())
+    }
+
+    /// The `Set-Cookie` values that end the session a request carries: one per session
+    /// cookie it sends, none without. `POST {base}/sign_out` answers with them.
+    pub fn sign_out_cookies(&self, headers: &http::HeaderMap) -> Vec<http::HeaderValue> {
+        self.inner
+            .sessions
+            .as_ref()
+            .map(|sessions| sessions.end(headers))
+            .unwrap_or_default()
     }
 }
 
@@ -254,6 +318,7 @@ pub struct CoauthBuilder {
     expose_credentials: bool,
     result_hook: Option<Arc<dyn ResultHook>>,
     session_user: Option<Arc<dyn SessionUser>>,
+    sessions: Option<Sessions>,
     error_hook: Option<Arc<dyn ErrorHook>>,
     http: Option<Arc<dyn HttpClient>>,
     clock: Arc<dyn Clock>,
@@ -275,6 +340,7 @@ impl Default for CoauthBuilder {
             expose_credentials: false,
             result_hook: None,
             session_user: None,
+            sessions: None,
             error_hook: None,
             http: None,
             clock: Arc::new(SystemClock),
@@ -433,6 +499,32 @@ impl CoauthBuilder {
         self
     }
 
+    /// Turns sessions on: after each successful sign-in (not an account-linking one), the
+    /// `result` answer sets a sealed session cookie, and the resources answer
+    /// `GET {base}/session` and `POST {base}/sign_out`. No store: the cookie is the session.
+    /// See [`Sessions`] for lifetimes and what a session keeps; the result hook can refuse
+    /// a sign-in or add claims ([`crate::SessionClaims`]). Without a [`SessionUser`] of the
+    /// app, account linking checks the session's user.
+    ///
+    /// `build` fails when a session of this configuration could outgrow the 4,096 bytes
+    /// browsers keep of a cookie, and says how long it could be.
+    ///
+    /// ```
+    /// use coauth_core::{Coauth, Sessions, presets::GitHub};
+    /// let coauth = Coauth::builder()
+    ///     .secret("a random app secret, at least 32 bytes long!")
+    ///     .provider("github", GitHub::new("client-id", "client-secret").build())
+    ///     .public_url("https://app.example/coauth")
+    ///     .sessions(Sessions::new())
+    ///     .build()
+    ///     .expect("valid configuration");
+    /// assert!(coauth.has_sessions());
+    /// ```
+    pub fn sessions(mut self, sessions: Sessions) -> Self {
+        self.sessions = Some(sessions);
+        self
+    }
+
     /// App code that sees every refusal and failure of the resources, with the request's
     /// head, to count or report them; see [`ErrorHook`].
     pub fn error_hook(mut self, hook: impl ErrorHook) -> Self {
@@ -554,6 +646,15 @@ impl CoauthBuilder {
                 "the flow lifetime must be between 1 second and 10 minutes".into(),
             ));
         }
+        let sessions = match self.sessions.take() {
+            Some(config) => Some(SessionKeeper::new(
+                config,
+                &secret,
+                &self.previous_secrets,
+                &origins,
+            )?),
+            None => None,
+        };
         let http = match self.http.take() {
             Some(http) => http,
             None => default_http_client()?,
@@ -569,6 +670,7 @@ impl CoauthBuilder {
                 expose_credentials: self.expose_credentials,
                 result_hook: self.result_hook,
                 session_user: self.session_user,
+                sessions,
                 error_hook: self.error_hook,
                 http,
                 clock: self.clock,

@@ -19,6 +19,10 @@ pub enum Step {
     AuthPage,
     /// `GET|POST {base}/result_page`: the page the provider redirects to.
     ResultPage,
+    /// `GET {base}/session`: the signed-in user.
+    Session,
+    /// `POST {base}/sign_out`: the session ends.
+    SignOut,
 }
 
 impl Step {
@@ -31,6 +35,8 @@ impl Step {
             Step::Script => "script",
             Step::AuthPage => "auth_page",
             Step::ResultPage => "result_page",
+            Step::Session => "session",
+            Step::SignOut => "sign_out",
         }
     }
 }

@@ -178,7 +178,7 @@ impl Coauth {
     }
 
     /// Refuses requests from origins the app did not allow, and cross-site requests.
-    fn check_origin<'a>(&self, ctx: &'a RequestContext) -> Result<&'a str, Error> {
+    pub(crate) fn check_origin<'a>(&self, ctx: &'a RequestContext) -> Result<&'a str, Error> {
         if ctx.sec_fetch_site.as_deref() == Some("cross-site") {
             return Err(Error::Input("cross-site requests are not accepted".into()));
         }

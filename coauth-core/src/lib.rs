@@ -34,6 +34,7 @@ mod provider;
 pub mod resources;
 mod seal;
 mod secret;
+mod session;
 mod token;
 mod trace;
 
@@ -60,6 +61,10 @@ pub use provider::{
 };
 pub use resources::{Resource, ResourceCreator};
 pub use secret::Secret;
+pub use session::{
+    MAX_SESSION_COOKIE_BYTES, MAX_SESSION_LIFETIME, SESSION_COOKIE_LOOPBACK, SESSION_COOKIE_SECURE,
+    Session, SessionClaims, Sessions, UserField,
+};
 
 pub use async_trait::async_trait;
 pub use bytes;

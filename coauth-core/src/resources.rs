@@ -26,6 +26,7 @@ pub use crate::error::json_response;
 use crate::error_hook::{ErrorEvent, Step};
 use crate::flow::RequestContext;
 use crate::protocol::{AuthUrlRequest, AuthUrlResponse, ResultRequest, parse_json};
+use crate::session::SessionClaims;
 use crate::trace::flow_fingerprint;
 use crate::{Error, protocol};
 
@@ -103,11 +104,32 @@ impl ResourceCreator {
         })
     }
 
-    /// All the resources: the fixed ones, then `/result_page_{provider}` for every
-    /// configured provider, by name.
+    /// `GET /session`: the signed-in user as JSON, or 401. `None` when sessions are off
+    /// ([`crate::CoauthBuilder::sessions`]).
+    pub fn create_session_resource(&self) -> Option<Resource> {
+        self.coauth
+            .has_sessions()
+            .then(|| self.resource(Kind::Session))
+    }
+
+    /// `POST /sign_out`: ends the session (JSON only, from an allowed origin). `None` when
+    /// sessions are off.
+    pub fn create_sign_out_resource(&self) -> Option<Resource> {
+        self.coauth
+            .has_sessions()
+            .then(|| self.resource(Kind::SignOut))
+    }
+
+    /// All the resources: the fixed ones, `/session` and `/sign_out` when sessions are on,
+    /// then `/result_page_{provider}` for every configured provider, by name.
     pub fn resources(&self) -> Vec<Resource> {
         let mut providers: Vec<&String> = self.coauth.inner.providers.keys().collect();
         providers.sort();
+        let sessions: &[Kind] = if self.coauth.has_sessions() {
+            &[Kind::Session, Kind::SignOut]
+        } else {
+            &[]
+        };
         [
             Kind::AuthUrl,
             Kind::Result,
@@ -118,6 +140,7 @@ impl ResourceCreator {
             Kind::ResultPage,
         ]
         .into_iter()
+        .chain(sessions.iter().copied())
         .chain(
             providers
                 .into_iter()
@@ -183,6 +206,8 @@ enum Kind {
     ResultPage,
     /// The result page at a provider's own path, `/result_page_{provider}`.
     ProviderResultPage(&'static str),
+    Session,
+    SignOut,
 }
 
 /// One coauth HTTP resource.
@@ -204,6 +229,8 @@ impl Resource {
             Kind::AuthPage => "/auth_page",
             Kind::ResultPage => "/result_page",
             Kind::ProviderResultPage(path) => path,
+            Kind::Session => "/session",
+            Kind::SignOut => "/sign_out",
         }
     }
 
@@ -230,6 +257,8 @@ impl Resource {
             Kind::Js | Kind::Module => Step::Script,
             Kind::AuthPage => Step::AuthPage,
             Kind::ResultPage | Kind::ProviderResultPage(_) => Step::ResultPage,
+            Kind::Session => Step::Session,
+            Kind::SignOut => Step::SignOut,
         }
     }
 
@@ -262,6 +291,8 @@ impl Resource {
                 Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG, None),
                 Kind::AuthPage => serve_page(&parts, "GET, HEAD", AUTH_PAGE.clone()),
                 Kind::ResultPage | Kind::ProviderResultPage(_) => result_page(&parts, &body),
+                Kind::Session => self.session(&parts),
+                Kind::SignOut => self.sign_out(&parts, &body),
             }
         };
         let mut response = match answer {
@@ -363,7 +394,8 @@ impl Resource {
     }
 
     /// The result step proper, shared by `/result` and `/result_frame`: the app's hook
-    /// answers when there is one, otherwise the result as JSON.
+    /// answers when there is one, otherwise the result as JSON. With sessions on, a
+    /// sign-in (not an account-linking flow) whose answer is a success starts a session.
     async fn finish(
         &self,
         body: ResultRequest,
@@ -374,13 +406,74 @@ impl Resource {
             .coauth
             .finish_flow(body, &ctx, self.coauth.session_user_of(parts))
             .await?;
-        match &self.coauth.inner.result_hook {
-            Some(hook) => hook.respond(result, parts).await,
-            None => Ok(json_response(
+        // What the session needs, kept before the hook takes the result.
+        let session = (self.coauth.has_sessions() && result.linking_user.is_none())
+            .then(|| (result.provider_type.clone(), result.user.clone()));
+        let mut response = match &self.coauth.inner.result_hook {
+            Some(hook) => hook.respond(result, parts).await?,
+            None => json_response(
                 StatusCode::OK,
                 &result.to_json(self.coauth.exposes_credentials()),
-            )),
+            ),
+        };
+        let claims = response.extensions_mut().remove::<SessionClaims>();
+        if let (Some((provider, user)), Some(origin)) = (session, &ctx.origin)
+            && response.status().is_success()
+        {
+            let claims = claims.map_or(serde_json::Value::Null, |claims| claims.0);
+            let cookie = self
+                .coauth
+                .start_session(&provider, &user, claims, origin)?;
+            response.headers_mut().append(header::SET_COOKIE, cookie);
         }
+        Ok(response)
+    }
+
+    /// `GET /session`: the signed-in user as JSON, renewing the session when it is due; 401
+    /// with no body when nobody is signed in, or for a cross-site request.
+    fn session(&self, parts: &http::request::Parts) -> Result<Response<Bytes>, Error> {
+        check_read_method(parts, "GET, HEAD")?;
+        let cross_site = parts
+            .headers
+            .get("sec-fetch-site")
+            .is_some_and(|site| site.as_bytes() == b"cross-site");
+        let session = (!cross_site)
+            .then(|| self.coauth.session_from_headers(&parts.headers))
+            .flatten();
+        let Some(session) = session else {
+            let mut answer = Response::new(Bytes::new());
+            *answer.status_mut() = StatusCode::UNAUTHORIZED;
+            return Ok(finish_read(parts, answer));
+        };
+        let mut answer = json_response(StatusCode::OK, &session.to_json());
+        if let Some(renewal) = session.renewal() {
+            answer
+                .headers_mut()
+                .append(header::SET_COOKIE, renewal.clone());
+        }
+        Ok(finish_read(parts, answer))
+    }
+
+    /// `POST /sign_out`: ends the session the request carries, with the rules of the other
+    /// POSTs (JSON, an allowed origin, not cross-site), so another site cannot sign the user
+    /// out. 204 whether there was a session or not.
+    fn sign_out(
+        &self,
+        parts: &http::request::Parts,
+        body: &[u8],
+    ) -> Result<Response<Bytes>, Error> {
+        json_post(parts)?;
+        if !body.is_empty() {
+            let _: serde_json::Map<String, serde_json::Value> = parse_json(body)?;
+        }
+        self.coauth
+            .check_origin(&RequestContext::from_headers(&parts.headers))?;
+        let mut answer = Response::new(Bytes::new());
+        *answer.status_mut() = StatusCode::NO_CONTENT;
+        for cookie in self.coauth.sign_out_cookies(&parts.headers) {
+            answer.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        Ok(answer)
     }
 }
 

@@ -17,6 +17,7 @@ use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -31,7 +32,7 @@ const TAG_LEN: usize = 16;
 /// Blobs longer than this are refused before any decoding or decryption.
 pub(crate) const MAX_BLOB_LEN: usize = 4096;
 /// Clock skew tolerated between servers that share the secret.
-const ISSUED_AT_LEEWAY_SECS: u64 = 60;
+pub(crate) const ISSUED_AT_LEEWAY_SECS: u64 = 60;
 
 /// What `auth_url` hands to `result`, sealed inside the flow blob.
 ///
@@ -102,47 +103,196 @@ impl std::fmt::Debug for FlowState {
     }
 }
 
-struct SealingKey {
+/// What a key is for: the HKDF salt and labels it is derived with, so that keys (and key
+/// ids) of different uses never coincide even under one app secret.
+pub(crate) struct Purpose {
+    salt: &'static [u8],
+    key: &'static [u8],
+    id: &'static [u8],
+}
+
+/// The flow blobs' keys.
+const FLOW: Purpose = Purpose {
+    salt: b"coauth flow sealing",
+    key: b"coauth flow key v1",
+    id: b"coauth flow key id v1",
+};
+
+/// The session cookies' keys.
+pub(crate) const SESSION: Purpose = Purpose {
+    salt: b"coauth session sealing",
+    key: b"coauth session key v1",
+    id: b"coauth session key id v1",
+};
+
+/// An AEAD key derived from an app secret for one [`Purpose`], with its public id.
+struct AeadKey {
     id: [u8; KEY_ID_LEN],
     cipher: XChaCha20Poly1305,
-    /// HMAC-SHA256 keyed for the linking user tag; cloned for each tag.
-    linking: Hmac<Sha256>,
 }
 
-impl SealingKey {
-    fn derive(secret: &[u8]) -> Self {
-        let hkdf = Hkdf::<Sha256>::new(Some(b"coauth flow sealing"), secret);
+impl AeadKey {
+    fn derive(hkdf: &Hkdf<Sha256>, purpose: &Purpose) -> Self {
         let mut key = [0u8; 32];
         let mut id = [0u8; KEY_ID_LEN];
-        let mut linking = [0u8; 32];
-        // All lengths are far below HKDF-SHA256's limit of 255 * 32 bytes.
-        hkdf.expand(b"coauth flow key v1", &mut key)
+        // Both lengths are far below HKDF-SHA256's limit of 255 * 32 bytes.
+        hkdf.expand(purpose.key, &mut key)
             .expect("32 bytes is a valid HKDF-SHA256 output length");
-        hkdf.expand(b"coauth flow key id v1", &mut id)
+        hkdf.expand(purpose.id, &mut id)
             .expect("4 bytes is a valid HKDF-SHA256 output length");
-        hkdf.expand(b"coauth linking user key v1", &mut linking)
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
-        SealingKey {
+        AeadKey {
             id,
             cipher: XChaCha20Poly1305::new(&key.into()),
-            linking: <Hmac<Sha256> as Mac>::new_from_slice(&linking)
-                .expect("HMAC takes a key of any length"),
         }
-    }
-
-    /// base64url of HMAC-SHA256(linking key, `user_id`).
-    fn linking_user_tag(&self, user_id: &str) -> String {
-        let mut mac = self.linking.clone();
-        mac.update(user_id.as_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 }
 
-/// A flow that opened, with the key it was sealed under.
+/// Why a sealed value could not be made.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum SealError {
+    /// The value does not serialize to JSON.
+    NotJson,
+    /// The sealed value would be this many characters, more than allowed.
+    TooLong(usize),
+}
+
+/// Why a sealed value did not open. Says which check failed, nothing of the content.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum OpenError {
+    /// Longer than allowed: refused before decoding.
+    TooLong,
+    /// Sealed under a key id this app does not have (another deployment or a retired secret).
+    UnknownKey,
+    /// Not base64url, too short, another version, tampered with, sealed for another label,
+    /// or not the JSON expected.
+    Invalid,
+}
+
+/// The current key of one [`Purpose`] and those of earlier secrets, which still open (key
+/// rotation). A sealed value is `base64url(version | key id | nonce | ciphertext | tag)`;
+/// the version, the key id and a label (what the value is for: a flow's provider, a
+/// cookie's name) are authenticated as associated data.
+pub(crate) struct Keyring {
+    /// The current key first, then the previous ones.
+    keys: Vec<AeadKey>,
+}
+
+impl Keyring {
+    /// The keys of `purpose` for `secret` and `previous` secrets; each secret's HKDF is
+    /// handed to `also` too, for the caller's other keys of the same secret.
+    fn derive_with(
+        secret: &[u8],
+        previous: &[Vec<u8>],
+        purpose: &Purpose,
+        mut also: impl FnMut(&Hkdf<Sha256>),
+    ) -> Self {
+        let keys = std::iter::once(secret)
+            .chain(previous.iter().map(Vec::as_slice))
+            .map(|secret| {
+                let hkdf = Hkdf::<Sha256>::new(Some(purpose.salt), secret);
+                also(&hkdf);
+                AeadKey::derive(&hkdf, purpose)
+            })
+            .collect();
+        Keyring { keys }
+    }
+
+    /// The keys of `purpose` for `secret` and `previous` secrets.
+    pub(crate) fn new(secret: &[u8], previous: &[Vec<u8>], purpose: &Purpose) -> Self {
+        Self::derive_with(secret, previous, purpose, |_| {})
+    }
+
+    /// Seals `value` as JSON under the current key for `label`; at most `max_len`
+    /// characters.
+    pub(crate) fn seal(
+        &self,
+        label: &[u8],
+        value: &impl Serialize,
+        max_len: usize,
+    ) -> Result<String, SealError> {
+        const HEADER_LEN: usize = 1 + KEY_ID_LEN + NONCE_LEN;
+        let key = &self.keys[0];
+        // One buffer: the header, then the JSON, encrypted in place, then the tag.
+        let mut blob = Vec::with_capacity(512);
+        blob.push(VERSION);
+        blob.extend_from_slice(&key.id);
+        blob.extend_from_slice(&random_bytes::<NONCE_LEN>());
+        serde_json::to_writer(&mut blob, value).map_err(|_| SealError::NotJson)?;
+        // base64url without padding of version, key id, nonce, ciphertext and tag.
+        let sealed_len = ((blob.len() + TAG_LEN) * 4).div_ceil(3);
+        if sealed_len > max_len {
+            return Err(SealError::TooLong(sealed_len));
+        }
+        let aad = associated_data(&key.id, label);
+        let (header, plaintext) = blob.split_at_mut(HEADER_LEN);
+        let tag = key
+            .cipher
+            .encrypt_in_place_detached(
+                XNonce::from_slice(&header[1 + KEY_ID_LEN..]),
+                &aad,
+                plaintext,
+            )
+            .expect("XChaCha20-Poly1305 encryption of a small message cannot fail");
+        blob.extend_from_slice(&tag);
+        let blob = URL_SAFE_NO_PAD.encode(blob);
+        debug_assert_eq!(blob.len(), sealed_len);
+        Ok(blob)
+    }
+
+    /// Opens a value sealed for `label` under any of the keys; returns it with the index of
+    /// the key that opened it (0: the current one).
+    pub(crate) fn open<T: DeserializeOwned>(
+        &self,
+        label: &[u8],
+        blob: &str,
+        max_len: usize,
+    ) -> Result<(T, usize), OpenError> {
+        if blob.len() > max_len {
+            return Err(OpenError::TooLong);
+        }
+        let raw = URL_SAFE_NO_PAD
+            .decode(blob)
+            .map_err(|_| OpenError::Invalid)?;
+        if raw.len() < 1 + KEY_ID_LEN + NONCE_LEN + TAG_LEN || raw[0] != VERSION {
+            return Err(OpenError::Invalid);
+        }
+        let key_id = &raw[1..1 + KEY_ID_LEN];
+        let (index, key) = self
+            .keys
+            .iter()
+            .enumerate()
+            .find(|(_, key)| key.id == key_id)
+            .ok_or(OpenError::UnknownKey)?;
+        let nonce = &raw[1 + KEY_ID_LEN..1 + KEY_ID_LEN + NONCE_LEN];
+        let aad = associated_data(&key.id, label);
+        let plaintext = key
+            .cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: &raw[1 + KEY_ID_LEN + NONCE_LEN..],
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| OpenError::Invalid)?;
+        let value = serde_json::from_slice(&plaintext).map_err(|_| OpenError::Invalid)?;
+        Ok((value, index))
+    }
+}
+
+fn associated_data(key_id: &[u8; KEY_ID_LEN], label: &[u8]) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(1 + KEY_ID_LEN + label.len());
+    aad.push(VERSION);
+    aad.extend_from_slice(key_id);
+    aad.extend_from_slice(label);
+    aad
+}
+
+/// A flow that opened, with the linking key of the secret it was sealed under.
 pub(crate) struct Opened<'a> {
     /// The flow's content.
     pub state: FlowState,
-    key: &'a SealingKey,
+    linking: &'a Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for Opened<'_> {
@@ -158,36 +308,44 @@ impl Opened<'_> {
     /// with [`FlowState::linking_user`]: a flow started before a key rotation still checks
     /// against the tag it was started with.
     pub(crate) fn linking_user_tag(&self, user_id: &str) -> String {
-        self.key.linking_user_tag(user_id)
+        linking_user_tag(self.linking, user_id)
     }
+}
+
+/// base64url of HMAC-SHA256(linking key, `user_id`).
+fn linking_user_tag(key: &Hmac<Sha256>, user_id: &str) -> String {
+    let mut mac = key.clone();
+    mac.update(user_id.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
 /// Seals and opens flow blobs with the current key, and opens blobs of earlier keys.
 pub(crate) struct FlowSealer {
-    current: SealingKey,
-    previous: Vec<SealingKey>,
-}
-
-fn associated_data(key_id: &[u8; KEY_ID_LEN], provider: &str) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(1 + KEY_ID_LEN + provider.len());
-    aad.push(VERSION);
-    aad.extend_from_slice(key_id);
-    aad.extend_from_slice(provider.as_bytes());
-    aad
+    keys: Keyring,
+    /// HMAC-SHA256 keyed for the linking user tag, one per key of `keys`, in its order;
+    /// cloned for each tag.
+    linking: Vec<Hmac<Sha256>>,
 }
 
 impl FlowSealer {
     /// A sealer for `secret`, able to open blobs sealed under any of `previous`.
     pub(crate) fn new(secret: &[u8], previous: &[Vec<u8>]) -> Self {
-        FlowSealer {
-            current: SealingKey::derive(secret),
-            previous: previous.iter().map(|s| SealingKey::derive(s)).collect(),
-        }
+        let mut linking = Vec::with_capacity(1 + previous.len());
+        let keys = Keyring::derive_with(secret, previous, &FLOW, |hkdf| {
+            let mut key = [0u8; 32];
+            hkdf.expand(b"coauth linking user key v1", &mut key)
+                .expect("32 bytes is a valid HKDF-SHA256 output length");
+            linking.push(
+                <Hmac<Sha256> as Mac>::new_from_slice(&key)
+                    .expect("HMAC takes a key of any length"),
+            );
+        });
+        FlowSealer { keys, linking }
     }
 
     /// The linking user tag of `user_id` under the current key, for a flow sealed now.
     pub(crate) fn linking_user_tag(&self, user_id: &str) -> String {
-        self.current.linking_user_tag(user_id)
+        linking_user_tag(&self.linking[0], user_id)
     }
 
     /// Seals `state` into a URL-safe blob.
@@ -199,39 +357,18 @@ impl FlowSealer {
     /// seals unusually long values reaches that limit, so the error is the server's
     /// ([`Error::Provider`], 500), with the sizes for the app's log.
     pub(crate) fn seal(&self, state: &FlowState) -> Result<String, Error> {
-        const HEADER_LEN: usize = 1 + KEY_ID_LEN + NONCE_LEN;
-        // One buffer: the header, then the JSON, encrypted in place, then the tag.
-        let mut blob = Vec::with_capacity(512);
-        blob.push(VERSION);
-        blob.extend_from_slice(&self.current.id);
-        blob.extend_from_slice(&random_bytes::<NONCE_LEN>());
-        serde_json::to_writer(&mut blob, state).map_err(|_| {
-            Error::Provider("the sign-in flow could not be sealed: its data is not JSON".into())
-        })?;
-        // base64url without padding of version, key id, nonce, ciphertext and tag.
-        let sealed_len = ((blob.len() + TAG_LEN) * 4).div_ceil(3);
-        if sealed_len > MAX_BLOB_LEN {
-            return Err(Error::Provider(format!(
-                "the sign-in flow would be {sealed_len} characters, more than the {MAX_BLOB_LEN} \
-                 the result step accepts: the configured redirect URI or origin, or the data \
-                 the provider seals, are too long"
-            )));
-        }
-        let aad = associated_data(&self.current.id, &state.provider);
-        let (header, plaintext) = blob.split_at_mut(HEADER_LEN);
-        let tag = self
-            .current
-            .cipher
-            .encrypt_in_place_detached(
-                XNonce::from_slice(&header[1 + KEY_ID_LEN..]),
-                &aad,
-                plaintext,
-            )
-            .expect("XChaCha20-Poly1305 encryption of a small message cannot fail");
-        blob.extend_from_slice(&tag);
-        let blob = URL_SAFE_NO_PAD.encode(blob);
-        debug_assert_eq!(blob.len(), sealed_len);
-        Ok(blob)
+        self.keys
+            .seal(state.provider.as_bytes(), state, MAX_BLOB_LEN)
+            .map_err(|error| match error {
+                SealError::NotJson => Error::Provider(
+                    "the sign-in flow could not be sealed: its data is not JSON".into(),
+                ),
+                SealError::TooLong(sealed_len) => Error::Provider(format!(
+                    "the sign-in flow would be {sealed_len} characters, more than the \
+                     {MAX_BLOB_LEN} the result step accepts: the configured redirect URI or \
+                     origin, or the data the provider seals, are too long"
+                )),
+            })
     }
 
     /// Opens a blob sealed for `provider` and checks its lifetime against `now`.
@@ -240,33 +377,16 @@ impl FlowSealer {
     /// nothing of the content.
     pub(crate) fn open(&self, blob: &str, provider: &str, now: u64) -> Result<Opened<'_>, Error> {
         let invalid = || Error::Input("the sign-in flow is invalid; start again".into());
-        if blob.len() > MAX_BLOB_LEN {
-            return Err(Error::Input("the sign-in flow is too long".into()));
-        }
-        let raw = URL_SAFE_NO_PAD.decode(blob).map_err(|_| invalid())?;
-        if raw.len() < 1 + KEY_ID_LEN + NONCE_LEN + TAG_LEN || raw[0] != VERSION {
-            return Err(invalid());
-        }
-        let key_id: [u8; KEY_ID_LEN] = raw[1..1 + KEY_ID_LEN].try_into().expect("length checked");
-        let key = std::iter::once(&self.current)
-            .chain(&self.previous)
-            .find(|key| key.id == key_id)
-            .ok_or_else(|| {
-                Error::Input("the sign-in flow was sealed with an unknown key; start again".into())
+        let (state, index): (FlowState, usize) = self
+            .keys
+            .open(provider.as_bytes(), blob, MAX_BLOB_LEN)
+            .map_err(|error| match error {
+                OpenError::TooLong => Error::Input("the sign-in flow is too long".into()),
+                OpenError::UnknownKey => Error::Input(
+                    "the sign-in flow was sealed with an unknown key; start again".into(),
+                ),
+                OpenError::Invalid => invalid(),
             })?;
-        let nonce = &raw[1 + KEY_ID_LEN..1 + KEY_ID_LEN + NONCE_LEN];
-        let aad = associated_data(&key.id, provider);
-        let plaintext = key
-            .cipher
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: &raw[1 + KEY_ID_LEN + NONCE_LEN..],
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| invalid())?;
-        let state: FlowState = serde_json::from_slice(&plaintext).map_err(|_| invalid())?;
         if state.provider != provider {
             return Err(invalid());
         }
@@ -278,7 +398,10 @@ impl FlowSealer {
         if state.iat > now + ISSUED_AT_LEEWAY_SECS {
             return Err(invalid());
         }
-        Ok(Opened { state, key })
+        Ok(Opened {
+            state,
+            linking: &self.linking[index],
+        })
     }
 }
 
