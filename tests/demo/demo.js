@@ -3,10 +3,12 @@
 // in a popup and fall back to redirect mode where no popup can open (`fallback: 'redirect'`);
 // "Sign in without a popup" uses redirect mode outright (`redirect: true`); on every load the
 // page calls `auth.resume()`, which finishes a redirect-mode sign-in that came back here.
+// The demo runs with coauth's sessions on: on load and after every sign-in the page asks
+// `auth.session()` who is signed in (#session-status), and #sign-out calls `auth.signOut()`.
 // Everything shown goes in with textContent; the page runs under the demo's CSP
 // (script-src 'self', style-src 'self') and Trusted Types. The window.__coauth* values are
 // read by the browser tests (tests/browser/), as are the ids status, user-name, user-email,
-// user-mode, error-code, error-message.
+// user-mode, error-code, error-message, session-status, sign-out.
 (function () {
   'use strict';
 
@@ -156,6 +158,42 @@
     });
   };
 
+  // ---- The app's session ----------------------------------------------------------------
+
+  // The session cookie is HttpOnly: the page cannot read it, and asks the server instead.
+  // Only the latest question's answer is shown (a sign-in may end while the page's first
+  // question is still out).
+  var sessionAsked = 0;
+
+  function refreshSession() {
+    var mine = ++sessionAsked;
+    auth.session(function (err, session) {
+      if (mine !== sessionAsked) return;
+      var user = session && session.user;
+      $('session-status').textContent = err ? 'Could not ask who is signed in: ' + err.code
+        : session ? 'Signed in as ' + (user.name || user.id) + ' (' + session.providerType + ')' : 'Signed out';
+      $('session-status').parentNode.className = 'session' + (session ? ' in' : '');
+      $('sign-out').hidden = !session;
+    });
+  }
+
+  $('sign-out').addEventListener('click', function () {
+    $('sign-out').disabled = true;
+    auth.signOut(function (err) {
+      $('sign-out').disabled = false;
+      clearSteps();
+      if (err) {
+        step('Sign-out failed: ' + err.code, err.message);
+        showError(err);
+      } else {
+        step('Signed out', 'POST /coauth/sign_out');
+        resetCards();
+        setStatus('Not signed in');
+      }
+      refreshSession();
+    });
+  });
+
   // ---- The outcome ----------------------------------------------------------------------
 
   function setStatus(text, tone) {
@@ -265,6 +303,8 @@
     var type = data.providerType || providerType;
     showUser(type, labelOf(type), user, result.mode);
     setStatus('Signed in', 'ok');
+    // The sign-in also started the app's session: show it as the server has it.
+    refreshSession();
   }
 
   // `how`: 'popup' (falling back to redirect mode where no popup can open), 'redirect' or
@@ -332,9 +372,14 @@
   });
 
   // On every load, and when the browser shows this page again from its back-forward cache
-  // (the user pressed Back at the provider): a redirect-mode answer may be waiting.
+  // (the user pressed Back at the provider): a redirect-mode answer may be waiting, and
+  // someone may be signed in already.
+  refreshSession();
   resumeSignIn();
   window.addEventListener('pageshow', function (event) {
-    if (event.persisted) resumeSignIn();
+    if (event.persisted) {
+      refreshSession();
+      resumeSignIn();
+    }
   });
 })();

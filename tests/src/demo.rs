@@ -19,7 +19,7 @@ use coauth_core::oauth1::OAuth1Provider;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
 use coauth_core::presets::{Apple, Twitter};
-use coauth_core::{Coauth, HyperClient, env, session_user};
+use coauth_core::{Coauth, HyperClient, Sessions, env, session_user};
 
 use crate::mock::MockIdp;
 use crate::mock_oauth1::{MockOAuth1, MockOAuth1Config};
@@ -222,6 +222,9 @@ pub fn port_from_env() -> Result<u16, String> {
 /// `.../coauth/result_page_{name}` (SECURITY.md item 33: a provider's answer is then
 /// accepted only for that provider's flows), and its button uses that result page. The
 /// in-process mocks keep the shared `/coauth/result_page`, which the browser tests use.
+///
+/// Sessions are on ([`Sessions::new`]): a sign-in also signs the visitor in to the demo,
+/// and the page reads `GET /coauth/session` and offers `POST /coauth/sign_out`.
 pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     let (mock, demo) = mock_backed(MockConfig::default()).await?;
 
@@ -269,7 +272,11 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         // A real app answers from its session.
         .session_user(session_user(|_request| async {
             Some(DEMO_USER.to_owned())
-        }));
+        }))
+        // A sign-in also signs the visitor in to the demo: the page shows who is signed in
+        // from `GET /coauth/session` and signs out with `POST /coauth/sign_out`. The demo's
+        // own hook above still answers for account linking.
+        .sessions(Sessions::new());
     // Where browsers reach the resources: the public URL, or the loopback addresses.
     let bases = match &configured.public_url {
         Some(public_url) => {
@@ -507,9 +514,15 @@ mod tests {
             "user-email",
             "error-code",
             "error-message",
+            "session-status",
+            "sign-out",
         ] {
             assert!(INDEX_HTML.contains(&format!(r#"id="{id}""#)), "no #{id}");
         }
+        // The session line and its sign-out button (tests/browser/session.test.mjs); the
+        // button shows only once someone is signed in.
+        assert!(INDEX_HTML.contains(r#"<button type="button" class="link" id="sign-out" hidden>"#));
+        assert!(DEMO_JS.contains("auth.session(") && DEMO_JS.contains("auth.signOut("));
         assert_eq!(INDEX_HTML.matches("<!--providers-->").count(), 1);
         assert!(INDEX_HTML.contains(r#"<link rel="stylesheet" href="/demo.css">"#));
         // The CSP allows the app's own scripts and stylesheets, nothing inline.
