@@ -12,6 +12,8 @@
 //! | [`COAUTH_PREVIOUS_SECRET`](PREVIOUS_SECRET) | optional: the secret in use before, accepted for flows already started (rotation); one secret, same encodings |
 //! | [`COAUTH_PUBLIC_URL`](PUBLIC_URL) | optional: where browsers reach the coauth resources (`https://app.example/coauth`), see [`CoauthBuilder::public_url`] |
 //! | [`COAUTH_FLOW_LIFETIME`](FLOW_LIFETIME) | optional: how long a sign-in may take, in whole seconds, 1 to 600 |
+//! | [`COAUTH_SESSIONS`](SESSIONS) | optional: `1` turns coauth's sessions on ([`CoauthBuilder::sessions`]) |
+//! | [`COAUTH_SESSION_LIFETIME`](SESSION_LIFETIME), [`COAUTH_SESSION_IDLE_TIMEOUT`](SESSION_IDLE_TIMEOUT) | optional, with sessions on: their absolute lifetime and idle timeout, in whole seconds |
 //! | `COAUTH_<NAME>_CLIENT_ID`, `COAUTH_<NAME>_CLIENT_SECRET` | turn the preset `<NAME>` on; some presets read more, see [`providers`] |
 //!
 //! An empty variable counts as unset. Errors name the variable and never show its value, so
@@ -66,7 +68,10 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use url::Url;
 
-use crate::{Coauth, CoauthBuilder, ConfigError, MAX_FLOW_LIFETIME, MIN_SECRET_LEN, Provider};
+use crate::{
+    Coauth, CoauthBuilder, ConfigError, MAX_FLOW_LIFETIME, MAX_SESSION_LIFETIME, MIN_SECRET_LEN,
+    Provider, Sessions,
+};
 
 #[cfg(all(feature = "presets", feature = "oauth1"))]
 use crate::presets::Twitter;
@@ -98,8 +103,27 @@ pub const PUBLIC_URL: &str = "COAUTH_PUBLIC_URL";
 /// to 600 (the default). See [`CoauthBuilder::flow_lifetime`].
 pub const FLOW_LIFETIME: &str = "COAUTH_FLOW_LIFETIME";
 
+/// `COAUTH_SESSIONS`: `1` (or `true`) turns coauth's sessions on, `0` (or `false`, or unset)
+/// leaves them off. See [`CoauthBuilder::sessions`].
+pub const SESSIONS: &str = "COAUTH_SESSIONS";
+/// `COAUTH_SESSION_LIFETIME`: with sessions on, how long a session lasts at most, in whole
+/// seconds (default 7 days, at most 400 days). See [`crate::Sessions::absolute_lifetime`].
+pub const SESSION_LIFETIME: &str = "COAUTH_SESSION_LIFETIME";
+/// `COAUTH_SESSION_IDLE_TIMEOUT`: with sessions on, how long a session lasts without a
+/// renewal, in whole seconds (default 24 hours, at most the lifetime). See
+/// [`crate::Sessions::idle_timeout`].
+pub const SESSION_IDLE_TIMEOUT: &str = "COAUTH_SESSION_IDLE_TIMEOUT";
+
 /// The variables of the whole app, as opposed to those of one preset.
-const APP_VARIABLES: [&str; 4] = [SECRET, PREVIOUS_SECRET, PUBLIC_URL, FLOW_LIFETIME];
+const APP_VARIABLES: [&str; 7] = [
+    SECRET,
+    PREVIOUS_SECRET,
+    PUBLIC_URL,
+    FLOW_LIFETIME,
+    SESSIONS,
+    SESSION_LIFETIME,
+    SESSION_IDLE_TIMEOUT,
+];
 
 /// Why a configuration from the environment failed, or why one preset was not turned on.
 ///
@@ -340,6 +364,9 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Configured
     if let Some(lifetime) = lookup(FLOW_LIFETIME) {
         builder = builder.flow_lifetime(flow_lifetime(&lifetime)?);
     }
+    if let Some(sessions) = sessions(&lookup)? {
+        builder = builder.sessions(sessions);
+    }
     let EnvProviders {
         builder,
         enabled,
@@ -403,6 +430,57 @@ fn flow_lifetime(value: &str) -> Result<Duration, EnvError> {
             format!("must be a whole number of seconds from 1 to {max}"),
         )),
     }
+}
+
+/// The sessions of `COAUTH_SESSIONS`, `COAUTH_SESSION_LIFETIME` and
+/// `COAUTH_SESSION_IDLE_TIMEOUT`: `None` when they are off. A lifetime without sessions
+/// turned on is an error, not ignored.
+fn sessions(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Sessions>, EnvError> {
+    let on = match lookup(SESSIONS).map(|value| value.trim().to_ascii_lowercase()) {
+        None => false,
+        Some(value) => match value.as_str() {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            _ => {
+                return Err(EnvError::invalid(
+                    SESSIONS,
+                    "must be 1 or 0 (or true or false)",
+                ));
+            }
+        },
+    };
+    let seconds = |variable: &'static str| -> Result<Option<Duration>, EnvError> {
+        let Some(value) = lookup(variable) else {
+            return Ok(None);
+        };
+        if !on {
+            return Err(EnvError::invalid(
+                variable,
+                "needs sessions on (COAUTH_SESSIONS=1)",
+            ));
+        }
+        let max = MAX_SESSION_LIFETIME.as_secs();
+        match value.trim().parse::<u64>() {
+            Ok(seconds @ 1..) if seconds <= max => Ok(Some(Duration::from_secs(seconds))),
+            _ => Err(EnvError::invalid(
+                variable,
+                format!("must be a whole number of seconds from 1 to {max}"),
+            )),
+        }
+    };
+    let lifetime = seconds(SESSION_LIFETIME)?;
+    let idle = seconds(SESSION_IDLE_TIMEOUT)?;
+    if !on {
+        return Ok(None);
+    }
+    let mut sessions = Sessions::new();
+    if let Some(lifetime) = lifetime {
+        sessions = sessions.absolute_lifetime(lifetime);
+    }
+    if let Some(idle) = idle {
+        sessions = sessions.idle_timeout(idle);
+    }
+    Ok(Some(sessions))
 }
 
 /// Every variable this module reads, with the features compiled in: the app's, then each

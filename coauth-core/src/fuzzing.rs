@@ -119,11 +119,108 @@ pub const TARGETS: &[Target] = &[
         name: "oauth1_answer",
         run: oauth1_answer,
     },
+    Target {
+        name: "session_cookie",
+        run: session_cookie,
+    },
 ];
 
 /// The latest clock reading an input may ask for: far beyond any real clock, far below the
 /// overflow of `now + leeway`.
 const MAX_NOW: u64 = 1 << 40;
+
+// ---------------------------------------------------------------------------------------
+// Session cookies.
+
+/// Session cookies: `<now>\n`, then up to 16 lines, each one `Cookie` header.
+///
+/// The fuzz app's sessions (default [`crate::Sessions`], sealed with [`SECRET`], opening
+/// those of [`PREVIOUS_SECRET`] too, for [`ORIGIN`] and a loopback origin) read the headers
+/// at `now`. A session that opens is live then (before its absolute and idle ends, signed in
+/// no later than `now` plus the leeway) and came in a cookie of the headers; its renewal,
+/// when it has one, opens at `now` to the same session, renewed. Each line is also taken as
+/// a user's id: the session started for it at `now` opens to that id, or starting refuses
+/// an id too long for a session with `ProviderError`.
+pub fn session_cookie(data: &[u8]) {
+    let Some(([now], rest)) = fields::<1>(data) else {
+        return;
+    };
+    let Some(now) = now.parse::<u64>().ok().filter(|now| *now <= MAX_NOW) else {
+        return;
+    };
+    let origins = [ORIGIN.to_owned(), "http://127.0.0.1:8080".to_owned()];
+    let keeper = crate::session::SessionKeeper::new(
+        crate::Sessions::new(),
+        SECRET.as_bytes(),
+        &[PREVIOUS_SECRET.as_bytes().to_vec()],
+        &origins,
+    )
+    .expect("the default sessions build");
+    let mut headers = HeaderMap::new();
+    let lines: Vec<&[u8]> = rest.split(|&b| b == b'\n').take(16).collect();
+    for line in &lines {
+        if let Ok(value) = HeaderValue::from_bytes(line) {
+            headers.append(header::COOKIE, value);
+        }
+    }
+    if let Some(session) = keeper.read(&headers, now) {
+        assert!(now < session.expires_at, "an expired session opened");
+        assert!(now < session.idle_expires_at, "an idle session opened");
+        assert!(
+            session.signed_in_at <= now + 60,
+            "a session from the future opened"
+        );
+        if let Some(renewal) = session.renewal() {
+            let pair = renewal
+                .to_str()
+                .expect("ASCII")
+                .split(';')
+                .next()
+                .expect("a pair");
+            let mut renewed = HeaderMap::new();
+            renewed.insert(
+                header::COOKIE,
+                HeaderValue::from_str(pair).expect("a cookie"),
+            );
+            let again = keeper.read(&renewed, now).expect("a renewal opens");
+            assert_eq!(again.user, session.user, "a renewal changed the user");
+            assert_eq!(again.signed_in_at, session.signed_in_at);
+            assert!(again.renewal().is_none(), "a renewal is due at once");
+        }
+    }
+    for line in lines {
+        let user = crate::User {
+            id: String::from_utf8_lossy(line).into_owned(),
+            name: Some("Fuzz".into()),
+            ..crate::User::default()
+        };
+        match keeper.start("demo", &user, Value::Null, ORIGIN, now) {
+            Ok(cookie) => {
+                let pair = cookie
+                    .to_str()
+                    .expect("ASCII")
+                    .split(';')
+                    .next()
+                    .expect("a pair");
+                let mut sent = HeaderMap::new();
+                sent.insert(
+                    header::COOKIE,
+                    HeaderValue::from_str(pair).expect("a cookie"),
+                );
+                let session = keeper.read(&sent, now).expect("a new session opens");
+                assert_eq!(session.user.id, user.id, "a session opened to another user");
+                assert_eq!(session.provider_type, "demo");
+            }
+            Err(error) => {
+                assert_eq!(error.code(), "ProviderError", "{error}");
+                assert!(
+                    serde_json::to_string(&user.id).map_or(0, |id| id.len()) > 256,
+                    "a short id was refused: {error}"
+                );
+            }
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // The sealed flow.

@@ -34,8 +34,8 @@ use coauth_core::presets::{
     Yandex,
 };
 use coauth_core::{
-    Coauth, HttpClient, HttpError, HyperClient, async_trait, http::Request, http::Response,
-    http::header,
+    Coauth, HttpClient, HttpError, HyperClient, Sessions, async_trait, http::Request,
+    http::Response, http::header,
 };
 use coauth_tests::fixture::{
     App, REDIRECT_URI, SECRET, TestClock, Transport, arrived_at, http_client_with_timeout,
@@ -272,6 +272,7 @@ async fn recorder_app(recorder: &Recorder, providers: Vec<(&str, Box<dyn Provide
         .secret(fuzzing::SECRET)
         .redirect_uri(REDIRECT_URI)
         .http_client(recorder.clone())
+        .sessions(Sessions::new())
         .clock(clock);
     for (name, provider) in providers {
         builder = provider.add_to(builder, name);
@@ -421,6 +422,9 @@ async fn resource_seeds(seeds: &mut Seeds) {
             );
             let outcome = if approved { "approved" } else { "denied" };
             let name = format!("{provider}-{outcome}");
+            if approved {
+                session_seeds(seeds, provider, &journey.result);
+            }
             let flow = &journey.flow;
             seeds.add(
                 "flow_open",
@@ -539,6 +543,40 @@ async fn resource_seeds(seeds: &mut Seeds) {
     ] {
         seeds.add("binding_cookie", name, header);
     }
+}
+
+/// The session cookie a sign-in set, as browsers send it back (alone, after another cookie,
+/// in a second header, under the loopback name), read when it is live, about to be renewed
+/// and expired, and as user ids to seal.
+fn session_seeds(seeds: &mut Seeds, provider: &str, result: &Response<Bytes>) {
+    let pair = result
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("__Host-coauth-session="))
+        .unwrap_or_else(|| panic!("{provider}: the sign-in set no session cookie"))
+        .split(';')
+        .next()
+        .expect("a pair")
+        .to_owned();
+    let now = fuzzing::NOW;
+    let loopback = pair.replacen("__Host-coauth-session", "coauth-session", 1);
+    for (name, input) in [
+        ("live", format!("{now}\n{pair}")),
+        ("renewal-due", format!("{}\n{pair}", now + 13 * 3600)),
+        ("idle", format!("{}\n{pair}", now + 24 * 3600)),
+        ("after-another", format!("{now}\napp=1; {pair}")),
+        ("two-headers", format!("{now}\napp=1\n{pair}")),
+        ("loopback-name", format!("{now}\n{loopback}")),
+    ] {
+        seeds.add("session_cookie", format!("{provider}-{name}"), input);
+    }
+    seeds.add(
+        "session_cookie",
+        "user-ids",
+        format!("{now}\n1815\nada@example.org\n{}", "i".repeat(300)),
+    );
 }
 
 /// Token answers from the OAuth 2.0 mock in its generic, GitHub and preset modes, with

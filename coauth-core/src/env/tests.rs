@@ -941,3 +941,74 @@ fn every_preset_of_the_catalog_turns_on_from_its_variables() {
         .collect();
     assert_eq!(turned_on, catalog);
 }
+
+#[test]
+fn sessions_are_turned_on_and_timed_by_their_variables() {
+    let off = from_lookup(lookup(&[(SECRET, &hex_secret())])).unwrap();
+    assert!(
+        !off.builder
+            .provider("test", test_provider())
+            .redirect_uri("https://app.example/r")
+            .build()
+            .unwrap()
+            .has_sessions()
+    );
+    let on = from_lookup(lookup(&[
+        (SECRET, &hex_secret()),
+        (SESSIONS, "1"),
+        (SESSION_LIFETIME, "86400"),
+        (SESSION_IDLE_TIMEOUT, " 3600 "),
+    ]))
+    .unwrap();
+    assert!(
+        on.builder
+            .provider("test", test_provider())
+            .redirect_uri("https://app.example/r")
+            .build()
+            .unwrap()
+            .has_sessions()
+    );
+    // An idle timeout longer than the lifetime fails at build, as from the builder.
+    let longer = from_lookup(lookup(&[
+        (SECRET, &hex_secret()),
+        (SESSIONS, "true"),
+        (SESSION_LIFETIME, "60"),
+        (SESSION_IDLE_TIMEOUT, "120"),
+    ]))
+    .unwrap();
+    let error = longer
+        .builder
+        .provider("test", test_provider())
+        .redirect_uri("https://app.example/r")
+        .build()
+        .unwrap_err();
+    assert!(error.0.contains("idle timeout"), "{error}");
+    for (vars, message) in [
+        (
+            vec![(SESSIONS, "maybe")],
+            "COAUTH_SESSIONS must be 1 or 0 (or true or false)",
+        ),
+        (
+            vec![(SESSION_LIFETIME, "60")],
+            "COAUTH_SESSION_LIFETIME needs sessions on (COAUTH_SESSIONS=1)",
+        ),
+        (
+            vec![(SESSIONS, "0"), (SESSION_IDLE_TIMEOUT, "60")],
+            "COAUTH_SESSION_IDLE_TIMEOUT needs sessions on (COAUTH_SESSIONS=1)",
+        ),
+        (
+            vec![(SESSIONS, "1"), (SESSION_LIFETIME, "0")],
+            "COAUTH_SESSION_LIFETIME must be a whole number of seconds from 1 to 34560000",
+        ),
+        (
+            vec![(SESSIONS, "1"), (SESSION_IDLE_TIMEOUT, "1h")],
+            "COAUTH_SESSION_IDLE_TIMEOUT must be a whole number of seconds from 1 to 34560000",
+        ),
+    ] {
+        let secret = hex_secret();
+        let mut all = vec![(SECRET, secret.as_str())];
+        all.extend(vars);
+        let error = from_lookup(lookup(&all)).unwrap_err();
+        assert_eq!(error.to_string(), message);
+    }
+}
