@@ -19,7 +19,7 @@ use coauth_core::oauth1::OAuth1Provider;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::oidc::{Algorithm, OidcProvider, SigningKey};
 use coauth_core::presets::{Apple, Twitter};
-use coauth_core::{Coauth, HyperClient, Sessions, env, session_user};
+use coauth_core::{Coauth, HyperClient, env, session_user};
 
 use crate::mock::MockIdp;
 use crate::mock_oauth1::{MockOAuth1, MockOAuth1Config};
@@ -223,8 +223,9 @@ pub fn port_from_env() -> Result<u16, String> {
 /// accepted only for that provider's flows), and its button uses that result page. The
 /// in-process mocks keep the shared `/coauth/result_page`, which the browser tests use.
 ///
-/// Sessions are on ([`Sessions::new`]): a sign-in also signs the visitor in to the demo,
-/// and the page reads `GET /coauth/session` and offers `POST /coauth/sign_out`.
+/// Sessions are always on (`COAUTH_SESSIONS` reads as `1`; `COAUTH_SESSION_LIFETIME` and
+/// `COAUTH_SESSION_IDLE_TIMEOUT` time them): a sign-in also signs the visitor in to the
+/// demo, and the page reads `GET /coauth/session` and offers `POST /coauth/sign_out`.
 pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     let (mock, demo) = mock_backed(MockConfig::default()).await?;
 
@@ -241,6 +242,10 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
     let configured = env::from_lookup(|name| {
         if name == env::SECRET {
             Some(secret.clone())
+        } else if name == env::SESSIONS {
+            // The demo shows sessions: on whatever the environment says, with their
+            // lifetimes from it (the defaults of `Sessions::new()` otherwise).
+            Some("1".to_owned())
         } else {
             std::env::var(name).ok()
         }
@@ -269,14 +274,11 @@ pub async fn demo(port: u16) -> Result<Demo, Box<dyn std::error::Error>> {
         )
         // The demo has no accounts of its own: every visitor counts as the signed-in app
         // user `demo-user`, so a sign-in with an `identity` (account linking) works in it.
-        // A real app answers from its session.
+        // A real app answers from its session. The demo's sessions (on, see above) leave
+        // this hook in charge of account linking.
         .session_user(session_user(|_request| async {
             Some(DEMO_USER.to_owned())
-        }))
-        // A sign-in also signs the visitor in to the demo: the page shows who is signed in
-        // from `GET /coauth/session` and signs out with `POST /coauth/sign_out`. The demo's
-        // own hook above still answers for account linking.
-        .sessions(Sessions::new());
+        }));
     // Where browsers reach the resources: the public URL, or the loopback addresses.
     let bases = match &configured.public_url {
         Some(public_url) => {
