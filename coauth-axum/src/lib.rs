@@ -8,6 +8,10 @@ use axum::response::Response;
 use axum::routing::any;
 use coauth_core::{Resource, ResourceCreator};
 
+mod signed_in;
+
+pub use signed_in::{Renewal, SignedIn, SignedInRejection};
+
 /// A router serving every coauth resource at its path (`/auth_url`, `/result`,
 /// `/result_frame`, `/coauth.js`, `/coauth.mjs`, `/auth_page`, `/result_page`, and
 /// `/result_page_{provider}` for each provider). Mount it under any prefix with

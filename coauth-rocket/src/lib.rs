@@ -11,6 +11,10 @@ use rocket::http::{Method, Status};
 use rocket::route::{Handler, Outcome, Route};
 use rocket::{Request, Response};
 
+mod signed_in;
+
+pub use signed_in::{Renewed, SignedIn, SignedInError};
+
 /// Every method rocket routes on: all of them reach the resource.
 const METHODS: [Method; 9] = [
     Method::Get,

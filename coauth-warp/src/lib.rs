@@ -10,6 +10,10 @@ use warp::filters::BoxedFilter;
 use warp::path::FullPath;
 use warp::reply::Response;
 
+mod signed_in;
+
+pub use signed_in::{SignedInRejection, recover, session, signed_in, with_renewal};
+
 /// A filter serving every coauth resource at its path ([`Resource::path`]: `/auth_url`,
 /// `/result`, `/coauth.js`, ...) relative to the path matched so far: put it behind
 /// `warp::path("coauth")` (or any prefix) with [`Filter::and`]. Other paths are rejected

@@ -1,23 +1,41 @@
-//! The conformance suite against coauth-rocket: the routes mounted under the prefix,
-//! driven in process with rocket's local client and over a socket with `Rocket::launch`.
+//! The conformance suite against coauth-rocket: the routes mounted under the prefix, and
+//! the app's routes with the `SignedIn` guard when sessions are on, the `Coauth` as managed
+//! state; driven in process with rocket's local client and over a socket with
+//! `Rocket::launch`.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use coauth_core::ResourceCreator;
+use coauth_core::{Coauth, ResourceCreator};
+use coauth_rocket::{Renewed, SignedIn};
 use coauth_tests::conformance::{Harness, run};
+use coauth_tests::fixture::maybe_json;
 use http::{Request, Response, header};
 use rocket::config::{Config, LogLevel, Shutdown};
 use rocket::fairing::AdHoc;
-use rocket::http::Header;
+use rocket::http::{ContentType, Header};
 use rocket::local::asynchronous::Client;
-use rocket::{Build, Rocket};
+use rocket::{Build, Rocket, get, routes};
 
 struct RocketAdapter;
 
-/// A rocket app with the routes under `prefix`, quiet and on `127.0.0.1:0`.
-fn rocket(creator: &ResourceCreator, prefix: &str) -> Rocket<Build> {
+/// `/app/me`: the session of a signed-in user, 401 otherwise.
+#[get("/me")]
+fn me(user: SignedIn) -> Renewed<(ContentType, String)> {
+    user.renew((ContentType::JSON, user.to_json().to_string()))
+}
+
+/// `/app/maybe`: whether a user is signed in, and the session.
+#[get("/maybe")]
+fn maybe(user: Option<SignedIn>) -> Renewed<(ContentType, String)> {
+    let body = maybe_json(user.as_deref()).to_string();
+    Renewed::new((ContentType::JSON, body), user.as_deref())
+}
+
+/// A rocket app with the routes under `prefix`, and the app's routes when `coauth` keeps
+/// sessions, quiet and on `127.0.0.1:0`.
+fn rocket(coauth: Coauth, prefix: &str) -> Rocket<Build> {
     let config = Config {
         address: Ipv4Addr::LOCALHOST.into(),
         port: 0,
@@ -29,15 +47,25 @@ fn rocket(creator: &ResourceCreator, prefix: &str) -> Rocket<Build> {
         },
         ..Config::debug_default()
     };
-    rocket::custom(config).mount(prefix, coauth_rocket::routes(creator))
+    let app = rocket::custom(config).mount(
+        prefix,
+        coauth_rocket::routes(&ResourceCreator::new(coauth.clone())),
+    );
+    // The guard's sentinel refuses to launch an app without sessions that uses it.
+    let app = if coauth.has_sessions() {
+        app.mount("/app", routes![me, maybe])
+    } else {
+        app
+    };
+    app.manage(coauth)
 }
 
 impl Harness for RocketAdapter {
     const NAME: &'static str = "rocket";
     type App = Client;
 
-    async fn app(creator: ResourceCreator, prefix: &'static str) -> Client {
-        Client::untracked(rocket(&creator, prefix)).await.unwrap()
+    async fn app(coauth: Coauth, prefix: &'static str) -> Client {
+        Client::untracked(rocket(coauth, prefix)).await.unwrap()
     }
 
     async fn send(client: &Client, request: Request<Bytes>) -> Response<Bytes> {
@@ -61,10 +89,10 @@ impl Harness for RocketAdapter {
         translated.body(Bytes::from(body)).unwrap()
     }
 
-    async fn serve(creator: ResourceCreator, prefix: &'static str) -> SocketAddr {
+    async fn serve(coauth: Coauth, prefix: &'static str) -> SocketAddr {
         let (bound, port) = tokio::sync::oneshot::channel();
         let bound = Mutex::new(Some(bound));
-        let rocket = rocket(&creator, prefix).attach(AdHoc::on_liftoff("port", move |rocket| {
+        let rocket = rocket(coauth, prefix).attach(AdHoc::on_liftoff("port", move |rocket| {
             if let Some(bound) = bound.lock().unwrap().take() {
                 let _ = bound.send(rocket.config().port);
             }

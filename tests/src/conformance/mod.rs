@@ -2,7 +2,8 @@
 //! against every adapter, in process and over a real socket.
 //!
 //! An adapter takes part by implementing [`Harness`] (mount the resources under a prefix,
-//! send one request in process, serve on `127.0.0.1:0`) and calling [`run`] from a test
+//! and the app's routes that read the signed-in user through the adapter when sessions are
+//! on; send one request in process; serve on `127.0.0.1:0`) and calling [`run`] from a test
 //! target with `harness = false`. The cases are data ([`CASES`]): a case added here runs
 //! against every adapter without touching one. Each case shows up in the test output as
 //! `{adapter}::{transport}::{area}::{case}`, for example
@@ -16,6 +17,7 @@ mod cookies;
 mod errors;
 mod flow;
 mod frame;
+mod handlers;
 mod linking;
 mod origin;
 mod pages;
@@ -97,6 +99,10 @@ cases![
     frame::provider_errors_and_messages_reach_the_page_escaped,
     frame::the_result_hook_answers_through_the_frame_and_sees_the_extra_fields,
     frame::the_resource_list_names_the_frame_and_module_resources,
+    handlers::a_signed_in_user_reaches_the_handlers,
+    handlers::requests_without_a_valid_session_are_signed_out,
+    handlers::an_idle_session_is_signed_out,
+    handlers::past_half_the_idle_timeout_the_handlers_answer_renews_the_session,
 ];
 
 /// Runs every case against `H` over both transports with libtest's command line and output
