@@ -23,6 +23,7 @@ mod refusals;
 mod requests;
 mod routing;
 mod script;
+mod sessions;
 
 use libtest_mimic::{Arguments, Trial};
 
@@ -97,6 +98,23 @@ cases![
     frame::provider_errors_and_messages_reach_the_page_escaped,
     frame::the_result_hook_answers_through_the_frame_and_sees_the_extra_fields,
     frame::the_resource_list_names_the_frame_and_module_resources,
+    sessions::a_sign_in_sets_a_host_only_http_only_lax_secure_cookie,
+    sessions::a_loopback_http_origin_gets_a_plain_cookie_an_https_app_ignores,
+    sessions::the_frame_transport_starts_a_session_too,
+    sessions::no_session_cookie_when_sessions_are_off_or_the_sign_in_fails,
+    sessions::a_result_hook_refuses_the_session_by_an_error_or_a_non_success_answer,
+    sessions::claims_from_the_result_hook_reach_the_session,
+    sessions::session_answers_the_signed_in_user_and_is_never_stored,
+    sessions::session_is_401_without_a_session_or_cross_site,
+    sessions::session_takes_get_and_head_and_sign_out_post_only,
+    sessions::renewal_past_half_the_idle_timeout_outlives_the_idle_end,
+    sessions::the_absolute_lifetime_ends_a_session_however_active,
+    sessions::the_idle_timeout_ends_an_unused_session,
+    sessions::a_session_of_the_previous_secret_moves_to_the_current_one,
+    sessions::a_tampered_cookie_in_any_byte_is_not_signed_in,
+    sessions::a_foreign_or_oversize_cookie_is_not_signed_in,
+    sessions::sign_out_clears_the_session_cookie,
+    sessions::sign_out_is_refused_to_other_sites_and_other_media_types,
 ];
 
 /// Runs every case against `H` over both transports with libtest's command line and output
