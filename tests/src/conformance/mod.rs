@@ -115,6 +115,8 @@ cases![
     sessions::a_foreign_or_oversize_cookie_is_not_signed_in,
     sessions::sign_out_clears_the_session_cookie,
     sessions::sign_out_is_refused_to_other_sites_and_other_media_types,
+    sessions::linking_uses_the_session_as_the_signed_in_user,
+    sessions::linking_without_a_session_is_refused_at_auth_url,
 ];
 
 /// Runs every case against `H` over both transports with libtest's command line and output

@@ -1,6 +1,7 @@
 //! Sessions ([`coauth_core::CoauthBuilder::sessions`]): the sealed cookie a successful
 //! sign-in sets, `GET {base}/session`, `POST {base}/sign_out`, the lifetimes on the app's
-//! clock, renewal, secret rotation and bad cookies.
+//! clock, renewal, secret rotation, bad cookies, and account linking with the session as the
+//! signed-in user.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,7 +15,7 @@ use http::{Method, Request, Response, StatusCode, header};
 
 use super::Adapter;
 use crate::fixture::*;
-use crate::mock::{Decision, MockIdp};
+use crate::mock::{Decision, Endpoint, MockIdp};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// The app's secret before a rotation.
@@ -1035,4 +1036,136 @@ pub(super) async fn sign_out_is_refused_to_other_sites_and_other_media_types(ada
     assert_error(&response, 400, "InputError");
     assert!(session_set_cookies(&response).is_empty());
     assert_signed_in(&read(&app, cookie).await, "still signed in");
+}
+
+/// What the echoing result hook answers: what coauth told it about the flow.
+fn echo_hook() -> impl coauth_core::ResultHook {
+    result_hook(|result, _request| async move {
+        Ok(json_response(
+            StatusCode::OK,
+            &serde_json::json!({
+                "linkingUser": result.linking_user,
+                "identity": result.identity,
+                "userId": result.user.id,
+            }),
+        ))
+    })
+}
+
+/// `POST auth_url` with `identity` (account linking), from a browser sending `cookie`.
+async fn linking_auth_url(
+    app: &App,
+    provider: &str,
+    identity: &serde_json::Value,
+    cookie: Option<&str>,
+) -> Response<Bytes> {
+    let body = serde_json::json!({"providerType": provider, "redirectUri": REDIRECT_URI,
+        "identity": identity});
+    app.post_json("/auth_url", &body, cookie).await
+}
+
+/// Signs in to `app` with `provider` through `mock`; returns the session cookie.
+async fn signed_in_with(app: &App, mock: &MockProvider, provider: &str) -> String {
+    let response = app.sign_in(provider, mock, Decision::Approve).await;
+    assert_eq!(response.status(), 200, "{:?}", response.body());
+    sent(&session_set_cookie(&response))
+}
+
+/// Without a `session_user` hook of the app's own, account linking takes the session's user
+/// (`{provider}:{user id}`): the result hook learns it, and the linking result starts no new
+/// session (the user stays who they were). A session of another user at the result is
+/// refused before any provider call.
+pub(super) async fn linking_uses_the_session_as_the_signed_in_user(adapter: Adapter) {
+    let config = MockConfig::default();
+    let mock = MockProvider::start(config.clone()).await;
+    let clock = TestClock::starting_now();
+    let app = sessions_app(&adapter, &mock, &clock, Sessions::new(), |b| {
+        b.provider("second", mock_oauth2(&mock, &config))
+            .result_hook(echo_hook())
+    })
+    .await;
+    let session = signed_in_with(&app, &mock, "demo").await;
+    let identity = serde_json::json!({"account": "demo:mock-user-1"});
+    let started =
+        Started::from_response(&linking_auth_url(&app, "second", &identity, Some(&session)).await);
+    let params = mock.consent(&started.url, Decision::Approve).await;
+    let body = serde_json::json!({"providerType": "second", "flow": started.flow,
+        "response": params, "redirectUri": REDIRECT_URI});
+
+    // Another user's session at the result: refused, nothing spent.
+    let other = signed_in_with(&app, &mock, "second").await;
+    let tokens = mock.calls(Endpoint::Token);
+    let as_other = format!("{}; {other}", started.cookie);
+    let refused = app.post_json("/result", &body, Some(&as_other)).await;
+    let message = assert_error(&refused, 400, "InputError");
+    assert!(message.contains("another app user"), "{message}");
+    assert!(!message.contains("mock-user-1"), "{message}");
+    assert!(session_set_cookies(&refused).is_empty());
+    assert_eq!(mock.calls(Endpoint::Token), tokens);
+    // Signed out before the result: refused.
+    let refused = app.post_json("/result", &body, Some(&started.cookie)).await;
+    assert_error(&refused, 400, "InputError");
+    assert_eq!(mock.calls(Endpoint::Token), tokens);
+
+    let cookie = format!("{}; {session}", started.cookie);
+    let linked = app.post_json("/result", &body, Some(&cookie)).await;
+    assert_eq!(
+        assert_ok(&linked),
+        serde_json::json!({"linkingUser": "demo:mock-user-1", "identity": identity,
+            "userId": "mock-user-1"})
+    );
+    assert!(
+        session_set_cookies(&linked).is_empty(),
+        "a linking result starts no session: {:?}",
+        linked.headers()
+    );
+    let still = assert_signed_in(&read(&app, Some(&session)).await, "after linking");
+    assert_eq!(still["providerType"], "demo");
+}
+
+/// Without a session (none, expired, tampered), a linking flow is refused at `auth_url`
+/// with an InputError, before any provider call and without a binding cookie.
+pub(super) async fn linking_without_a_session_is_refused_at_auth_url(adapter: Adapter) {
+    let mock = MockProvider::start(MockConfig::default()).await;
+    let clock = TestClock::starting_now();
+    let sessions = Sessions::new()
+        .absolute_lifetime(std::time::Duration::from_secs(2 * HOUR))
+        .idle_timeout(std::time::Duration::from_secs(HOUR));
+    let app = sessions_app(&adapter, &mock, &clock, sessions, |b| {
+        b.result_hook(echo_hook())
+    })
+    .await;
+    let session = signed_in(&app, &mock).await;
+    let identity = serde_json::json!({"account": "demo:mock-user-1"});
+    let linking = linking_auth_url(&app, "demo", &identity, Some(&session)).await;
+    assert_eq!(linking.status(), 200, "signed in: {:?}", linking.body());
+    let (name, value) = name_value(&session);
+    let mut flipped = value.as_bytes().to_vec();
+    flipped[30] = if flipped[30] == b'A' { b'B' } else { b'A' };
+    let tampered = format!("{name}={}", String::from_utf8(flipped).unwrap());
+    // Just before the session's idle end, then at it.
+    clock.advance(HOUR - 1);
+    let mut messages = Vec::new();
+    for (what, cookie, advance) in [
+        ("no cookie", None, 0),
+        ("an unrelated cookie", Some("app-session=alice"), 0),
+        ("a tampered session", Some(tampered.as_str()), 0),
+        ("an expired session", Some(session.as_str()), 1),
+    ] {
+        clock.advance(advance);
+        let refused = linking_auth_url(&app, "demo", &identity, cookie).await;
+        messages.push((what, assert_error(&refused, 400, "InputError")));
+        assert!(
+            !refused.headers().contains_key(header::SET_COOKIE),
+            "{what}: {:?}",
+            refused.headers()
+        );
+    }
+    assert_eq!(mock.calls(Endpoint::Token), 1, "the sign-in's only");
+    // The refusal says what is missing: a signed-in user. Linking is enabled (the session
+    // is the signed-in user), so it must not say otherwise.
+    for (what, message) in messages {
+        assert!(message.contains("signed in"), "{what}: {message}");
+        assert!(!message.contains("not enabled"), "{what}: {message}");
+    }
 }
