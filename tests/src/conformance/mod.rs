@@ -157,7 +157,7 @@ pub fn run<H: Harness>() -> ! {
 }
 
 /// The conformance cases' logs: steps and refusals are there (when the whole suite ran),
-/// secrets are not.
+/// secrets and session cookies are not.
 fn logs_carry_no_secret(log: &str, whole_suite: bool) -> Result<(), String> {
     let expected: &[&str] = if whole_suite {
         &[
@@ -165,6 +165,8 @@ fn logs_carry_no_secret(log: &str, whole_suite: bool) -> Result<(), String> {
             "coauth.result",
             "step refused",
             "InputError",
+            // A bad session cookie is "not signed in", logged at debug with the reason only.
+            "coauth session cookie refused",
         ]
     } else {
         &[]
@@ -175,7 +177,20 @@ fn logs_carry_no_secret(log: &str, whole_suite: bool) -> Result<(), String> {
         }
     }
     let mock = crate::mock_provider::MockConfig::default();
-    let secrets = [crate::fixture::SECRET, mock.client_secret.as_str()];
+    // The session cookies the cases saw are as good as the sessions: none may be logged.
+    let sessions = sessions::session_values_seen();
+    if whole_suite && sessions.is_empty() {
+        return Err("the session cases saw no session cookie".into());
+    }
+    let secrets: Vec<&str> = [
+        crate::fixture::SECRET,
+        mock.client_secret.as_str(),
+        sessions::OLD_SECRET,
+        sessions::FOREIGN_SECRET,
+    ]
+    .into_iter()
+    .chain(sessions.iter().map(String::as_str))
+    .collect();
     std::panic::catch_unwind(|| crate::log_capture::assert_no_secrets(log, &secrets)).map_err(
         |panic| {
             panic

@@ -2,6 +2,11 @@
 //! sign-in sets, `GET {base}/session`, `POST {base}/sign_out`, the lifetimes on the app's
 //! clock, renewal, secret rotation, bad cookies, and account linking with the session as the
 //! signed-in user.
+//!
+//! Every session cookie value the cases see is noted ([`session_values_seen`]): the
+//! conformance run checks that none of them reached the log.
+
+use std::sync::{Mutex, PoisonError};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,9 +24,9 @@ use crate::mock::{Decision, Endpoint, MockIdp};
 use crate::mock_provider::{MockConfig, MockProvider};
 
 /// The app's secret before a rotation.
-const OLD_SECRET: &str = "the previous app secret, thirty-two bytes or more";
+pub(super) const OLD_SECRET: &str = "the previous app secret, thirty-two bytes or more";
 /// The secret of another app, whose sessions this one must not take.
-const FOREIGN_SECRET: &str = "another app's own secret, thirty-two bytes or more";
+pub(super) const FOREIGN_SECRET: &str = "another app's own secret, thirty-two bytes or more";
 /// A plain-http loopback origin, where a cookie cannot be `Secure`.
 const LOOPBACK_ORIGIN: &str = "http://127.0.0.1:8080";
 /// The redirect URI of an app on [`LOOPBACK_ORIGIN`].
@@ -31,19 +36,44 @@ const HOUR: u64 = 3600;
 /// Header names and values; an empty value drops the header.
 type Pairs<'a> = Vec<(&'a str, &'a str)>;
 
+/// Session cookie values seen by the cases, for the log check.
+static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Every session cookie value (the sealed part) the cases have seen so far: none may reach
+/// the log.
+pub(super) fn session_values_seen() -> Vec<String> {
+    SEEN.lock().unwrap_or_else(PoisonError::into_inner).clone()
+}
+
+fn note_seen(value: &str) {
+    if !value.is_empty() {
+        SEEN.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(value.to_owned());
+    }
+}
+
 /// Whether `name` is one of coauth's session cookies.
 fn is_session_cookie(name: &str) -> bool {
     name == SESSION_COOKIE_SECURE || name == SESSION_COOKIE_LOOPBACK
 }
 
-/// The `Set-Cookie` values of `response` that set or clear a session cookie, in order.
+/// The `Set-Cookie` values of `response` that set or clear a session cookie, in order. Their
+/// values are noted for the log check.
 fn session_set_cookies(response: &Response<Bytes>) -> Vec<String> {
     response
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
         .map(|value| value.to_str().expect("a Set-Cookie is ASCII").to_owned())
-        .filter(|set_cookie| is_session_cookie(name_value(set_cookie).0))
+        .filter(|set_cookie| {
+            let (name, value) = name_value(set_cookie);
+            let session = is_session_cookie(name);
+            if session {
+                note_seen(value);
+            }
+            session
+        })
         .collect()
 }
 
