@@ -25,6 +25,7 @@ mod refusals;
 mod requests;
 mod routing;
 mod script;
+mod sessions;
 
 use libtest_mimic::{Arguments, Trial};
 
@@ -103,6 +104,25 @@ cases![
     handlers::requests_without_a_valid_session_are_signed_out,
     handlers::an_idle_session_is_signed_out,
     handlers::past_half_the_idle_timeout_the_handlers_answer_renews_the_session,
+    sessions::a_sign_in_sets_a_host_only_http_only_lax_secure_cookie,
+    sessions::a_loopback_http_origin_gets_a_plain_cookie_an_https_app_ignores,
+    sessions::the_frame_transport_starts_a_session_too,
+    sessions::no_session_cookie_when_sessions_are_off_or_the_sign_in_fails,
+    sessions::a_result_hook_refuses_the_session_by_an_error_or_a_non_success_answer,
+    sessions::claims_from_the_result_hook_reach_the_session,
+    sessions::session_answers_the_signed_in_user_and_is_never_stored,
+    sessions::session_is_401_without_a_session_or_cross_site,
+    sessions::session_takes_get_and_head_and_sign_out_post_only,
+    sessions::renewal_past_half_the_idle_timeout_outlives_the_idle_end,
+    sessions::the_absolute_lifetime_ends_a_session_however_active,
+    sessions::the_idle_timeout_ends_an_unused_session,
+    sessions::a_session_of_the_previous_secret_moves_to_the_current_one,
+    sessions::a_tampered_cookie_in_any_byte_is_not_signed_in,
+    sessions::a_foreign_or_oversize_cookie_is_not_signed_in,
+    sessions::sign_out_clears_the_session_cookie,
+    sessions::sign_out_is_refused_to_other_sites_and_other_media_types,
+    sessions::linking_uses_the_session_as_the_signed_in_user,
+    sessions::linking_without_a_session_is_refused_at_auth_url,
 ];
 
 /// Runs every case against `H` over both transports with libtest's command line and output
@@ -143,7 +163,7 @@ pub fn run<H: Harness>() -> ! {
 }
 
 /// The conformance cases' logs: steps and refusals are there (when the whole suite ran),
-/// secrets are not.
+/// secrets and session cookies are not.
 fn logs_carry_no_secret(log: &str, whole_suite: bool) -> Result<(), String> {
     let expected: &[&str] = if whole_suite {
         &[
@@ -151,6 +171,8 @@ fn logs_carry_no_secret(log: &str, whole_suite: bool) -> Result<(), String> {
             "coauth.result",
             "step refused",
             "InputError",
+            // A bad session cookie is "not signed in", logged at debug with the reason only.
+            "coauth session cookie refused",
         ]
     } else {
         &[]
@@ -161,7 +183,20 @@ fn logs_carry_no_secret(log: &str, whole_suite: bool) -> Result<(), String> {
         }
     }
     let mock = crate::mock_provider::MockConfig::default();
-    let secrets = [crate::fixture::SECRET, mock.client_secret.as_str()];
+    // The session cookies the cases saw are as good as the sessions: none may be logged.
+    let sessions = sessions::session_values_seen();
+    if whole_suite && sessions.is_empty() {
+        return Err("the session cases saw no session cookie".into());
+    }
+    let secrets: Vec<&str> = [
+        crate::fixture::SECRET,
+        mock.client_secret.as_str(),
+        sessions::OLD_SECRET,
+        sessions::FOREIGN_SECRET,
+    ]
+    .into_iter()
+    .chain(sessions.iter().map(String::as_str))
+    .collect();
     std::panic::catch_unwind(|| crate::log_capture::assert_no_secrets(log, &secrets)).map_err(
         |panic| {
             panic
