@@ -331,13 +331,15 @@ impl Coauth {
 
     /// The refusal of a linking flow without a signed-in app user at `auth_url`.
     fn no_linking_user(&self) -> Error {
-        Error::Input(if self.inner.session_user.is_some() || self.inner.sessions.is_some() {
-            "account linking (a non-null identity) needs a user signed in to the app".into()
-        } else {
-            "account linking (a non-null identity) is not enabled: the server has no \
+        Error::Input(
+            if self.inner.session_user.is_some() || self.inner.sessions.is_some() {
+                "account linking (a non-null identity) needs a user signed in to the app".into()
+            } else {
+                "account linking (a non-null identity) is not enabled: the server has no \
              session_user hook and no sessions"
-                .into()
-        })
+                    .into()
+            },
+        )
     }
 
     fn binding_cookie(&self, origin: &str, value: &str) -> HeaderValue {
