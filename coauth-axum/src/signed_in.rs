@@ -5,11 +5,12 @@ use std::convert::Infallible;
 use std::fmt;
 use std::ops::Deref;
 
+use axum::body::Body;
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
-use coauth_core::{Coauth, Session};
+use coauth_core::{Coauth, Session, SessionRefusal};
 use http::request::Parts;
-use http::{HeaderValue, StatusCode, header};
+use http::{HeaderValue, header};
 
 /// The user signed in to the app: the session coauth set at the sign-in
 /// ([`coauth_core::CoauthBuilder::sessions`]), read from the request's session cookie by
@@ -17,13 +18,13 @@ use http::{HeaderValue, StatusCode, header};
 ///
 /// As an extractor it rejects a request without a valid session (no cookie, or one that is
 /// tampered, expired or sealed with an unknown key) with `401 Unauthorized` and an empty body
-/// ([`SignedInRejection::NotSignedIn`]). `Option<SignedIn>` is `None` for such a request
+/// ([`SessionRefusal::NotSignedIn`]). `Option<SignedIn>` is `None` for such a request
 /// instead, for pages that serve signed-out users too.
 ///
 /// The [`Coauth`] comes from the router's state: the state is the `Coauth` itself
 /// (`.with_state(coauth)`), or an app state `S` with `Coauth: FromRef<S>`. A router without
 /// it does not compile. A `Coauth` built without sessions answers 500
-/// ([`SignedInRejection::SessionsOff`]): that is the app's configuration to fix.
+/// ([`SessionRefusal::SessionsOff`]): that is the app's configuration to fix.
 ///
 /// It dereferences to the [`Session`]: `user.user.id`, `user.provider_type`,
 /// `user.claims`. Send [`SignedIn::renewal`] with the answer to keep an active user signed
@@ -113,7 +114,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         <SignedIn as OptionalFromRequestParts<S>>::from_request_parts(parts, state)
             .await?
-            .ok_or(SignedInRejection::NotSignedIn)
+            .ok_or(SignedInRejection(SessionRefusal::NotSignedIn))
     }
 }
 
@@ -128,71 +129,43 @@ where
         parts: &mut Parts,
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        let coauth = Coauth::from_ref(state);
-        if !coauth.has_sessions() {
-            return Err(SignedInRejection::SessionsOff);
-        }
-        Ok(coauth.session_from_headers(&parts.headers).map(SignedIn))
+        Coauth::from_ref(state)
+            .signed_in(&parts.headers)
+            .map(|session| session.map(SignedIn))
+            .map_err(SignedInRejection)
     }
 }
 
-/// Why [`SignedIn`] refused a request; as a response, `401` or `500`.
+/// Why [`SignedIn`] refused a request: the core's [`SessionRefusal`], answered as the core
+/// makes it ([`SessionRefusal::to_response`]): `401` with an empty body when nobody is
+/// signed in, `500` with a message when the app's `Coauth` keeps no sessions.
 ///
 /// ```
 /// use axum::response::IntoResponse;
 /// use coauth_axum::SignedInRejection;
+/// use coauth_core::SessionRefusal;
 ///
-/// let response = SignedInRejection::NotSignedIn.into_response();
+/// let response = SignedInRejection(SessionRefusal::NotSignedIn).into_response();
 /// assert_eq!(response.status(), 401);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SignedInRejection {
-    /// The request has no valid session: no session cookie, or one that is tampered,
-    /// expired or sealed with an unknown key (the core logs why at `debug`). `401
-    /// Unauthorized` with an empty body.
-    NotSignedIn,
-    /// The app's [`Coauth`] keeps no sessions: enable them with
-    /// [`coauth_core::CoauthBuilder::sessions`]. `500 Internal Server Error` with this
-    /// message as plain text.
-    SessionsOff,
-}
-
-impl SignedInRejection {
-    /// The status the rejection answers with.
-    ///
-    /// ```
-    /// use coauth_axum::SignedInRejection;
-    /// assert_eq!(SignedInRejection::SessionsOff.status(), 500);
-    /// ```
-    pub fn status(self) -> StatusCode {
-        match self {
-            SignedInRejection::NotSignedIn => StatusCode::UNAUTHORIZED,
-            SignedInRejection::SessionsOff => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
+pub struct SignedInRejection(pub SessionRefusal);
 
 impl fmt::Display for SignedInRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SignedInRejection::NotSignedIn => "not signed in",
-            SignedInRejection::SessionsOff => {
-                "coauth sessions are off: the SignedIn extractor needs a Coauth built with \
-                 CoauthBuilder::sessions"
-            }
-        })
+        self.0.fmt(f)
     }
 }
 
-impl std::error::Error for SignedInRejection {}
+impl std::error::Error for SignedInRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
 
 impl IntoResponse for SignedInRejection {
     fn into_response(self) -> Response {
-        match self {
-            SignedInRejection::NotSignedIn => self.status().into_response(),
-            SignedInRejection::SessionsOff => (self.status(), self.to_string()).into_response(),
-        }
+        self.0.to_response().map(Body::from)
     }
 }
 
@@ -261,6 +234,7 @@ mod tests {
     use axum::routing::get;
     use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
     use coauth_core::{Coauth, CoauthBuilder, Sessions};
+    use http::StatusCode;
     use tower::ServiceExt;
 
     use super::*;

@@ -15,7 +15,7 @@ use crate::error_hook::ErrorHook;
 use crate::http_client::HttpClient;
 use crate::provider::{AuthResult, IntoProvider, Provider};
 use crate::seal::FlowSealer;
-use crate::session::{Session, SessionKeeper, Sessions};
+use crate::session::{Session, SessionKeeper, SessionRefusal, Sessions};
 use crate::{ConfigError, Error};
 
 /// Shortest app secret accepted, in bytes.
@@ -247,6 +247,18 @@ impl Coauth {
             .sessions
             .as_ref()?
             .read(headers, self.inner.clock.now_unix())
+    }
+
+    /// The signed-in user of a request reaching one of the app's handlers: `Ok(None)` when
+    /// nobody is signed in, and [`SessionRefusal::SessionsOff`] when sessions are off (a
+    /// handler that asks for a user then has a configuration to fix, not a signed-out
+    /// visitor). The adapters' extractor, filter and guard call it, and refuse with
+    /// [`SessionRefusal::NotSignedIn`] where a user is required.
+    pub fn signed_in(&self, headers: &http::HeaderMap) -> Result<Option<Session>, SessionRefusal> {
+        if !self.has_sessions() {
+            return Err(SessionRefusal::SessionsOff);
+        }
+        Ok(self.session_from_headers(headers))
     }
 
     /// The `Set-Cookie` value of a new session for `result` (with the app's `claims`, JSON
@@ -1040,6 +1052,53 @@ mod tests {
             .build()
             .unwrap();
         assert!(good.inner.providers.contains_key("github"));
+    }
+
+    /// What a handler's request gets: a session, nobody, or the configuration's refusal;
+    /// the refusals' answers are the core's, status, headers and body.
+    #[test]
+    fn signed_in_tells_nobody_from_sessions_off() {
+        let headers = http::HeaderMap::new();
+        let off = base().build().unwrap();
+        assert_eq!(off.signed_in(&headers), Err(SessionRefusal::SessionsOff));
+        let on = base().sessions(Sessions::new()).build().unwrap();
+        assert_eq!(on.signed_in(&headers), Ok(None));
+        let user = crate::User {
+            id: "7".into(),
+            ..crate::User::default()
+        };
+        let cookie = on
+            .start_session(
+                "github",
+                &user,
+                serde_json::Value::Null,
+                "https://app.example",
+            )
+            .unwrap();
+        let mut sent = http::HeaderMap::new();
+        let pair = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        sent.insert(http::header::COOKIE, pair.parse().unwrap());
+        assert_eq!(on.signed_in(&sent).unwrap().unwrap().subject(), "github:7");
+        assert_eq!(off.signed_in(&sent), Err(SessionRefusal::SessionsOff));
+
+        let nobody = SessionRefusal::NotSignedIn.to_response();
+        assert_eq!(nobody.status(), 401);
+        assert!(nobody.body().is_empty());
+        assert_eq!(nobody.headers()[http::header::CACHE_CONTROL], "no-store");
+        let off = SessionRefusal::SessionsOff.to_response();
+        assert_eq!(off.status(), 500);
+        assert_eq!(
+            off.headers()[http::header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+        let text = String::from_utf8(off.body().to_vec()).unwrap();
+        assert!(text.contains("CoauthBuilder::sessions"), "{text}");
     }
 
     #[test]

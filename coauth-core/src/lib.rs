@@ -63,7 +63,7 @@ pub use resources::{Resource, ResourceCreator};
 pub use secret::Secret;
 pub use session::{
     MAX_SESSION_COOKIE_BYTES, MAX_SESSION_LIFETIME, SESSION_COOKIE_LOOPBACK, SESSION_COOKIE_SECURE,
-    Session, SessionClaims, Sessions, UserField,
+    Session, SessionClaims, SessionRefusal, Sessions, UserField,
 };
 
 pub use async_trait::async_trait;

@@ -291,6 +291,58 @@ impl Session {
     }
 }
 
+/// Why a handler's request has no session: what the adapters' extractor, filter and guard
+/// refuse it with ([`crate::Coauth::signed_in`]). The core decides the answer
+/// ([`SessionRefusal::to_response`]); an adapter only hands it to its framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionRefusal {
+    /// The request has no valid session: no session cookie, or one that is tampered,
+    /// expired, idle or sealed with an unknown key (logged at `debug`). `401 Unauthorized`
+    /// with an empty body.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// The app's [`crate::Coauth`] keeps no sessions, so nobody could ever be signed in:
+    /// the app's configuration to fix ([`crate::CoauthBuilder::sessions`]). `500 Internal
+    /// Server Error` with this message as plain text.
+    #[error(
+        "coauth sessions are off: a handler asks for the signed-in user, but the app's Coauth \
+         was built without CoauthBuilder::sessions"
+    )]
+    SessionsOff,
+}
+
+impl SessionRefusal {
+    /// The status of the answer: `401` or `500`.
+    pub fn status(self) -> http::StatusCode {
+        match self {
+            SessionRefusal::NotSignedIn => http::StatusCode::UNAUTHORIZED,
+            SessionRefusal::SessionsOff => http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The whole answer: the [`SessionRefusal::status`], `Cache-Control: no-store`, and an
+    /// empty body for [`SessionRefusal::NotSignedIn`] or the message as plain text for
+    /// [`SessionRefusal::SessionsOff`].
+    pub fn to_response(self) -> http::Response<bytes::Bytes> {
+        let body = match self {
+            SessionRefusal::NotSignedIn => bytes::Bytes::new(),
+            SessionRefusal::SessionsOff => bytes::Bytes::from(self.to_string()),
+        };
+        let mut response = http::Response::new(body);
+        *response.status_mut() = self.status();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self == SessionRefusal::SessionsOff {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+        }
+        response
+    }
+}
+
 /// The session machinery of a configured app: its settings and keys.
 pub(crate) struct SessionKeeper {
     config: Sessions,

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::ops::Deref;
 
-use coauth_core::{Coauth, Session};
+use coauth_core::{Coauth, Session, SessionRefusal};
 use http::HeaderValue;
 use rocket::http::Status;
 use rocket::outcome::Outcome;
@@ -18,14 +18,14 @@ use rocket::{Ignite, Request, Rocket, Sentinel};
 ///
 /// As a request guard it fails a request without a valid session (no cookie, or one that is
 /// tampered, expired or sealed with an unknown key) with `401 Unauthorized`
-/// ([`SignedInError::NotSignedIn`]), which rocket's `401` catcher answers. As for any guard,
+/// ([`SessionRefusal::NotSignedIn`]), which rocket's `401` catcher answers. As for any guard,
 /// `Option<SignedIn>` is `None` for such a request instead, for pages that serve signed-out
 /// users too.
 ///
 /// The [`Coauth`] is rocket's managed state: `rocket.manage(coauth)`. As a sentinel, the
 /// guard stops the launch of an app that mounts a route using it (or `Option<SignedIn>`)
 /// without a managed `Coauth` keeping sessions; used elsewhere (`request.guard()`), it fails
-/// such a request with `500` ([`SignedInError::NotManaged`], [`SignedInError::SessionsOff`]).
+/// such a request with `500` ([`SignedInError::NotManaged`], [`SessionRefusal::SessionsOff`]).
 ///
 /// It dereferences to the [`Session`]: `user.user.id`, `user.provider_type`, `user.claims`.
 /// Answer with [`SignedIn::renew`] to keep an active user signed in.
@@ -107,20 +107,25 @@ impl<'r> FromRequest<'r> for SignedIn {
 
     async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, SignedInError> {
         let Some(coauth) = request.rocket().state::<Coauth>() else {
-            return Outcome::Error((Status::InternalServerError, SignedInError::NotManaged));
+            return Outcome::Error((
+                SignedInError::NotManaged.status(),
+                SignedInError::NotManaged,
+            ));
         };
-        if !coauth.has_sessions() {
-            return Outcome::Error((Status::InternalServerError, SignedInError::SessionsOff));
-        }
         let mut headers = http::HeaderMap::new();
         for cookie in request.headers().get("cookie") {
             if let Ok(value) = HeaderValue::from_str(cookie) {
                 headers.append(http::header::COOKIE, value);
             }
         }
-        match coauth.session_from_headers(&headers) {
-            Some(session) => Outcome::Success(SignedIn(session)),
-            None => Outcome::Error((Status::Unauthorized, SignedInError::NotSignedIn)),
+        let refused = |refusal| {
+            let error = SignedInError::Refused(refusal);
+            Outcome::Error((error.status(), error))
+        };
+        match coauth.signed_in(&headers) {
+            Ok(Some(session)) => Outcome::Success(SignedIn(session)),
+            Ok(None) => refused(SessionRefusal::NotSignedIn),
+            Err(refusal) => refused(refusal),
         }
     }
 }
@@ -133,24 +138,23 @@ impl Sentinel for SignedIn {
     }
 }
 
-/// Why [`SignedIn`] failed a request, with the status it gave rocket.
+/// Why [`SignedIn`] failed a request, with the status it gave rocket: the core's
+/// [`SessionRefusal`], with its status ([`SessionRefusal::status`]), or a rocket without a
+/// managed [`Coauth`].
 ///
 /// ```
+/// use coauth_core::SessionRefusal;
 /// use coauth_rocket::SignedInError;
-/// assert_eq!(SignedInError::NotSignedIn.status().code, 401);
+/// assert_eq!(SignedInError::Refused(SessionRefusal::NotSignedIn).status().code, 401);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignedInError {
-    /// The request has no valid session: no session cookie, or one that is tampered,
-    /// expired or sealed with an unknown key (the core logs why at `debug`). `401
-    /// Unauthorized`.
-    NotSignedIn,
+    /// The core refused: [`SessionRefusal::NotSignedIn`] (`401 Unauthorized`) or
+    /// [`SessionRefusal::SessionsOff`] (`500`).
+    Refused(SessionRefusal),
     /// Rocket manages no [`Coauth`]: add it with `rocket.manage(coauth)`. `500`.
     NotManaged,
-    /// The managed [`Coauth`] keeps no sessions: enable them with
-    /// [`coauth_core::CoauthBuilder::sessions`]. `500`.
-    SessionsOff,
 }
 
 impl SignedInError {
@@ -158,29 +162,25 @@ impl SignedInError {
     ///
     /// ```
     /// use coauth_rocket::SignedInError;
-    /// assert_eq!(SignedInError::SessionsOff.status().code, 500);
+    /// assert_eq!(SignedInError::NotManaged.status().code, 500);
     /// ```
     pub fn status(self) -> Status {
         match self {
-            SignedInError::NotSignedIn => Status::Unauthorized,
-            SignedInError::NotManaged | SignedInError::SessionsOff => Status::InternalServerError,
+            SignedInError::Refused(refusal) => Status::new(refusal.status().as_u16()),
+            SignedInError::NotManaged => Status::InternalServerError,
         }
     }
 }
 
 impl fmt::Display for SignedInError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SignedInError::NotSignedIn => "not signed in",
-            SignedInError::NotManaged => {
+        match self {
+            SignedInError::Refused(refusal) => refusal.fmt(f),
+            SignedInError::NotManaged => f.write_str(
                 "the SignedIn guard needs the Coauth as rocket's managed state: \
-                 rocket.manage(coauth)"
-            }
-            SignedInError::SessionsOff => {
-                "coauth sessions are off: the SignedIn guard needs a Coauth built with \
-                 CoauthBuilder::sessions"
-            }
-        })
+                 rocket.manage(coauth)",
+            ),
+        }
     }
 }
 
@@ -344,7 +344,7 @@ mod tests {
             (quiet(), SignedInError::NotManaged),
             (
                 quiet().manage(builder().build().unwrap()),
-                SignedInError::SessionsOff,
+                SignedInError::Refused(SessionRefusal::SessionsOff),
             ),
         ] {
             let client = Client::untracked(app).await.unwrap();
@@ -364,7 +364,10 @@ mod tests {
             Outcome::Error((status, error)) => {
                 assert_eq!(
                     (status, error),
-                    (Status::Unauthorized, SignedInError::NotSignedIn)
+                    (
+                        Status::Unauthorized,
+                        SignedInError::Refused(SessionRefusal::NotSignedIn)
+                    )
                 );
             }
             other => panic!("signed out: {other:?}"),
@@ -375,7 +378,7 @@ mod tests {
                 .contains("rocket.manage")
         );
         assert!(
-            SignedInError::SessionsOff
+            SignedInError::Refused(SessionRefusal::SessionsOff)
                 .to_string()
                 .contains("CoauthBuilder::sessions")
         );

@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use coauth_core::{Coauth, Session};
+use coauth_core::{Coauth, Session, SessionRefusal};
 use futures_util::future;
-use http::{HeaderMap, StatusCode, header};
+use http::{HeaderMap, header};
 use warp::Filter;
 use warp::reject::{Reject, Rejection};
 use warp::reply::{Reply, Response};
@@ -15,8 +15,8 @@ use warp::reply::{Reply, Response};
 /// [`Coauth::session_from_headers`].
 ///
 /// A request without a valid session (no cookie, or one that is tampered, expired or sealed
-/// with an unknown key) is rejected with [`SignedInRejection::NotSignedIn`]; a `coauth`
-/// without sessions rejects every request with [`SignedInRejection::SessionsOff`]. Put
+/// with an unknown key) is rejected with [`SessionRefusal::NotSignedIn`]; a `coauth`
+/// without sessions rejects every request with [`SessionRefusal::SessionsOff`]. Put
 /// [`recover`] behind the routes to answer them with `401` and `500`: warp answers a custom
 /// rejection that nothing recovers with a bare `500`. Use [`session`] for routes that serve
 /// signed-out users too.
@@ -38,13 +38,17 @@ use warp::reply::{Reply, Response};
 /// ```
 pub fn signed_in(coauth: Coauth) -> impl Filter<Extract = (Session,), Error = Rejection> + Clone {
     session(coauth).and_then(|session: Option<Session>| {
-        future::ready(session.ok_or_else(|| warp::reject::custom(SignedInRejection::NotSignedIn)))
+        future::ready(
+            session.ok_or_else(|| {
+                warp::reject::custom(SignedInRejection(SessionRefusal::NotSignedIn))
+            }),
+        )
     })
 }
 
 /// Extracts the user signed in to the app, if any: `None` for a request without a valid
 /// session, where [`signed_in`] rejects. A `coauth` without sessions rejects every request
-/// with [`SignedInRejection::SessionsOff`] (`500` through [`recover`]).
+/// with [`SessionRefusal::SessionsOff`] (`500` through [`recover`]).
 ///
 /// ```
 /// use coauth_core::{Coauth, Session};
@@ -67,11 +71,11 @@ pub fn session(
     coauth: Coauth,
 ) -> impl Filter<Extract = (Option<Session>,), Error = Rejection> + Clone {
     warp::header::headers_cloned().and_then(move |headers: HeaderMap| {
-        future::ready(if coauth.has_sessions() {
-            Ok(coauth.session_from_headers(&headers))
-        } else {
-            Err(warp::reject::custom(SignedInRejection::SessionsOff))
-        })
+        future::ready(
+            coauth
+                .signed_in(&headers)
+                .map_err(|refusal| warp::reject::custom(SignedInRejection(refusal))),
+        )
     })
 }
 
@@ -97,8 +101,8 @@ pub fn with_renewal(reply: impl Reply, session: &Session) -> Response {
     response
 }
 
-/// Answers the rejections of [`signed_in`] and [`session`]: [`SignedInRejection::NotSignedIn`]
-/// with `401 Unauthorized` and an empty body, [`SignedInRejection::SessionsOff`] with `500`
+/// Answers the rejections of [`signed_in`] and [`session`]: [`SessionRefusal::NotSignedIn`]
+/// with `401 Unauthorized` and an empty body, [`SessionRefusal::SessionsOff`] with `500`
 /// and a message. Any other rejection goes on as it was, to warp or to the app's own
 /// `recover`. Use it with [`Filter::recover`] behind the routes.
 ///
@@ -122,76 +126,46 @@ pub async fn recover(rejection: Rejection) -> Result<Response, Rejection> {
     }
 }
 
-/// Why [`signed_in`] or [`session`] rejected a request. [`recover`] answers it; an app's own
-/// `recover` can look for it with [`Rejection::find`] to answer otherwise (a redirect to the
-/// sign-in page, say).
+/// Why [`signed_in`] or [`session`] rejected a request: the core's [`SessionRefusal`].
+/// [`recover`] answers it as the core makes it ([`SessionRefusal::to_response`]); an app's
+/// own `recover` can look for it with [`Rejection::find`] to answer otherwise (a redirect to
+/// the sign-in page, say).
 ///
 /// ```
+/// use coauth_core::SessionRefusal;
 /// use coauth_warp::SignedInRejection;
 /// use warp::Reply;
 ///
 /// async fn to_sign_in(rejection: warp::Rejection) -> Result<warp::reply::Response, warp::Rejection> {
 ///     match rejection.find::<SignedInRejection>() {
-///         Some(SignedInRejection::NotSignedIn) => {
+///         Some(SignedInRejection(SessionRefusal::NotSignedIn)) => {
 ///             Ok(warp::redirect::see_other(http::Uri::from_static("/sign-in")).into_response())
 ///         }
 ///         _ => Err(rejection),
 ///     }
 /// }
 /// # let _ = to_sign_in;
-/// assert_eq!(SignedInRejection::NotSignedIn.into_response().status(), 401);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SignedInRejection {
-    /// The request has no valid session: no session cookie, or one that is tampered,
-    /// expired or sealed with an unknown key (the core logs why at `debug`). `401
-    /// Unauthorized` with an empty body.
-    NotSignedIn,
-    /// The app's [`Coauth`] keeps no sessions: enable them with
-    /// [`coauth_core::CoauthBuilder::sessions`]. `500 Internal Server Error` with this
-    /// message as plain text.
-    SessionsOff,
-}
-
-impl SignedInRejection {
-    /// The status the rejection answers with.
-    ///
-    /// ```
-    /// use coauth_warp::SignedInRejection;
-    /// assert_eq!(SignedInRejection::SessionsOff.status(), 500);
-    /// ```
-    pub fn status(self) -> StatusCode {
-        match self {
-            SignedInRejection::NotSignedIn => StatusCode::UNAUTHORIZED,
-            SignedInRejection::SessionsOff => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
+pub struct SignedInRejection(pub SessionRefusal);
 
 impl fmt::Display for SignedInRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SignedInRejection::NotSignedIn => "not signed in",
-            SignedInRejection::SessionsOff => {
-                "coauth sessions are off: the signed_in and session filters need a Coauth \
-                 built with CoauthBuilder::sessions"
-            }
-        })
+        self.0.fmt(f)
     }
 }
 
-impl std::error::Error for SignedInRejection {}
+impl std::error::Error for SignedInRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
 
 impl Reject for SignedInRejection {}
 
 impl Reply for SignedInRejection {
     fn into_response(self) -> Response {
-        let body = match self {
-            SignedInRejection::NotSignedIn => String::new(),
-            SignedInRejection::SessionsOff => self.to_string(),
-        };
-        warp::reply::with_status(body, self.status()).into_response()
+        self.0.to_response().map(Into::into)
     }
 }
 
