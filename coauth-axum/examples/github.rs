@@ -1,5 +1,7 @@
-//! Sign in with GitHub in a popup, on axum: a complete app reading real credentials from the
-//! environment.
+//! Sign in to your app with GitHub in a popup, on axum: a complete app reading real
+//! credentials from the environment. With sessions on, a sign-in sets a session cookie; the
+//! page asks `auth.session()` who is signed in and offers a sign-out, and the app's own route
+//! `/me` takes the user with the `SignedIn` extractor (401 when signed out).
 //!
 //! ```text
 //! COAUTH_SECRET=$(openssl rand -hex 32) \
@@ -12,26 +14,44 @@
 //! the public URL of `/coauth` (e.g. `https://app.example/coauth`) and register its
 //! `/result_page` instead.
 
-use axum::Router;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use coauth_core::{Coauth, ResourceCreator, presets::GitHub};
+use axum::{Json, Router};
+use coauth_axum::SignedIn;
+use coauth_core::{Coauth, ResourceCreator, Sessions, presets::GitHub};
 
-/// The app's page: one button; the script is served from the app (no inline script).
+/// The app's page: who is signed in, or the sign-in button; the script is served from the
+/// app (no inline script).
 const PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>Sign in with GitHub</title>
-<button id="signin">Sign in with GitHub</button><pre id="out"></pre>
-<script src="/coauth/coauth.js"></script><script src="/app.js"></script>"#;
+<p id="in" hidden><span id="name"></span> <button id="signout">Sign out</button>
+<a href="/me">/me</a></p><button id="signin" hidden>Sign in with GitHub</button>
+<pre id="out"></pre><script src="/coauth/coauth.js"></script><script src="/app.js"></script>"#;
 
-/// Calls `auth()` inside the click, so popup blockers allow the window.
+/// Asks the session on load and after each sign-in or sign-out; calls `auth()` inside the
+/// click, so popup blockers allow the window. GitHub's `name` falls back to the login.
 const APP_JS: &str = r#"var auth = new coauth.Auth('/coauth');
-document.getElementById('signin').addEventListener('click', function () {
+function $(id) { return document.getElementById(id); }
+function fail(err) { $('out').textContent = err.code + ': ' + err.message; }
+function show(session) {
+  $('name').textContent = session ? 'Signed in as ' + (session.user.name || session.user.id) : '';
+  $('in').hidden = !session;
+  $('signin').hidden = !!session;
+}
+function refresh() { auth.session().then(show, fail); }
+$('signin').addEventListener('click', function () {
+  $('out').textContent = '';
   auth.auth({ providerType: 'github', authPageUrl: '/coauth/auth_page',
     resultPageUrl: location.origin + '/coauth/result_page',
-    auth: { scope: ['read:user', 'user:email'] } }, function (err, result) {
-    document.getElementById('out').textContent =
-      err ? err.code + ': ' + err.message : JSON.stringify(result.data.user, null, 2);
-  });
-});"#;
+    auth: { scope: ['read:user', 'user:email'] } }, function (err) { err ? fail(err) : refresh(); });
+});
+$('signout').addEventListener('click', function () { auth.signOut().then(refresh, fail); });
+refresh();"#;
+
+/// The app's own route: the signed-in user as JSON, 401 when signed out; the renewal keeps
+/// an active user signed in.
+async fn me(user: SignedIn) -> impl IntoResponse {
+    (user.renewal(), Json(user.to_json()))
+}
 
 fn var(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("{name} is not set"))
@@ -49,6 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .secret(var("COAUTH_SECRET")?)
         .provider("github", github.build())
         .public_url(public_url)
+        .sessions(Sessions::new())
         .build()?;
 
     let app = Router::new()
@@ -57,10 +78,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "/app.js",
             get(|| async { ([("content-type", "text/javascript")], APP_JS).into_response() }),
         )
+        .route("/me", get(me))
         .nest(
             "/coauth",
-            coauth_axum::router(&ResourceCreator::new(coauth)),
-        );
+            coauth_axum::router(&ResourceCreator::new(coauth.clone())),
+        )
+        .with_state(coauth);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("listening on http://127.0.0.1:3000");
     axum::serve(listener, app).await?;
