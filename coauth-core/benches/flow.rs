@@ -9,6 +9,9 @@
 //!   before any provider call.
 //! - with the `fuzzing` feature, sealing and opening alone (the AEAD, the JSON and base64
 //!   of a typical flow).
+//! - `session`: what a handler pays to know its signed-in user (`session_from_headers`: the
+//!   Cookie header, the AEAD, the JSON), a renewal (that and a sealing), and a tampered
+//!   cookie's refusal; baseline: parsing the session's JSON alone.
 //!
 //! Run with `cargo bench -p coauth-core --all-features --bench flow`; read the ratios, not
 //! the absolute times (the machine's other work moves both sides alike).
@@ -18,8 +21,8 @@ use std::hint::black_box;
 use bytes::Bytes;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
 use coauth_core::{
-    AuthUrlRequest, Coauth, HttpError, RequestContext, ResourceCreator, ResultRequest, http,
-    parse_json,
+    AuthResult, AuthUrlRequest, Clock, Coauth, Credentials, HttpError, RequestContext,
+    ResourceCreator, ResultRequest, Secret, Sessions, SystemClock, User, http, parse_json,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -38,6 +41,7 @@ fn coauth() -> Coauth {
         .secret("a benchmark secret, thirty-two bytes or more")
         .provider("demo", provider)
         .redirect_uri("https://app.example/coauth/result_page")
+        .sessions(Sessions::new())
         .http_client(|_: http::Request<Bytes>| async {
             Err(HttpError::Connect(
                 "benchmarks make no outbound calls".into(),
@@ -179,5 +183,119 @@ fn flow(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, flow);
+/// The `Cookie` header of a session sealed now for a user with a name, an email and an
+/// avatar, after another cookie of the app's.
+fn session_cookie(coauth: &Coauth) -> http::HeaderMap {
+    let result = AuthResult {
+        provider_type: "demo".into(),
+        identity: serde_json::Value::Null,
+        linking_user: None,
+        user: User {
+            id: "1815".into(),
+            name: Some("Ada Lovelace".into()),
+            email: Some("ada@example.org".into()),
+            email_verified: Some(true),
+            avatar_url: Some("https://img.example/u/1815.png".into()),
+            ..User::default()
+        },
+        fields: serde_json::Map::new(),
+        credentials: Credentials {
+            access_token: Secret::new("token"),
+            token_type: "bearer".into(),
+            expires_in: None,
+            refresh_token: None,
+            scope: None,
+            id_token: None,
+            token_secret: None,
+            extra: Default::default(),
+        },
+        profile: serde_json::Value::Null,
+    };
+    let set_cookie = coauth
+        .session_cookie(
+            &result,
+            serde_json::json!({"account": 42}),
+            "https://app.example",
+        )
+        .unwrap();
+    let pair = set_cookie.to_str().unwrap().split(';').next().unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::COOKIE,
+        format!("theme=dark; {pair}").parse().unwrap(),
+    );
+    headers
+}
+
+/// The system clock, 13 hours on: past half the default idle timeout of a session made now.
+struct ThirteenHoursLater;
+
+impl Clock for ThirteenHoursLater {
+    fn now_unix(&self) -> u64 {
+        SystemClock.now_unix() + 13 * 3600
+    }
+}
+
+fn session(c: &mut Criterion) {
+    let coauth = coauth();
+    let headers = session_cookie(&coauth);
+    let session = coauth.session_from_headers(&headers).unwrap();
+    assert!(session.renewal().is_none());
+    let json = session.to_json().to_string();
+    let mut tampered = headers.clone();
+    let text = headers[http::header::COOKIE].to_str().unwrap().to_owned();
+    let flipped = if text.ends_with('A') { 'B' } else { 'A' };
+    tampered.insert(
+        http::header::COOKIE,
+        format!("{}{flipped}", &text[..text.len() - 1])
+            .parse()
+            .unwrap(),
+    );
+    assert!(coauth.session_from_headers(&tampered).is_none());
+    // The same session read by an app whose clock is past half the idle timeout.
+    let later = Coauth::builder()
+        .secret("a benchmark secret, thirty-two bytes or more")
+        .provider(
+            "demo",
+            OAuth2Provider::new(
+                OAuth2Config::new(
+                    "client-id",
+                    "client-secret",
+                    "https://provider.example/authorize",
+                    "https://provider.example/token",
+                )
+                .unwrap(),
+                StandardUserinfo::new("https://provider.example/userinfo").unwrap(),
+            ),
+        )
+        .redirect_uri("https://app.example/coauth/result_page")
+        .sessions(Sessions::new())
+        .clock(ThirteenHoursLater)
+        .build()
+        .unwrap();
+    assert!(
+        later
+            .session_from_headers(&headers)
+            .unwrap()
+            .renewal()
+            .is_some()
+    );
+
+    let mut group = c.benchmark_group("session");
+    group.bench_function("baseline: parse the session's JSON", |b| {
+        b.iter(|| black_box(serde_json::from_str::<serde_json::Value>(black_box(&json)).unwrap()))
+    });
+    group.bench_function("read the signed-in user", |b| {
+        b.iter(|| black_box(coauth.session_from_headers(black_box(&headers)).unwrap()))
+    });
+    group.bench_function("read and renew", |b| {
+        b.iter(|| black_box(later.session_from_headers(black_box(&headers)).unwrap()))
+    });
+    group.bench_function("refuse a tampered cookie", |b| {
+        b.iter(|| black_box(coauth.session_from_headers(black_box(&tampered))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, flow, session);
 criterion_main!(benches);
