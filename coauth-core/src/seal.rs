@@ -13,8 +13,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use crate::aead::{NONCE_LEN, TAG_LEN, XChaCha20Poly1305};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
@@ -27,8 +26,6 @@ use crate::crypto::random_bytes;
 /// The blob format version; also the first byte of every blob.
 const VERSION: u8 = 1;
 const KEY_ID_LEN: usize = 4;
-const NONCE_LEN: usize = 24;
-const TAG_LEN: usize = 16;
 /// Blobs longer than this are refused before any decoding or decryption.
 pub(crate) const MAX_BLOB_LEN: usize = 4096;
 /// Clock skew tolerated between servers that share the secret.
@@ -142,7 +139,7 @@ impl AeadKey {
             .expect("4 bytes is a valid HKDF-SHA256 output length");
         AeadKey {
             id,
-            cipher: XChaCha20Poly1305::new(&key.into()),
+            cipher: XChaCha20Poly1305::new(key),
         }
     }
 }
@@ -225,14 +222,10 @@ impl Keyring {
         }
         let aad = associated_data(&key.id, label);
         let (header, plaintext) = blob.split_at_mut(HEADER_LEN);
-        let tag = key
-            .cipher
-            .encrypt_in_place_detached(
-                XNonce::from_slice(&header[1 + KEY_ID_LEN..]),
-                &aad,
-                plaintext,
-            )
-            .expect("XChaCha20-Poly1305 encryption of a small message cannot fail");
+        let nonce: &[u8; NONCE_LEN] = header[1 + KEY_ID_LEN..]
+            .try_into()
+            .expect("the header ends with the nonce");
+        let tag = key.cipher.seal_in_place(nonce, &aad, plaintext);
         blob.extend_from_slice(&tag);
         let blob = URL_SAFE_NO_PAD.encode(blob);
         debug_assert_eq!(blob.len(), sealed_len);
@@ -250,7 +243,7 @@ impl Keyring {
         if blob.len() > max_len {
             return Err(OpenError::TooLong);
         }
-        let raw = URL_SAFE_NO_PAD
+        let mut raw = URL_SAFE_NO_PAD
             .decode(blob)
             .map_err(|_| OpenError::Invalid)?;
         if raw.len() < 1 + KEY_ID_LEN + NONCE_LEN + TAG_LEN || raw[0] != VERSION {
@@ -263,19 +256,16 @@ impl Keyring {
             .enumerate()
             .find(|(_, key)| key.id == key_id)
             .ok_or(OpenError::UnknownKey)?;
-        let nonce = &raw[1 + KEY_ID_LEN..1 + KEY_ID_LEN + NONCE_LEN];
         let aad = associated_data(&key.id, label);
+        let (header, sealed) = raw.split_at_mut(1 + KEY_ID_LEN + NONCE_LEN);
+        let nonce: &[u8; NONCE_LEN] = header[1 + KEY_ID_LEN..]
+            .try_into()
+            .expect("the header ends with the nonce");
         let plaintext = key
             .cipher
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: &raw[1 + KEY_ID_LEN + NONCE_LEN..],
-                    aad: &aad,
-                },
-            )
+            .open_in_place(nonce, &aad, sealed)
             .map_err(|_| OpenError::Invalid)?;
-        let value = serde_json::from_slice(&plaintext).map_err(|_| OpenError::Invalid)?;
+        let value = serde_json::from_slice(plaintext).map_err(|_| OpenError::Invalid)?;
         Ok((value, index))
     }
 }
