@@ -18,7 +18,7 @@
 //! being the rest of the input; each entry point documents its format.
 
 use std::collections::BTreeMap;
-use std::future::Future;
+use std::future::{Future, Ready, ready};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::task::{Context, Poll, Waker};
 
@@ -776,6 +776,7 @@ pub fn oauth1_answer(data: &[u8]) {
     routes.retain(|(route, _)| route != url);
     routes.push((url.to_owned(), fuzzed));
     let stub = Stub::new(routes, None);
+    let http = stub.client();
     let twitter = Twitter::new("fuzz-consumer", "fuzz consumer secret")
         .with_hosts(TWITTER_BASE, TWITTER_BASE)
         .build()
@@ -808,7 +809,7 @@ pub fn oauth1_answer(data: &[u8]) {
             nonce: "fuzz-nonce",
             silent: false,
             options: &options,
-            http: &stub,
+            http: &http,
             clock: &FixedClock(NOW),
         }));
         match started {
@@ -855,7 +856,7 @@ pub fn oauth1_answer(data: &[u8]) {
         nonce: "fuzz-nonce",
         sealed: &sealed,
         options: &options,
-        http: &stub,
+        http: &http,
         clock: &FixedClock(NOW),
     }));
     match finished {
@@ -908,8 +909,9 @@ pub fn id_token(data: &[u8]) {
         return;
     };
     let stub = Stub::new(Vec::new(), Some(Answer::json(jwks.as_bytes())));
+    let http = stub.client();
     let nonce = (!nonce.is_empty()).then_some(nonce);
-    let outcome = run(provider.verify_id_token(&stub, token, nonce, &FixedClock(now)));
+    let outcome = run(provider.verify_id_token(&http, token, nonce, &FixedClock(now)));
     let urls = stub.urls();
     assert!(urls.len() <= 1, "the JWKS was fetched {} times", urls.len());
     assert!(urls.iter().all(|url| url == JWKS_URI), "fetched {urls:?}");
@@ -996,6 +998,7 @@ fn check_claims(
 pub fn jwks(data: &[u8]) {
     let provider = oidc_provider(OIDC_ISSUER).expect("the fixed OpenID provider builds");
     let stub = Stub::new(Vec::new(), Some(Answer::json(data)));
+    let http = stub.client();
     let document: Option<Value> = serde_json::from_slice(data).ok();
     let keys: Vec<Value> = document
         .as_ref()
@@ -1004,7 +1007,7 @@ pub fn jwks(data: &[u8]) {
         .map(|keys| keys.iter().take(64).cloned().collect())
         .unwrap_or_default();
     for signed in SIGNED.iter() {
-        match run(provider.verify_id_token(&stub, &signed.token, None, &FixedClock(NOW))) {
+        match run(provider.verify_id_token(&http, &signed.token, None, &FixedClock(NOW))) {
             Ok(claims) => {
                 assert_eq!(claims.get("sub"), Some(&Value::from("fuzz-user")));
                 let published = keys.iter().any(|key| {
@@ -1067,11 +1070,12 @@ pub fn discovery(data: &[u8]) {
         return;
     };
     let stub = Stub::new(Vec::new(), Some(Answer::json(document)));
+    let http = stub.client();
     let expected_url = url::Url::parse(&format!(
         "{}/.well-known/openid-configuration",
         issuer.trim_end_matches('/')
     ));
-    let outcome = run(provider.metadata(&stub));
+    let outcome = run(provider.metadata(&http));
     let urls = stub.urls();
     assert!(urls.len() <= 1, "discovery fetched {urls:?}");
     if let (Some(url), Ok(expected)) = (urls.first(), &expected_url) {
@@ -1096,7 +1100,7 @@ pub fn discovery(data: &[u8]) {
         nonce: "fuzz-nonce",
         silent: false,
         options: &options,
-        http: &stub,
+        http: &http,
         clock: &FixedClock(NOW),
     }))
     .expect("a provider with metadata starts");
@@ -1113,7 +1117,7 @@ pub fn discovery(data: &[u8]) {
         sent.get("redirect_uri").map(String::as_str),
         Some(REDIRECT_URI)
     );
-    run(provider.metadata(&stub)).expect("the metadata is cached");
+    run(provider.metadata(&http)).expect("the metadata is cached");
     assert_eq!(stub.calls(), 1, "cached metadata was fetched again");
 }
 
@@ -1184,7 +1188,7 @@ impl Answer {
 }
 
 /// The provider side: answers by URL (without its query), records every URL it is asked
-/// for, never waits.
+/// for, never waits. [`Stub::client`] is the client whose requests it answers.
 #[derive(Debug, Clone)]
 struct Stub {
     routes: Arc<Vec<(String, Answer)>>,
@@ -1201,38 +1205,39 @@ impl Stub {
         }
     }
 
+    /// A client asking this stub: its answer is ready as soon as the request is sent.
+    fn client(&self) -> impl HttpClient + Clone + 'static {
+        let stub = self.clone();
+        move |request: Request<Bytes>| -> Ready<Result<Response<Bytes>, HttpError>> {
+            let url = request.uri().to_string();
+            stub.urls
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(url.clone());
+            let bare = url.split('?').next().unwrap_or_default();
+            let answer = stub
+                .routes
+                .iter()
+                .find(|(route, _)| route == bare)
+                .map(|(_, answer)| answer)
+                .or(stub.fallback.as_ref());
+            ready(Ok(match answer {
+                Some(answer) => answer.response(),
+                None => Answer {
+                    status: StatusCode::NOT_FOUND,
+                    ..Answer::json(br#"{"error":"not_found"}"#)
+                }
+                .response(),
+            }))
+        }
+    }
+
     fn urls(&self) -> Vec<String> {
         self.urls.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn calls(&self) -> usize {
         self.urls.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
-}
-
-#[async_trait::async_trait]
-impl HttpClient for Stub {
-    async fn execute(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        let url = request.uri().to_string();
-        self.urls
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(url.clone());
-        let bare = url.split('?').next().unwrap_or_default();
-        let answer = self
-            .routes
-            .iter()
-            .find(|(route, _)| route == bare)
-            .map(|(_, answer)| answer)
-            .or(self.fallback.as_ref());
-        Ok(match answer {
-            Some(answer) => answer.response(),
-            None => Answer {
-                status: StatusCode::NOT_FOUND,
-                ..Answer::json(br#"{"error":"not_found"}"#)
-            }
-            .response(),
-        })
     }
 }
 
@@ -1401,7 +1406,7 @@ impl FuzzApp {
             .provider("oidc", oidc)
             .provider("twitter", twitter)
             .redirect_uri(REDIRECT_URI)
-            .http_client(stub.clone())
+            .http_client(stub.client())
             .clock(FixedClock(NOW))
             .build()
             .expect("a valid coauth configuration");

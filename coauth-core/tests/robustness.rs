@@ -8,28 +8,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo, parse_token_response};
 use coauth_core::{
-    AuthUrlRequest, Coauth, HttpClient, HttpError, RequestContext, ResourceCreator, ResultRequest,
-    async_trait, http, parse_json,
+    AuthUrlRequest, Coauth, HttpError, RequestContext, ResourceCreator, ResultRequest, http,
+    parse_json,
 };
 use http::{Request, Response, header};
 use proptest::prelude::*;
 
 const ORIGIN: &str = "https://app.example";
 
-/// Counts outbound calls and answers none of them: every input below must be refused before
-/// coauth talks to the provider.
-#[derive(Clone, Default)]
-struct CountingClient(Arc<AtomicUsize>);
-
-#[async_trait]
-impl HttpClient for CountingClient {
-    async fn execute(&self, _request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        Err(HttpError::Connect("no provider in this test".into()))
-    }
-}
-
-fn coauth(client: CountingClient) -> Coauth {
+/// An app whose outbound client counts its calls in `calls` and answers none of them: every
+/// input below must be refused before coauth talks to the provider.
+fn coauth(calls: &Arc<AtomicUsize>) -> Coauth {
+    let calls = Arc::clone(calls);
+    let client = move |_: Request<Bytes>| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async { Err(HttpError::Connect("no provider in this test".into())) }
+    };
     let provider = OAuth2Provider::new(
         OAuth2Config::new(
             "client",
@@ -100,8 +94,8 @@ proptest! {
 
     #[test]
     fn resources_never_answer_5xx_to_a_hostile_body(body in jsonish()) {
-        let client = CountingClient::default();
-        let resources = ResourceCreator::new(coauth(client.clone())).resources();
+        let calls = Arc::default();
+        let resources = ResourceCreator::new(coauth(&calls)).resources();
         let rt = runtime();
         for resource in resources {
             let request = Request::post(resource.path())
@@ -112,7 +106,7 @@ proptest! {
             let response = rt.block_on(resource.handle(request));
             prop_assert!(response.status().as_u16() < 500, "{} answered {}", resource.path(), response.status());
         }
-        prop_assert_eq!(client.0.load(Ordering::SeqCst), 0);
+        prop_assert_eq!(calls.load(Ordering::SeqCst), 0);
     }
 
     #[test]
@@ -124,8 +118,8 @@ proptest! {
             0..6,
         ),
     ) {
-        let client = CountingClient::default();
-        let coauth = coauth(client.clone());
+        let calls = Arc::default();
+        let coauth = coauth(&calls);
         let response = params
             .into_iter()
             .map(|(k, v)| (k, serde_json::Value::String(v)))
@@ -139,7 +133,7 @@ proptest! {
         };
         let error = runtime().block_on(coauth.result(request, &context())).unwrap_err();
         prop_assert!(matches!(error.code(), "InputError" | "ValidationError"), "{}", error.code());
-        prop_assert_eq!(client.0.load(Ordering::SeqCst), 0);
+        prop_assert_eq!(calls.load(Ordering::SeqCst), 0);
     }
 
     #[test]
@@ -165,8 +159,8 @@ proptest! {
 /// calls.
 #[test]
 fn real_flows_tampered_in_every_byte_are_refused_without_a_provider_call() {
-    let client = CountingClient::default();
-    let coauth = coauth(client.clone());
+    let calls = Arc::default();
+    let coauth = coauth(&calls);
     let rt = runtime();
     let request: AuthUrlRequest = parse_json(
         br#"{"providerType":"demo","redirectUri":"https://app.example/coauth/result_page"}"#,
@@ -201,5 +195,5 @@ fn real_flows_tampered_in_every_byte_are_refused_without_a_provider_call() {
         let error = rt.block_on(coauth.result(request, &context())).unwrap_err();
         assert_eq!(error.code(), "InputError");
     }
-    assert_eq!(client.0.load(Ordering::SeqCst), 0);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
 }

@@ -34,8 +34,8 @@ use coauth_core::presets::{
     Yandex,
 };
 use coauth_core::{
-    Coauth, HttpClient, HttpError, HyperClient, Sessions, async_trait, http::Request,
-    http::Response, http::header,
+    Coauth, HttpClient, HttpError, HyperClient, Sessions, http::Request, http::Response,
+    http::header,
 };
 use coauth_tests::fixture::{
     App, REDIRECT_URI, SECRET, TestClock, Transport, arrived_at, http_client_with_timeout,
@@ -187,7 +187,8 @@ impl Exchange {
     }
 }
 
-/// The outbound client of the recorder's apps: the tests' client, keeping every exchange.
+/// The exchanges of the recorder's apps with the mocks; [`Recorder::client`] is their
+/// outbound client.
 #[derive(Clone)]
 struct Recorder {
     client: HyperClient,
@@ -202,6 +203,35 @@ impl Recorder {
         }
     }
 
+    /// The tests' client, keeping every exchange in this recorder.
+    fn client(&self) -> impl HttpClient + Clone + 'static {
+        let recorder = self.clone();
+        move |request: Request<Bytes>| {
+            let Recorder { client, exchanges } = recorder.clone();
+            async move {
+                let method = request.method().to_string();
+                let url = request.uri().to_string();
+                let request_body = request.body().clone();
+                let response = client.execute(request).await?;
+                let content_type = response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                exchanges.lock().expect("not poisoned").push(Exchange {
+                    method,
+                    url,
+                    request_body,
+                    status: response.status().as_u16(),
+                    content_type,
+                    body: response.body().clone(),
+                });
+                Ok::<_, HttpError>(response)
+            }
+        }
+    }
+
     /// The exchanges so far, forgetting them.
     fn take(&self) -> Vec<Exchange> {
         std::mem::take(&mut *self.exchanges.lock().expect("not poisoned"))
@@ -211,33 +241,11 @@ impl Recorder {
         let request = Request::get(url)
             .body(Bytes::new())
             .expect("a valid request");
-        self.execute(request).await.expect("the mock answers");
+        self.client()
+            .execute(request)
+            .await
+            .expect("the mock answers");
         self.take().pop().expect("the exchange was recorded")
-    }
-}
-
-#[async_trait]
-impl HttpClient for Recorder {
-    async fn execute(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        let method = request.method().to_string();
-        let url = request.uri().to_string();
-        let request_body = request.body().clone();
-        let response = self.client.execute(request).await?;
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        self.exchanges.lock().expect("not poisoned").push(Exchange {
-            method,
-            url,
-            request_body,
-            status: response.status().as_u16(),
-            content_type,
-            body: response.body().clone(),
-        });
-        Ok(response)
     }
 }
 
@@ -271,7 +279,7 @@ async fn recorder_app(recorder: &Recorder, providers: Vec<(&str, Box<dyn Provide
     let mut builder = Coauth::builder()
         .secret(fuzzing::SECRET)
         .redirect_uri(REDIRECT_URI)
-        .http_client(recorder.clone())
+        .http_client(recorder.client())
         .sessions(Sessions::new())
         .clock(clock);
     for (name, provider) in providers {
