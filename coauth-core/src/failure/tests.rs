@@ -254,6 +254,65 @@ fn every_api_answer_shape_names_its_code() {
     assert!(twitch.to_string().ends_with("HTTP 401 (Invalid btoken)"));
 }
 
+/// Every answer shape of a document a provider publishes (OpenID discovery, JWKS): status,
+/// body, code (`None`: the JSON is used), and how the message ends.
+#[test]
+fn every_document_answer_shape_names_its_code() {
+    let table: &[(u16, &str, Option<&str>, &str)] = &[
+        (200, r#"{"keys": []}"#, None, ""),
+        // A document is used as it is, whatever its fields say.
+        (200, r#"{"error": "x"}"#, None, ""),
+        (
+            500,
+            r#"{"keys": []}"#,
+            Some("ProviderTechnicalError"),
+            "JWKS endpoint failed with HTTP 500",
+        ),
+        (
+            503,
+            "Service Unavailable",
+            Some("ProviderTechnicalError"),
+            "JWKS endpoint failed with HTTP 503",
+        ),
+        (
+            404,
+            "<html>Not Found</html>",
+            Some("ProviderError"),
+            "JWKS endpoint refused the request with HTTP 404",
+        ),
+        (
+            403,
+            r#"{"message": "<b>blocked"}"#,
+            Some("ProviderError"),
+            "JWKS endpoint refused the request with HTTP 403 (bblocked)",
+        ),
+        (
+            301,
+            "",
+            Some("ProviderError"),
+            "JWKS endpoint refused the request with HTTP 301",
+        ),
+        (
+            200,
+            "<html>",
+            Some("ProviderError"),
+            "JWKS answer is malformed (HTTP 200)",
+        ),
+    ];
+    for (status, body, code, message) in table {
+        let answer = json_answer(
+            "JWKS",
+            StatusCode::from_u16(*status).unwrap(),
+            body.as_bytes(),
+        );
+        let error = answer.err();
+        assert_eq!(error.as_ref().map(Error::code), *code, "{status} {body}");
+        if let Some(error) = error {
+            assert!(error.to_string().ends_with(message), "{error}");
+        }
+    }
+}
+
 /// An API that marks every answer (TikTok's `error.code`, Naver's `resultcode`): only the
 /// declared value is a success, whatever else the answer carries.
 #[test]
