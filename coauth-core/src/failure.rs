@@ -1,6 +1,7 @@
 //! Names every failure a provider reports, in one place: the error parameters of its
 //! redirect, the HTTP status and body of its token and API answers (including the error
-//! bodies some send with HTTP 200), and the text of its messages, cut to a harmless code.
+//! bodies some send with HTTP 200) and of the documents it publishes (OpenID discovery,
+//! JWKS), and the text of its messages, cut to a harmless code.
 //!
 //! The engines and presets never decide an error code themselves. They hand what the
 //! provider sent to a function here, and contribute their provider's own shapes as data: the
@@ -156,7 +157,7 @@ pub(crate) fn token_answer_error(
 /// a body that is not JSON is refused, and so is a 200 carrying an error object (VK's
 /// `{"error": {...}}`, Odnoklassniki's top-level `error_code`).
 pub(crate) fn api_answer(status: StatusCode, body: &[u8]) -> Result<Value, Error> {
-    let json = api_json(status, body)?;
+    let json = json_answer("profile", status, body)?;
     if let Some(error) = json.get("error") {
         return Err(provider_error("profile request", error));
     }
@@ -169,7 +170,7 @@ pub(crate) fn api_answer(status: StatusCode, body: &[u8]) -> Result<Value, Error
 /// Reads the JSON answer of a provider API that says in every answer whether it succeeded:
 /// the value at `pointer` must be `ok` (TikTok's `/error/code` is `ok`, Naver's
 /// `/resultcode` is `00`); any other value is the error's code, and an answer without one is
-/// refused too. Statuses are read as [`api_answer`] reads them; the provider's other fields
+/// refused too. Statuses are read as [`json_answer`] reads them; the provider's other fields
 /// named `error` are not errors here (TikTok sends an `error` object with every answer).
 pub(crate) fn api_answer_marked(
     status: StatusCode,
@@ -177,7 +178,7 @@ pub(crate) fn api_answer_marked(
     pointer: &str,
     ok: &str,
 ) -> Result<Value, Error> {
-    let json = api_json(status, body)?;
+    let json = json_answer("profile", status, body)?;
     match json.pointer(pointer).and_then(value_as_text) {
         Some(code) if code == ok => Ok(json),
         Some(code) => Err(provider_error("profile request", &Value::String(code))),
@@ -187,29 +188,32 @@ pub(crate) fn api_answer_marked(
     }
 }
 
-/// A provider API's answer as JSON: a 5xx is a technical failure, any status but 200 or a
-/// body that is not JSON is refused.
-fn api_json(status: StatusCode, body: &[u8]) -> Result<Value, Error> {
+/// A provider's JSON answer, from an API (`what` is `profile`) or a document it publishes
+/// (its OpenID `discovery` document, its `JWKS`): a 5xx is a technical failure, any status
+/// but 200 is refused (with the answer's `message`, sanitized, when it has one), and so is
+/// a body that is not JSON.
+pub(crate) fn json_answer(what: &str, status: StatusCode, body: &[u8]) -> Result<Value, Error> {
     if status.is_server_error() {
         return Err(Error::ProviderTechnical(format!(
-            "the provider's profile endpoint failed with HTTP {}",
+            "the provider's {what} endpoint failed with HTTP {}",
             status.as_u16()
         )));
     }
-    let json: Value = serde_json::from_slice(body).map_err(|_| {
+    let json = serde_json::from_slice::<Value>(body);
+    if status != StatusCode::OK {
+        let message = json.as_ref().ok().and_then(|json| json.get("message"));
+        return Err(Error::Provider(format!(
+            "the provider's {what} endpoint refused the request with HTTP {}{}",
+            status.as_u16(),
+            message_detail(message)
+        )));
+    }
+    json.map_err(|_| {
         Error::Provider(format!(
-            "the provider's profile answer is malformed (HTTP {})",
+            "the provider's {what} answer is malformed (HTTP {})",
             status.as_u16()
         ))
-    })?;
-    if status != StatusCode::OK {
-        return Err(Error::Provider(format!(
-            "the provider's profile endpoint refused the request with HTTP {}{}",
-            status.as_u16(),
-            message_detail(json.get("message"))
-        )));
-    }
-    Ok(json)
+    })
 }
 
 /// The error of an OAuth 1.0a endpoint's answer to `step` ("request token", "access

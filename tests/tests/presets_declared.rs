@@ -20,8 +20,13 @@
 //! `presets_global.rs`, `presets_ru.rs`, `presets_quirks.rs`, `presets_catalog_work.rs`,
 //! `presets_catalog_social.rs`, `presets_catalog_oidc.rs`, `github_preset.rs` and
 //! `oidc_presets.rs`.
+//!
+//! Every preset of `presets::CATALOG` has a row here, or an entry of `TESTED_ELSEWHERE`
+//! naming the test file that signs in with it; `every_preset_of_the_catalog_is_tested`
+//! fails for a preset with neither.
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -32,12 +37,12 @@ use coauth_core::presets::spec::{
 };
 use coauth_core::presets::{
     Amazon, AmazonCognito, Apple, Asana, Atlassian, Auth0, Authentik, AzureAdB2c, BattleNet,
-    Bitbucket, BoxCom, ClickUp, Coinbase, Discord, Dribbble, Dropbox, Facebook, Figma, FusionAuth,
-    GitHub, GitLab, Google, HubSpot, Instagram, Intuit, Kakao, Keycloak, Line, Linear, LinkedIn,
-    MailRu, Mastodon, Microsoft, Miro, Naver, Notion, Odnoklassniki, Okta, Patreon, PayPal,
-    Pinterest, Reddit, Roblox, Salesforce, Shopify, Slack, Snapchat, Spotify, Strava, Threads,
-    TikTok, Twitch, Vimeo, Vk, VkId, Webex, Weibo, X, Yahoo, YahooJapan, Yandex, Zitadel, Zoho,
-    Zoom,
+    Bitbucket, BoxCom, CATALOG, ClickUp, Coinbase, Declared, Discord, Dribbble, Dropbox, Facebook,
+    Figma, FusionAuth, GitHub, GitLab, Google, HubSpot, Instagram, Intuit, Kakao, Keycloak, Line,
+    Linear, LinkedIn, MailRu, Mastodon, Microsoft, Miro, Naver, Notion, Odnoklassniki, Okta,
+    Patreon, PayPal, Pinterest, Reddit, Roblox, Salesforce, Shopify, Slack, Snapchat, Spotify,
+    Strava, Threads, TikTok, Twitch, Vimeo, Vk, VkId, Webex, Weibo, X, Yahoo, YahooJapan, Yandex,
+    Zitadel, Zoho, Zoom,
 };
 use coauth_core::{ConfigError, IntoProvider};
 use coauth_tests::fixture::{
@@ -358,7 +363,7 @@ macro_rules! oauth2_table {
         )*
 
         /// Every row.
-        fn oauth2_rows() -> Vec<Row> {
+        pub(super) fn oauth2_rows() -> Vec<Row> {
             vec![$($row),*]
         }
     };
@@ -568,13 +573,6 @@ mod oauth2 {
         zoom: Row::new(Zoom::SPEC, |id, secret, base| {
             Zoom::new(id, secret).with_hosts(base, base).build()
         });
-    }
-
-    #[test]
-    fn each_preset_has_one_row() {
-        let rows = oauth2_rows();
-        let names: HashSet<&str> = rows.iter().map(|row| row.spec.name).collect();
-        assert_eq!(names.len(), rows.len(), "a preset has two rows");
     }
 }
 
@@ -914,6 +912,11 @@ macro_rules! oidc_table {
                 check_oidc($row).await;
             }
         )*
+
+        /// Every row.
+        pub(super) fn oidc_rows() -> Vec<OidcRow> {
+            vec![$($row),*]
+        }
     };
 }
 
@@ -1063,4 +1066,88 @@ mod oidc {
             },
         );
     }
+}
+
+/// The catalog's presets without a row in these tables, each with the test file that signs
+/// in and is denied with it: `(providerType, file from the workspace's root)`.
+const TESTED_ELSEWHERE: &[(&str, &str)] = &[
+    // OAuth 1.0a, against the mock OAuth 1.0a provider.
+    ("twitter", "tests/tests/oauth1_twitter.rs"),
+    // Any OpenID provider, configured by discovery from the mock OpenID provider.
+    ("oidc", "tests/tests/oidc_generic.rs"),
+];
+
+#[test]
+fn each_preset_has_one_row() {
+    let oauth2 = oauth2::oauth2_rows();
+    let names: HashSet<&str> = oauth2.iter().map(|row| row.spec.name).collect();
+    assert_eq!(
+        names.len(),
+        oauth2.len(),
+        "an OAuth 2.0 preset has two rows"
+    );
+    let oidc = oidc::oidc_rows();
+    let names: HashSet<&str> = oidc.iter().map(|row| row.spec.name).collect();
+    assert_eq!(
+        names.len(),
+        oidc.len(),
+        "an OpenID Connect preset has two rows"
+    );
+}
+
+/// Every preset of the catalog has a row in these tables or is listed in
+/// [`TESTED_ELSEWHERE`] with a test file that exists and names it; a preset added to the
+/// catalog without either fails here.
+#[test]
+fn every_preset_of_the_catalog_is_tested() {
+    let oauth2: HashSet<&str> = oauth2::oauth2_rows()
+        .iter()
+        .map(|row| row.spec.name)
+        .collect();
+    let oidc: HashSet<&str> = oidc::oidc_rows().iter().map(|row| row.spec.name).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace's root");
+    let mut untested = Vec::new();
+    for entry in CATALOG {
+        let name = entry.provider_type;
+        let has_row = match entry.declared {
+            Declared::OAuth2(spec) => oauth2.contains(spec.name),
+            Declared::Oidc(spec) => oidc.contains(spec.name),
+            _ => false,
+        };
+        let elsewhere = TESTED_ELSEWHERE.iter().find(|(listed, _)| *listed == name);
+        match (has_row, elsewhere) {
+            (true, None) => {}
+            (true, Some((_, file))) => {
+                panic!("{name} has a row here; drop it from TESTED_ELSEWHERE ({file})")
+            }
+            (false, Some((_, file))) => {
+                let text = std::fs::read_to_string(root.join(file))
+                    .unwrap_or_else(|e| panic!("{name}: {file} cannot be read: {e}"));
+                assert!(
+                    text.contains(entry.type_name) && text.contains("#[tokio::test]"),
+                    "{name}: {file} has no test that names presets::{}",
+                    entry.type_name
+                );
+            }
+            (false, None) => untested.push(name),
+        }
+    }
+    assert!(
+        untested.is_empty(),
+        "presets without a row in presets_declared.rs or an entry of TESTED_ELSEWHERE: \
+         {untested:?}"
+    );
+    for (listed, file) in TESTED_ELSEWHERE {
+        assert!(
+            CATALOG.iter().any(|entry| entry.provider_type == *listed),
+            "TESTED_ELSEWHERE lists {listed} ({file}), which the catalog does not have"
+        );
+    }
+    assert_eq!(
+        oauth2.len() + oidc.len() + TESTED_ELSEWHERE.len(),
+        CATALOG.len(),
+        "a row names a preset the catalog does not have"
+    );
 }

@@ -1,7 +1,8 @@
 //! The README's provider table is made from the code: one row per entry of
-//! `coauth_core::presets::CATALOG`, each capability read from the preset's declaration. This
-//! test fails, printing the table the code makes, when README.md shows another; and when
-//! docs/providers.md lacks a preset's row of references.
+//! `coauth_core::presets::CATALOG`, each capability read from the preset's declaration, and
+//! so is the list of the presets without PKCE below it. This test fails, printing the table
+//! or the list the code makes, when README.md shows another; and when docs/providers.md
+//! lacks a preset's row of references.
 
 use coauth_core::presets::spec::{EmailVerified, Refresh, UserFields};
 use coauth_core::presets::{CATALOG, CatalogEntry, Declared};
@@ -9,6 +10,11 @@ use coauth_core::presets::{CATALOG, CatalogEntry, Declared};
 /// Where the table sits in README.md.
 const START: &str = "<!-- providers table: made by tests/tests/providers_table.rs -->\n";
 const END: &str = "<!-- end of the providers table -->\n";
+
+/// Where the list of presets without PKCE sits in README.md.
+const NO_PKCE_START: &str =
+    "<!-- presets without PKCE: made by tests/tests/providers_table.rs -->\n";
+const NO_PKCE_END: &str = "<!-- end of the presets without PKCE -->\n";
 
 fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
@@ -44,13 +50,24 @@ fn email_verified(user: &UserFields) -> String {
     }
 }
 
+/// Whether the preset sends PKCE; `None` where the protocol has none (OAuth 1.0a).
+fn sends_pkce(entry: &CatalogEntry) -> Option<bool> {
+    match entry.declared {
+        Declared::OAuth2(spec) => Some(spec.pkce),
+        Declared::Oidc(spec) => Some(spec.pkce),
+        Declared::OAuth1(_) => None,
+        Declared::Discovery => Some(true),
+    }
+}
+
 /// One row: provider, `providerType`, `<NAME>`, preset, protocol, PKCE, silent sign-in,
 /// refresh token, `emailVerified`.
 fn row(entry: &CatalogEntry) -> String {
+    let pkce = sends_pkce(entry).map_or("—", yes_no).to_owned();
     let cells: [String; 5] = match entry.declared {
         Declared::OAuth2(spec) => [
             "OAuth 2.0".into(),
-            yes_no(spec.pkce).into(),
+            pkce,
             yes_no(spec.silent).into(),
             refresh(spec.refresh),
             match spec.emails {
@@ -63,21 +80,21 @@ fn row(entry: &CatalogEntry) -> String {
         ],
         Declared::Oidc(spec) => [
             "OpenID Connect".into(),
-            yes_no(spec.pkce).into(),
+            pkce,
             yes_no(spec.silent).into(),
             refresh(spec.refresh),
             email_verified(&spec.user),
         ],
         Declared::OAuth1(spec) => [
             "OAuth 1.0a".into(),
-            "—".into(),
+            pkce,
             "no".into(),
             "—".into(),
             email_verified(&spec.user),
         ],
         Declared::Discovery => [
             "OpenID Connect (discovery)".into(),
-            "yes".into(),
+            pkce,
             "yes".into(),
             "with `offline_access`, where the provider has it".into(),
             "`email_verified`".into(),
@@ -93,31 +110,82 @@ fn row(entry: &CatalogEntry) -> String {
     )
 }
 
+/// The catalog's presets in the table's order: by display name.
+fn sorted() -> Vec<&'static CatalogEntry> {
+    let mut entries: Vec<&CatalogEntry> = CATALOG.iter().collect();
+    entries.sort_by_key(|entry| entry.display_name.to_lowercase());
+    entries
+}
+
 fn table() -> String {
     let mut table = String::from(
         "| provider | `providerType` | `<NAME>` | preset | protocol | PKCE | silent sign-in | \
          refresh token | `emailVerified` |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
-    let mut entries: Vec<&CatalogEntry> = CATALOG.iter().collect();
-    entries.sort_by_key(|entry| entry.display_name.to_lowercase());
-    for entry in entries {
+    for entry in sorted() {
         table.push_str(&row(entry));
     }
     table
 }
 
-#[test]
-fn the_readme_s_provider_table_is_the_catalog_s() {
+/// The presets whose PKCE cell says no, as a paragraph of lines of at most 90 characters.
+fn without_pkce() -> String {
+    let names: Vec<&str> = sorted()
+        .into_iter()
+        .filter(|entry| sends_pkce(entry) == Some(false))
+        .map(|entry| entry.display_name)
+        .collect();
+    let mut text = String::new();
+    let mut line = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let word = if i + 1 == names.len() {
+            format!("{name}.")
+        } else {
+            format!("{name},")
+        };
+        if !line.is_empty() && line.len() + 1 + word.len() > 90 {
+            text.push_str(&line);
+            text.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    text.push_str(&line);
+    text.push('\n');
+    text
+}
+
+/// Checks that README.md shows `made` between `start` and `end`.
+fn shown_in_the_readme(what: &str, start: &str, end: &str, made: &str) {
     let readme = include_str!("../../README.md");
     let shown = readme
-        .split_once(START)
-        .and_then(|(_, rest)| rest.split_once(END))
-        .map(|(table, _)| table);
-    let made = table();
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(shown, _)| shown);
     assert!(
-        shown == Some(made.as_str()),
-        "README.md's provider table (between {START:?} and {END:?}) is not the catalog's; \
+        shown == Some(made),
+        "README.md's {what} (between {start:?} and {end:?}) is not the catalog's; \
          the catalog makes:\n\n{made}"
+    );
+}
+
+#[test]
+fn the_readme_s_provider_table_is_the_catalog_s() {
+    shown_in_the_readme("provider table", START, END, &table());
+}
+
+#[test]
+fn the_readme_s_presets_without_pkce_are_the_catalog_s() {
+    let made = without_pkce();
+    assert!(made.contains("Apple,"), "{made}");
+    shown_in_the_readme(
+        "list of presets without PKCE",
+        NO_PKCE_START,
+        NO_PKCE_END,
+        &made,
     );
 }
 

@@ -7,20 +7,6 @@ fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Facebook's rules, as its preset declares them.
-const FACEBOOK: &[DenialRule] = &[
-    DenialRule::equals("error", "access_denied"),
-    DenialRule::equals("error_code", "200"),
-    DenialRule::equals("error_code", "4201"),
-];
-const APPLE: &[DenialRule] = &[
-    DenialRule::equals("error", "access_denied"),
-    DenialRule::equals("error", "user_cancelled_authorize"),
-];
-
-const LINKEDIN: &[DenialRule] = &[DenialRule::equals("error", "user_cancelled_login")];
-const VK: &[DenialRule] = &[DenialRule::equals("error_reason", "user_denied")];
-
 /// One row of a redirect table: the rules in force, the redirect, and the code it becomes
 /// (`None`: not an error, the flow goes on).
 type RedirectRow = (
@@ -29,10 +15,21 @@ type RedirectRow = (
     Option<&'static str>,
 );
 
-/// Every redirect shape and the code it becomes.
+fn check_redirects(table: &[RedirectRow]) {
+    for (rules, redirect, code) in table {
+        let error = redirect_error(&params(redirect), rules);
+        assert_eq!(
+            error.as_ref().map(Error::code),
+            *code,
+            "{redirect:?} under {rules:?}"
+        );
+    }
+}
+
+/// Every redirect shape of the standard rules and the code it becomes.
 #[test]
 fn every_redirect_shape_names_its_code() {
-    let table: &[RedirectRow] = &[
+    check_redirects(&[
         // RFC 6749 4.1.2.1, for every provider.
         (
             STANDARD_DENIALS,
@@ -77,53 +74,6 @@ fn every_redirect_shape_names_its_code() {
             Some("ProviderError"),
         ),
         (STANDARD_DENIALS, &[("denied", "t")], None),
-        // Facebook: error_code 200 (with or without `error`) and 4201 (dialog cancelled).
-        (
-            FACEBOOK,
-            &[
-                ("error_code", "200"),
-                ("error_message", "Permissions error"),
-            ],
-            Some("UserDenied"),
-        ),
-        (
-            FACEBOOK,
-            &[
-                ("error_code", "4201"),
-                ("error_message", "User canceled the Dialog flow"),
-            ],
-            Some("UserDenied"),
-        ),
-        (
-            FACEBOOK,
-            &[
-                ("error", "access_denied"),
-                ("error_code", "200"),
-                ("error_reason", "user_denied"),
-            ],
-            Some("UserDenied"),
-        ),
-        (FACEBOOK, &[("error_code", "1349")], Some("ProviderError")),
-        // Apple and LinkedIn name their own cancellations.
-        (
-            APPLE,
-            &[("error", "user_cancelled_authorize")],
-            Some("UserDenied"),
-        ),
-        (
-            LINKEDIN,
-            &[("error", "user_cancelled_login")],
-            Some("UserDenied"),
-        ),
-        // VK: `error_reason=user_denied` next to the error.
-        (
-            VK,
-            &[
-                ("error", "access_denied_by_vk"),
-                ("error_reason", "user_denied"),
-            ],
-            Some("UserDenied"),
-        ),
         // OAuth 1.0a: `denied=<request token>`, whatever its value.
         (
             OAUTH1_DENIALS,
@@ -135,15 +85,174 @@ fn every_redirect_shape_names_its_code() {
             &[("oauth_token", "t"), ("oauth_verifier", "v")],
             None,
         ),
-    ];
-    for (rules, redirect, code) in table {
-        let error = redirect_error(&params(redirect), rules);
+    ]);
+}
+
+/// The denial rules the catalog's preset for `provider_type` declares.
+#[cfg(feature = "presets")]
+fn declared(provider_type: &str) -> &'static [DenialRule] {
+    crate::presets::CATALOG
+        .iter()
+        .find(|entry| entry.provider_type == provider_type)
+        .unwrap_or_else(|| panic!("no preset {provider_type} in the catalog"))
+        .declared
+        .denials()
+}
+
+/// The redirect shapes the providers document, under the rules their presets declare.
+#[cfg(feature = "presets")]
+#[test]
+fn every_provider_s_redirect_shape_names_its_code() {
+    check_redirects(&[
+        // Facebook: error_code 200 (with or without `error`) and 4201 (dialog cancelled).
+        (
+            declared("facebook"),
+            &[
+                ("error_code", "200"),
+                ("error_message", "Permissions error"),
+            ],
+            Some("UserDenied"),
+        ),
+        (
+            declared("facebook"),
+            &[
+                ("error_code", "4201"),
+                ("error_message", "User canceled the Dialog flow"),
+            ],
+            Some("UserDenied"),
+        ),
+        (
+            declared("facebook"),
+            &[
+                ("error", "access_denied"),
+                ("error_code", "200"),
+                ("error_reason", "user_denied"),
+            ],
+            Some("UserDenied"),
+        ),
+        (
+            declared("facebook"),
+            &[("error_code", "1349")],
+            Some("ProviderError"),
+        ),
+        // VK: `error_reason=user_denied` next to the error.
+        (
+            declared("vk"),
+            &[
+                ("error", "access_denied_by_vk"),
+                ("error_reason", "user_denied"),
+            ],
+            Some("UserDenied"),
+        ),
+        (
+            declared("vk"),
+            &[("error", "invalid_request")],
+            Some("ProviderError"),
+        ),
+        // Only Facebook's preset takes its `error_code`.
+        (
+            declared("github"),
+            &[("error_code", "200")],
+            Some("ProviderError"),
+        ),
+        // Apple and LinkedIn name their own cancellations.
+        #[cfg(feature = "oidc")]
+        (
+            declared("apple"),
+            &[("error", "user_cancelled_authorize")],
+            Some("UserDenied"),
+        ),
+        #[cfg(feature = "oidc")]
+        (
+            declared("linkedin"),
+            &[("error", "user_cancelled_login")],
+            Some("UserDenied"),
+        ),
+        #[cfg(feature = "oidc")]
+        (
+            declared("linkedin"),
+            &[("error", "user_cancelled_authorize")],
+            Some("UserDenied"),
+        ),
+        #[cfg(feature = "oidc")]
+        (
+            declared("google"),
+            &[("error", "user_cancelled_login")],
+            Some("ProviderError"),
+        ),
+        #[cfg(feature = "oauth1")]
+        (
+            declared("twitter"),
+            &[("denied", "request-token")],
+            Some("UserDenied"),
+        ),
+    ]);
+}
+
+/// Every rule every preset of the catalog declares: the redirect it describes is a denial
+/// under the preset's rules, so is the standard denial of its protocol, and the redirect
+/// of an approval is none.
+#[cfg(feature = "presets")]
+#[test]
+fn every_declared_denial_rule_is_a_denial_and_takes_no_approval() {
+    for entry in crate::presets::CATALOG {
+        let rules = entry.declared.denials();
+        #[cfg(feature = "oauth1")]
+        let oauth1 = matches!(entry.declared, crate::presets::Declared::OAuth1(_));
+        #[cfg(not(feature = "oauth1"))]
+        let oauth1 = false;
+        let (standard, approval): (&[DenialRule], &[(&str, &str)]) = if oauth1 {
+            (
+                OAUTH1_DENIALS,
+                &[("oauth_token", "t"), ("oauth_verifier", "v")],
+            )
+        } else {
+            (
+                STANDARD_DENIALS,
+                &[("code", "c"), ("state", "s"), ("iss", "https://id.example")],
+            )
+        };
+        let name = entry.provider_type;
+        assert!(!rules.is_empty(), "{name} declares no denial rule");
+        for rule in rules.iter().chain(standard) {
+            assert!(!rule.param.is_empty(), "{name}: {rule:?}");
+            assert!(rule.value != Some(""), "{name}: {rule:?}");
+            // The redirect the rule describes, next to the flow's own parameters.
+            let mut redirect = params(&[("state", "s")]);
+            redirect.insert(
+                rule.param.to_owned(),
+                rule.value.unwrap_or("request-token").to_owned(),
+            );
+            assert_eq!(
+                redirect_error(&redirect, rules).as_ref().map(Error::code),
+                Some("UserDenied"),
+                "{name}: {redirect:?} under {rules:?}"
+            );
+        }
         assert_eq!(
-            error.as_ref().map(Error::code),
-            *code,
-            "{redirect:?} under {rules:?}"
+            redirect_error(&params(approval), rules),
+            None,
+            "{name}: an approval is taken for an error under {rules:?}"
         );
     }
+}
+
+/// What the catalog says a preset's rules are is what its built provider applies.
+#[cfg(all(feature = "presets", feature = "oidc", feature = "oauth1"))]
+#[test]
+fn the_catalog_s_denial_rules_are_the_built_providers() {
+    use crate::Provider;
+    use crate::presets::{Facebook, LinkedIn, Oidc, Twitter};
+    let facebook = Facebook::new("id", "secret").build().unwrap();
+    assert_eq!(facebook.denial_rules(), declared("facebook"));
+    let linkedin = LinkedIn::new("id", "secret").build().unwrap();
+    assert_eq!(linkedin.denial_rules(), declared("linkedin"));
+    let twitter = Twitter::new("key", "secret").build().unwrap();
+    assert_eq!(twitter.denial_rules(), declared("twitter"));
+    let oidc = Oidc::new("https://id.example", "id", "secret")
+        .build()
+        .unwrap();
+    assert_eq!(oidc.denial_rules(), declared("oidc"));
 }
 
 #[test]
@@ -252,6 +361,65 @@ fn every_api_answer_shape_names_its_code() {
     )
     .unwrap_err();
     assert!(twitch.to_string().ends_with("HTTP 401 (Invalid btoken)"));
+}
+
+/// Every answer shape of a document a provider publishes (OpenID discovery, JWKS): status,
+/// body, code (`None`: the JSON is used), and how the message ends.
+#[test]
+fn every_document_answer_shape_names_its_code() {
+    let table: &[(u16, &str, Option<&str>, &str)] = &[
+        (200, r#"{"keys": []}"#, None, ""),
+        // A document is used as it is, whatever its fields say.
+        (200, r#"{"error": "x"}"#, None, ""),
+        (
+            500,
+            r#"{"keys": []}"#,
+            Some("ProviderTechnicalError"),
+            "JWKS endpoint failed with HTTP 500",
+        ),
+        (
+            503,
+            "Service Unavailable",
+            Some("ProviderTechnicalError"),
+            "JWKS endpoint failed with HTTP 503",
+        ),
+        (
+            404,
+            "<html>Not Found</html>",
+            Some("ProviderError"),
+            "JWKS endpoint refused the request with HTTP 404",
+        ),
+        (
+            403,
+            r#"{"message": "<b>blocked"}"#,
+            Some("ProviderError"),
+            "JWKS endpoint refused the request with HTTP 403 (bblocked)",
+        ),
+        (
+            301,
+            "",
+            Some("ProviderError"),
+            "JWKS endpoint refused the request with HTTP 301",
+        ),
+        (
+            200,
+            "<html>",
+            Some("ProviderError"),
+            "JWKS answer is malformed (HTTP 200)",
+        ),
+    ];
+    for (status, body, code, message) in table {
+        let answer = json_answer(
+            "JWKS",
+            StatusCode::from_u16(*status).unwrap(),
+            body.as_bytes(),
+        );
+        let error = answer.err();
+        assert_eq!(error.as_ref().map(Error::code), *code, "{status} {body}");
+        if let Some(error) = error {
+            assert!(error.to_string().ends_with(message), "{error}");
+        }
+    }
 }
 
 /// An API that marks every answer (TikTok's `error.code`, Naver's `resultcode`): only the

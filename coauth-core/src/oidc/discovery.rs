@@ -3,10 +3,11 @@
 //! configured one exactly: OpenID Connect Discovery 1.0 section 4.3).
 
 use bytes::Bytes;
-use http::{Method, Request, StatusCode, header};
+use http::{Method, Request, header};
 use serde_json::Value;
 use url::Url;
 
+use crate::failure::json_answer;
 use crate::http_client::HttpClient;
 use crate::oauth2::parse_endpoint;
 use crate::{ConfigError, Error};
@@ -144,7 +145,8 @@ pub(crate) fn discovery_url(issuer: &str) -> Result<Url, ConfigError> {
     ))
 }
 
-/// Sends a GET for a JSON document (discovery, JWKS) and returns it.
+/// Sends a GET for a JSON document the provider publishes (`discovery`, `JWKS`) and returns
+/// it; [`crate::failure::json_answer`] names what an answer that is not one means.
 pub(crate) async fn get_json(http: &dyn HttpClient, url: &Url, what: &str) -> Result<Value, Error> {
     let request = Request::builder()
         .method(Method::GET)
@@ -155,20 +157,7 @@ pub(crate) async fn get_json(http: &dyn HttpClient, url: &Url, what: &str) -> Re
     let response = http.execute(request).await?;
     let status = response.status();
     crate::trace::record_status(status);
-    if status.is_server_error() {
-        return Err(Error::ProviderTechnical(format!(
-            "the provider's {what} failed with HTTP {}",
-            status.as_u16()
-        )));
-    }
-    if status != StatusCode::OK {
-        return Err(Error::Provider(format!(
-            "the provider's {what} answered HTTP {}",
-            status.as_u16()
-        )));
-    }
-    serde_json::from_slice(response.body())
-        .map_err(|_| Error::Provider(format!("the provider's {what} is not JSON")))
+    json_answer(what, status, response.body())
 }
 
 /// Fetches and checks the discovery document at `url`.
@@ -178,7 +167,7 @@ pub(crate) async fn discover(
     expected_issuer: &str,
     allow_http_loopback: bool,
 ) -> Result<ProviderMetadata, Error> {
-    let document = get_json(http, url, "discovery document").await?;
+    let document = get_json(http, url, "discovery").await?;
     let metadata = ProviderMetadata::from_document(&document, expected_issuer)?;
     metadata.check_schemes(allow_http_loopback).map_err(|why| {
         Error::Provider(format!(
@@ -247,6 +236,42 @@ mod tests {
         doc["token_endpoint"] = "http://id.example/token".into();
         let metadata = ProviderMetadata::from_document(&doc, "https://id.example").unwrap();
         assert!(metadata.check_schemes(true).is_err());
+    }
+
+    /// The discovery document's and the JWKS's answers are named by the failure module:
+    /// a 5xx is technical, another status or a body that is not JSON is refused.
+    #[tokio::test]
+    async fn document_answers_are_named_by_the_failure_module() {
+        let url = Url::parse("https://id.example/.well-known/openid-configuration").unwrap();
+        for (status, body, code) in [
+            (503, "down", "ProviderTechnicalError"),
+            (404, "<html>", "ProviderError"),
+            (200, "<html>", "ProviderError"),
+        ] {
+            let http = move |_: Request<Bytes>| async move {
+                let mut response = http::Response::new(Bytes::from_static(body.as_bytes()));
+                *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+                Ok(response)
+            };
+            for what in ["discovery", "JWKS"] {
+                let error = get_json(&http, &url, what).await.unwrap_err();
+                assert_eq!(error.code(), code, "{what} {status}");
+                assert!(
+                    error
+                        .to_string()
+                        .contains(&format!("the provider's {what} ")),
+                    "{error}"
+                );
+            }
+        }
+        let issuer = discover(&http_ok(), &url, "https://id.example", false)
+            .await
+            .map(|metadata| metadata.issuer);
+        assert_eq!(issuer.unwrap(), "https://id.example");
+    }
+
+    fn http_ok() -> impl HttpClient {
+        |_: Request<Bytes>| async { Ok(http::Response::new(Bytes::from(document().to_string()))) }
     }
 
     #[test]

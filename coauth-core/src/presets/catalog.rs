@@ -9,6 +9,7 @@ use super::spec::OAuth2Preset;
 use super::spec::OidcPreset;
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::DenialRule;
 
 /// A preset's declaration, by protocol.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +25,23 @@ pub enum Declared {
     /// Any OpenID provider, configured from its issuer's discovery document ([`Oidc`]).
     #[cfg(feature = "oidc")]
     Discovery,
+}
+
+impl Declared {
+    /// How the preset's redirect reports that the user refused: the [`DenialRule`]s it
+    /// declares; for OAuth 1.0a, [`crate::OAUTH1_DENIALS`] (the engine's); for a provider
+    /// configured by discovery, [`crate::STANDARD_DENIALS`].
+    pub fn denials(&self) -> &'static [DenialRule] {
+        match self {
+            Declared::OAuth2(spec) => spec.denials,
+            #[cfg(feature = "oidc")]
+            Declared::Oidc(spec) => spec.denials,
+            #[cfg(feature = "oauth1")]
+            Declared::OAuth1(_) => crate::OAUTH1_DENIALS,
+            #[cfg(feature = "oidc")]
+            Declared::Discovery => crate::STANDARD_DENIALS,
+        }
+    }
 }
 
 /// One preset of the catalog.
