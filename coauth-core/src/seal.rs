@@ -11,9 +11,9 @@
 //! of the user id under a second key derived from the same secret, so the blob holds no user
 //! id and `result` can check that the same user finishes the flow.
 
+use crate::aead::{NONCE_LEN, TAG_LEN, XChaCha20Poly1305};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use crate::aead::{NONCE_LEN, TAG_LEN, XChaCha20Poly1305};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::Error;
+use crate::aead::{NONCE_LEN, TAG_LEN, XChaCha20Poly1305};
 use crate::crypto::random_bytes;
 
 /// The blob format version; also the first byte of every blob.
