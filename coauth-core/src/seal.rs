@@ -11,7 +11,6 @@
 //! of the user id under a second key derived from the same secret, so the blob holds no user
 //! id and `result` can check that the same user finishes the flow.
 
-use crate::aead::{NONCE_LEN, TAG_LEN, XChaCha20Poly1305};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hkdf::Hkdf;
