@@ -27,7 +27,9 @@ use coauth_tests::fixture::{
 };
 use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_provider::MockUser;
-use coauth_tests::mock_provider::declared::{DeclaredConfig, MockDeclared, RedirectSigner};
+use coauth_tests::mock_provider::declared::{
+    DeclaredConfig, MockDeclared, RedirectSigner, SHOPIFY_SHOP as SHOP, shopify_hmac,
+};
 use serde_json::{Value, json};
 
 /// The provider's name in the apps under test.
@@ -483,27 +485,6 @@ async fn mastodon_instances_on_loopback_need_the_opt_in_and_private_ones_are_ref
 }
 
 // --- Shopify ---------------------------------------------------------------------------
-
-/// The shop the Shopify tests sign in at.
-const SHOP: &str = "mock-shop.myshopify.com";
-
-/// Shopify's `hmac` of an approval's parameters, written here apart from the preset's.
-fn shopify_hmac(params: &[(String, String)], secret: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let escape = |text: &str| text.replace('%', "%25").replace('&', "%26");
-    let mut pairs: Vec<String> = params
-        .iter()
-        .map(|(name, value)| format!("{}={}", escape(name).replace('=', "%3D"), escape(value)))
-        .collect();
-    pairs.sort();
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
-    mac.update(pairs.join("&").as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
 
 /// A signature made with another secret.
 fn forged_hmac(params: &[(String, String)], _: &str) -> String {

@@ -51,7 +51,9 @@ use coauth_tests::fixture::{
 use coauth_tests::mock::{Decision, Endpoint, MockIdp};
 use coauth_tests::mock_oidc::{ClientAuthMode, MockOidc, MockOidcConfig, OidcUser, Quirks};
 use coauth_tests::mock_provider::MockUser;
-use coauth_tests::mock_provider::declared::{DeclaredConfig, MockDeclared, PLAIN, RedirectSigner};
+use coauth_tests::mock_provider::declared::{
+    DeclaredConfig, MockDeclared, PLAIN, RedirectSigner, SHOPIFY_SHOP as SHOP, shopify_hmac,
+};
 use http::{Response, header};
 use serde_json::{Value, json};
 
@@ -371,29 +373,6 @@ macro_rules! oauth2_table {
 
 /// Odnoklassniki's public application key, the variable its constructor sets.
 const OK_KEY: &str = "CBAMOCKABABABABA";
-
-/// The shop the Shopify row signs in at.
-const SHOP: &str = "mock-shop.myshopify.com";
-
-/// Shopify's `hmac` of an approval's parameters, written here apart from the preset's: the
-/// hex HMAC-SHA256, keyed with the client secret, of the sorted `name=value` pairs joined
-/// with `&` (`%` and `&` escaped, and `=` in names).
-fn shopify_hmac(params: &[(String, String)], secret: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let escape = |text: &str| text.replace('%', "%25").replace('&', "%26");
-    let mut pairs: Vec<String> = params
-        .iter()
-        .map(|(name, value)| format!("{}={}", escape(name).replace('=', "%3D"), escape(value)))
-        .collect();
-    pairs.sort();
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
-    mac.update(pairs.join("&").as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
 
 mod oauth2 {
     use super::*;

@@ -116,6 +116,29 @@ pub struct DeclaredConfig {
 /// see [`DeclaredConfig::redirect_signer`].
 pub type RedirectSigner = fn(&[(String, String)], &str) -> String;
 
+/// The shop the Shopify tests sign in at.
+pub const SHOPIFY_SHOP: &str = "mock-shop.myshopify.com";
+
+/// Shopify's `hmac` of an approval's parameters, a [`RedirectSigner`] written apart from the
+/// preset's: the hex HMAC-SHA256, keyed with the client secret, of the sorted `name=value`
+/// pairs joined with `&` (`%` and `&` escaped, and `=` in names).
+pub fn shopify_hmac(params: &[(String, String)], secret: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let escape = |text: &str| text.replace('%', "%25").replace('&', "%26");
+    let mut pairs: Vec<String> = params
+        .iter()
+        .map(|(name, value)| format!("{}={}", escape(name).replace('=', "%3D"), escape(value)))
+        .collect();
+    pairs.sort();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
+    mac.update(pairs.join("&").as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 impl DeclaredConfig {
     /// The mock of `preset`, with the default client and user.
     pub fn new(preset: &'static OAuth2Preset) -> DeclaredConfig {
