@@ -12,6 +12,7 @@ use http::{HeaderMap, HeaderValue, header};
 
 use crate::Error;
 use crate::config::{Coauth, origin_and_path};
+use crate::cookie::CookieNames;
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_b64};
 use crate::failure::redirect_error;
 use crate::protocol::{
@@ -25,6 +26,11 @@ use crate::trace::{flow_fingerprint, provider_stage, step};
 pub const BINDING_COOKIE_SECURE: &str = "__Host-coauth-binding";
 /// Name of the binding cookie on plain-http loopback origins, where `Secure` cannot be set.
 pub const BINDING_COOKIE_LOOPBACK: &str = "coauth-binding";
+/// The binding cookie's two names.
+const BINDING_COOKIE: CookieNames = CookieNames {
+    secure: BINDING_COOKIE_SECURE,
+    loopback: BINDING_COOKIE_LOOPBACK,
+};
 
 /// Redirect parameters passed on to providers; everything else the client sends is dropped,
 /// so a posted `access_token` or `id_token` can never be substituted for the code exchange.
@@ -81,20 +87,13 @@ impl RequestContext {
                 .map(str::to_owned),
             ..RequestContext::default()
         };
-        for cookies in headers.get_all(header::COOKIE) {
-            let Ok(cookies) = cookies.to_str() else {
-                continue;
+        for (name, value) in BINDING_COOKIE.read(headers) {
+            let slot = if name == BINDING_COOKIE_SECURE {
+                &mut context.binding_secure
+            } else {
+                &mut context.binding_loopback
             };
-            for pair in cookies.split(';') {
-                let Some((name, value)) = pair.trim().split_once('=') else {
-                    continue;
-                };
-                match name {
-                    BINDING_COOKIE_SECURE => context.binding_secure = Some(value.to_owned()),
-                    BINDING_COOKIE_LOOPBACK => context.binding_loopback = Some(value.to_owned()),
-                    _ => {}
-                }
-            }
+            *slot = Some(value.to_owned());
         }
         context
     }
@@ -343,25 +342,11 @@ impl Coauth {
     }
 
     fn binding_cookie(&self, origin: &str, value: &str) -> HeaderValue {
-        let (name, secure) = if origin.starts_with("https://") {
-            (BINDING_COOKIE_SECURE, "; Secure")
-        } else {
-            (BINDING_COOKIE_LOOPBACK, "")
-        };
-        let lifetime = self.inner.flow_lifetime.to_string();
-        let mut cookie = String::with_capacity(name.len() + value.len() + 64);
-        for part in [
-            name,
-            "=",
+        BINDING_COOKIE.set_cookie(
+            BINDING_COOKIE.for_origin(origin),
             value,
-            "; Path=/; Max-Age=",
-            &lifetime,
-            "; HttpOnly; SameSite=Lax",
-            secure,
-        ] {
-            cookie.push_str(part);
-        }
-        HeaderValue::from_str(&cookie).expect("cookie is ASCII without control characters")
+            self.inner.flow_lifetime,
+        )
     }
 
     /// Finishes a sign-in: opens and checks the flow, checks the binding cookie, the origin,

@@ -5,6 +5,7 @@
 mod aead;
 mod clock;
 mod config;
+mod cookie;
 mod crypto;
 #[cfg(test)]
 mod debug_tests;

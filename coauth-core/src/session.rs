@@ -20,6 +20,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderValue, header};
 use serde::{Deserialize, Serialize};
 
+use crate::cookie::CookieNames;
 use crate::provider::User;
 use crate::seal::{ISSUED_AT_LEEWAY_SECS, Keyring, OpenError, SESSION, SealError};
 use crate::{ConfigError, Error};
@@ -28,6 +29,11 @@ use crate::{ConfigError, Error};
 pub const SESSION_COOKIE_SECURE: &str = "__Host-coauth-session";
 /// Name of the session cookie on plain-http loopback origins, where `Secure` cannot be set.
 pub const SESSION_COOKIE_LOOPBACK: &str = "coauth-session";
+/// The session cookie's two names.
+const SESSION_COOKIE: CookieNames = CookieNames {
+    secure: SESSION_COOKIE_SECURE,
+    loopback: SESSION_COOKIE_LOOPBACK,
+};
 /// The most a session cookie may be, name and value: what every browser keeps.
 pub const MAX_SESSION_COOKIE_BYTES: usize = 4096;
 /// The longest absolute lifetime accepted: browsers cap a cookie's lifetime at 400 days.
@@ -456,7 +462,7 @@ impl SessionKeeper {
             exp: now.saturating_add(self.config.absolute.as_secs()),
             seen: now,
         };
-        self.cookie(cookie_name(origin), &sealed, now)
+        self.cookie(SESSION_COOKIE.for_origin(origin), &sealed, now)
     }
 
     /// `sealed` as the `Set-Cookie` of cookie `name`, living until its idle or absolute end.
@@ -481,7 +487,7 @@ impl SessionKeeper {
         let ends = sealed
             .exp
             .min(sealed.seen.saturating_add(self.config.idle.as_secs()));
-        Ok(set_cookie(name, &value, ends.saturating_sub(now)))
+        Ok(SESSION_COOKIE.set_cookie(name, &value, ends.saturating_sub(now)))
     }
 
     /// The session the request's cookies carry, valid at `now`; `None` when there is none,
@@ -489,7 +495,7 @@ impl SessionKeeper {
     /// value).
     pub(crate) fn read(&self, headers: &HeaderMap, now: u64) -> Option<Session> {
         let mut refused = None;
-        for (name, value) in session_cookies(headers) {
+        for (name, value) in SESSION_COOKIE.read(headers) {
             let read = match name {
                 SESSION_COOKIE_SECURE => self.read_secure,
                 _ => self.read_loopback,
@@ -549,12 +555,12 @@ impl SessionKeeper {
     /// The `Set-Cookie` values that end the sessions whose cookies `headers` carry (any
     /// value, valid or not); none when there is no session cookie.
     pub(crate) fn end(&self, headers: &HeaderMap) -> Vec<HeaderValue> {
-        let mut names: Vec<&str> = session_cookies(headers).map(|(name, _)| name).collect();
+        let mut names: Vec<&str> = SESSION_COOKIE.read(headers).map(|(name, _)| name).collect();
         names.sort_unstable();
         names.dedup();
         names
             .into_iter()
-            .map(|name| set_cookie(name, "", 0))
+            .map(|name| SESSION_COOKIE.set_cookie(name, "", 0))
             .collect()
     }
 }
@@ -569,45 +575,6 @@ fn session_of(sealed: Sealed, renewal: Option<HeaderValue>, idle: u64) -> Sessio
         idle_expires_at: sealed.seen.saturating_add(idle).min(sealed.exp),
         renewal,
     }
-}
-
-/// The session cookie's name for a sign-in from `origin`.
-fn cookie_name(origin: &str) -> &'static str {
-    if origin.starts_with("https://") {
-        SESSION_COOKIE_SECURE
-    } else {
-        SESSION_COOKIE_LOOPBACK
-    }
-}
-
-/// The session cookies among the request's cookies, by name, in the order sent.
-fn session_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&'static str, &str)> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            match name {
-                SESSION_COOKIE_SECURE => Some((SESSION_COOKIE_SECURE, value)),
-                SESSION_COOKIE_LOOPBACK => Some((SESSION_COOKIE_LOOPBACK, value)),
-                _ => None,
-            }
-        })
-}
-
-/// The `Set-Cookie` value of session cookie `name`: `HttpOnly`, `SameSite=Lax`, `Path=/`,
-/// `Secure` for the https name, living `max_age` seconds (0: deleted).
-fn set_cookie(name: &str, value: &str, max_age: u64) -> HeaderValue {
-    let secure = if name == SESSION_COOKIE_SECURE {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie =
-        format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
-    HeaderValue::from_str(&cookie).expect("a session cookie is base64url and ASCII attributes")
 }
 
 #[cfg(test)]

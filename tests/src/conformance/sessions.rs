@@ -699,9 +699,7 @@ pub(super) async fn session_takes_get_and_head_and_sign_out_post_only(adapter: A
 pub(super) async fn renewal_past_half_the_idle_timeout_outlives_the_idle_end(adapter: Adapter) {
     let mock = MockProvider::start(MockConfig::default()).await;
     let clock = TestClock::starting_now();
-    let sessions = Sessions::new()
-        .absolute_lifetime(std::time::Duration::from_secs(10 * HOUR))
-        .idle_timeout(std::time::Duration::from_secs(4 * HOUR));
+    let sessions = ten_hours_idle_after_four();
     let app = sessions_app(&adapter, &mock, &clock, sessions, |b| b).await;
     let start = clock.now_unix();
     let response = app.sign_in("demo", &mock, Decision::Approve).await;
@@ -744,9 +742,7 @@ pub(super) async fn renewal_past_half_the_idle_timeout_outlives_the_idle_end(ada
 pub(super) async fn the_absolute_lifetime_ends_a_session_however_active(adapter: Adapter) {
     let mock = MockProvider::start(MockConfig::default()).await;
     let clock = TestClock::starting_now();
-    let sessions = Sessions::new()
-        .absolute_lifetime(std::time::Duration::from_secs(10 * HOUR))
-        .idle_timeout(std::time::Duration::from_secs(4 * HOUR));
+    let sessions = ten_hours_idle_after_four();
     let app = sessions_app(&adapter, &mock, &clock, sessions, |b| b).await;
     let start = clock.now_unix();
     let mut cookie = signed_in(&app, &mock).await;
@@ -775,9 +771,7 @@ pub(super) async fn the_absolute_lifetime_ends_a_session_however_active(adapter:
 pub(super) async fn the_idle_timeout_ends_an_unused_session(adapter: Adapter) {
     let mock = MockProvider::start(MockConfig::default()).await;
     let clock = TestClock::starting_now();
-    let sessions = Sessions::new()
-        .absolute_lifetime(std::time::Duration::from_secs(10 * HOUR))
-        .idle_timeout(std::time::Duration::from_secs(4 * HOUR));
+    let sessions = ten_hours_idle_after_four();
     let app = sessions_app(&adapter, &mock, &clock, sessions, |b| b).await;
     let cookie = signed_in(&app, &mock).await;
     clock.advance(4 * HOUR - 1);
@@ -1198,4 +1192,11 @@ pub(super) async fn linking_without_a_session_is_refused_at_auth_url(adapter: Ad
         assert!(message.contains("signed in"), "{what}: {message}");
         assert!(!message.contains("not enabled"), "{what}: {message}");
     }
+}
+
+/// Sessions of the lifetime cases: 10 hours at most, 4 hours idle.
+fn ten_hours_idle_after_four() -> Sessions {
+    Sessions::new()
+        .absolute_lifetime(std::time::Duration::from_secs(10 * HOUR))
+        .idle_timeout(std::time::Duration::from_secs(4 * HOUR))
 }
