@@ -182,8 +182,12 @@ impl Sessions {
     /// The user fields a session keeps besides the provider and the user's id (which it
     /// always keeps). A value longer than its [`UserField::limit`] is left out.
     pub fn fields(mut self, fields: impl IntoIterator<Item = UserField>) -> Self {
-        self.fields = fields.into_iter().collect();
-        self.fields.dedup();
+        self.fields.clear();
+        for field in fields {
+            if !self.fields.contains(&field) {
+                self.fields.push(field);
+            }
+        }
         self
     }
 
@@ -913,6 +917,11 @@ mod tests {
     fn build_refuses_what_could_outgrow_a_cookie_and_bad_lifetimes() {
         let origins = [HTTPS.to_owned()];
         let build = |config: Sessions| SessionKeeper::new(config, SECRET, &[], &origins);
+        // A field named twice is kept once, wherever it repeats.
+        assert_eq!(
+            Sessions::new().fields([UserField::Name, UserField::Email, UserField::Name]),
+            Sessions::new().fields([UserField::Name, UserField::Email])
+        );
         let every_field = build(Sessions::new().fields(UserField::ALL));
         let largest = every_field.unwrap().largest_cookie();
         assert!(largest <= MAX_SESSION_COOKIE_BYTES, "{largest}");
