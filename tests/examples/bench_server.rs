@@ -9,6 +9,13 @@
 //!   stub page, sent to the same mock's authorization URL, whose redirect lands on
 //!   `GET /bench/plain_result`, a page that hands the answer to the opener. Each page keeps
 //!   the time from the click to its callback in `window.__elapsed`.
+//! - `GET /bench/minimum` is the plain page doing by hand the least that any client of
+//!   coauth's protocol must add to those navigations: one JSON round trip to the server
+//!   (`POST /baseline`, as `auth_url`) before the popup leaves the stub page, a result page
+//!   (`GET /bench/minimum_result`) that loads coauth.js (without running it) before handing
+//!   the answer over, and one more JSON round trip (as `result`) after it. What coauth's
+//!   sign-in costs above that is coauth's own overhead and the provider's token and profile
+//!   round trips.
 //!
 //! Not a demo: it exists to measure coauth's overhead.
 //!
@@ -33,13 +40,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let creator = ResourceCreator::new(demo.coauth);
     // The size of a real auth_url answer, for the baseline to answer as much.
     let (url_len, flow_len) = sample_answer(&creator, port).await?;
-    let plain = plain_page(&plain_authorize_url(&creator, port).await?);
+    let plain = plain_page(
+        &plain_authorize_url(&creator, port, "/bench/plain_result").await?,
+        false,
+    );
+    let minimum = plain_page(
+        &plain_authorize_url(&creator, port, "/bench/minimum_result").await?,
+        true,
+    );
+    let minimum_result = minimum_result_page(&creator).await?;
     let app = Router::new()
         .route("/bench/coauth", get(|| async { Html(COAUTH_PAGE) }))
         .route("/bench/plain", get(move || async move { Html(plain) }))
         .route(
             "/bench/plain_result",
-            get(|| async { Html(PLAIN_RESULT_PAGE) }),
+            get(|| async { Html(PLAIN_RESULT_PAGE.replace("SCRIPT", "")) }),
+        )
+        .route("/bench/minimum", get(move || async move { Html(minimum) }))
+        .route(
+            "/bench/minimum_result",
+            get(move || async move { Html(minimum_result) }),
         )
         .route(
             "/baseline",
@@ -117,46 +137,84 @@ const COAUTH_PAGE: &str = r#"<!doctype html>
 </script></body></html>"#;
 
 /// The page that makes the same navigations without coauth; `AUTHORIZE_URL` is replaced by
-/// the mock's authorization URL, whose `state` each click replaces.
+/// the mock's authorization URL, whose `state` each click replaces. With `ROUND_TRIPS` true
+/// (the minimum page), a JSON round trip precedes the popup's navigation and follows the
+/// answer.
 const PLAIN_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>plain</title></head>
 <body><button id="go">Sign in</button>
 <script>
   var authorize = AUTHORIZE_URL;
+  var roundTrips = ROUND_TRIPS;
   var started = 0;
   var state = '';
+  var roundTrip = function () {
+    return fetch('/baseline', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ providerType: 'demo-auto', redirectUri: location.origin + '/bench/minimum_result' })
+    }).then(function (response) { return response.json(); });
+  };
+  var done = function () { window.__elapsed = performance.now() - started; };
   window.addEventListener('message', function (event) {
     if (event.origin !== location.origin || event.data !== state) return;
-    window.__elapsed = performance.now() - started;
+    if (roundTrips) roundTrip().then(done); else done();
   });
   document.getElementById('go').addEventListener('click', function () {
     started = performance.now();
     window.__elapsed = null;
     state = String(Math.random()).slice(2);
     var popup = window.open('/coauth/auth_page', 'plain', 'width=500,height=600');
-    popup.location.href = authorize.replace('STATE', state);
+    var go = function () { popup.location.replace(authorize.replace('STATE', state)); };
+    if (roundTrips) roundTrip().then(go); else go();
   });
 </script></body></html>"#;
 
 /// Where the mock's redirect lands in the plain flow: hands the `state` to the opener.
+/// `SCRIPT` is replaced by the minimum page's script element (or nothing).
 const PLAIN_RESULT_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>plain result</title></head>
-<body><script>
+<body>SCRIPT<script>
   var params = new URLSearchParams(location.search);
   if (params.get('code')) opener.postMessage(params.get('state'), location.origin);
   window.close();
 </script></body></html>"#;
 
-fn plain_page(authorize_url: &str) -> String {
+fn plain_page(authorize_url: &str, round_trips: bool) -> String {
     let quoted = serde_json::to_string(authorize_url).unwrap_or_default();
-    PLAIN_PAGE.replace("AUTHORIZE_URL", &quoted)
+    PLAIN_PAGE
+        .replace("AUTHORIZE_URL", &quoted)
+        .replace("ROUND_TRIPS", if round_trips { "true" } else { "false" })
 }
 
-/// `demo-auto`'s authorization URL as coauth builds it, sending the answer to
-/// `/bench/plain_result` instead, with `STATE` in place of the state.
+/// The minimum page's result page: the plain result page, loading coauth.js first from the
+/// very URL coauth's own result page loads it from (so from the same cache entry), without
+/// giving it a page role.
+async fn minimum_result_page(
+    creator: &ResourceCreator,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let page = creator
+        .create_result_page_resource()
+        .handle(http::Request::get("/result_page").body(Bytes::new())?)
+        .await;
+    let html = String::from_utf8(page.body().to_vec())?;
+    let src = html
+        .split("src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("coauth's result page loads no script")?;
+    Ok(PLAIN_RESULT_PAGE.replace(
+        "SCRIPT",
+        &format!(r#"<script src="/coauth/{src}"></script>"#),
+    ))
+}
+
+/// `demo-auto`'s authorization URL as coauth builds it, sending the answer to `result_path`
+/// instead, with `STATE` in place of the state.
 async fn plain_authorize_url(
     creator: &ResourceCreator,
     port: u16,
+    result_path: &str,
 ) -> Result<String, Box<dyn std::error::Error>> {
     let origin = format!("http://127.0.0.1:{port}");
     let request = http::Request::post("/auth_url")
@@ -171,7 +229,7 @@ async fn plain_authorize_url(
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(name, value)| match name.as_ref() {
-            "redirect_uri" => (name.into_owned(), format!("{origin}/bench/plain_result")),
+            "redirect_uri" => (name.into_owned(), format!("{origin}{result_path}")),
             "state" => (name.into_owned(), "STATE".to_owned()),
             _ => (name.into_owned(), value.into_owned()),
         })
