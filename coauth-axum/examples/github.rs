@@ -79,10 +79,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             get(|| async { ([("content-type", "text/javascript")], APP_JS).into_response() }),
         )
         .route("/me", get(me))
-        .nest(
+        .merge(coauth_axum::router_at(
             "/coauth",
-            coauth_axum::router(&ResourceCreator::new(coauth.clone())),
-        )
+            &ResourceCreator::new(coauth.clone()),
+        ))
         .with_state(coauth);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("listening on http://127.0.0.1:3000");

@@ -67,7 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 baseline(&headers, &body, url_len, flow_len)
             }),
         )
-        .nest("/coauth", coauth_axum::router(&creator));
+        .merge(coauth_axum::router_at("/coauth", &creator));
     println!("coauth bench server listening on http://127.0.0.1:{port}");
     axum::serve(listener, app).await?;
     Ok(())

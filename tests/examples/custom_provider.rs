@@ -195,10 +195,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "/demo.css",
             get(move || async move { page(demo::DEMO_CSS, "text/css; charset=utf-8") }),
         )
-        .nest(
+        .merge(coauth_axum::router_at(
             "/coauth",
-            coauth_axum::router(&ResourceCreator::new(coauth)),
-        );
+            &ResourceCreator::new(coauth),
+        ));
     println!("custom provider example on http://127.0.0.1:{port}");
     axum::serve(listener, app).await?;
     Ok(())

@@ -39,10 +39,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "/demo.css",
             get(|| async { page(demo::DEMO_CSS, "text/css; charset=utf-8") }),
         )
-        .nest(
+        .merge(coauth_axum::router_at(
             "/coauth",
-            coauth_axum::router(&ResourceCreator::new(demo.coauth)),
-        );
+            &ResourceCreator::new(demo.coauth),
+        ));
 
     println!("coauth demo listening on http://127.0.0.1:{port}");
     axum::serve(listener, app).await?;

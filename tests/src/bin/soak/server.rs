@@ -102,10 +102,10 @@ async fn serve() -> Result<(), Box<dyn Error>> {
         HeaderValue::from_str(&instance).map_err(|_| "SOAK_INSTANCE is not a header value")?;
 
     let app = Router::new()
-        .nest(
+        .merge(coauth_axum::router_at(
             "/coauth",
-            coauth_axum::router(&ResourceCreator::new(coauth)),
-        )
+            &ResourceCreator::new(coauth),
+        ))
         .layer(axum::middleware::map_response(
             move |mut response: Response| {
                 let instance = instance.clone();
