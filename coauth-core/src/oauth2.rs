@@ -15,7 +15,7 @@ use crate::http_client::HttpClient;
 use crate::provider::{
     Credentials, FinishContext, Finished, Provider, StartContext, Started, User,
 };
-use crate::token::{Authorize, TokenClient};
+use crate::token::{Authorize, TokenClient, UrlPrefix};
 use crate::trace::{call_span, provider_call};
 use crate::{Clock, ConfigError, Error, Secret};
 
@@ -159,6 +159,7 @@ pub struct OAuth2Provider {
     /// [`OAuth2Config::redirect_params_to_token`] and [`OAuth2Config::redirect_params`].
     response_params: Vec<&'static str>,
     redirect_check: Option<Arc<RedirectCheck>>,
+    url_prefix: UrlPrefix,
 }
 
 impl std::fmt::Debug for OAuth2Provider {
@@ -193,6 +194,7 @@ impl OAuth2Provider {
             profile: Arc::new(profile),
             response_params,
             redirect_check: None,
+            url_prefix: UrlPrefix::default(),
         }
     }
 
@@ -272,6 +274,7 @@ impl Provider for OAuth2Provider {
             silent: ctx.silent,
             prompt: config.prompt,
             extra: &config.extra_authorize_params,
+            prefix: Some(&self.url_prefix),
         }
         .url();
         Ok(Started::new(url))

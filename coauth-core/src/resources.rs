@@ -477,13 +477,12 @@ impl Resource {
     }
 }
 
-fn media_type(headers: &HeaderMap) -> String {
+fn is_media_type(headers: &HeaderMap, expected: &str) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default()
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(expected))
 }
 
 /// Accepts only `POST` with a JSON body: a cross-site HTML form cannot send one without a
@@ -492,7 +491,7 @@ fn json_post(request: &http::request::Parts) -> Result<(), Error> {
     if request.method != Method::POST {
         return Err(Error::MethodNotAllowed { allow: "POST" });
     }
-    if media_type(&request.headers) != JSON {
+    if !is_media_type(&request.headers, JSON) {
         return Err(Error::UnsupportedMediaType { expected: JSON });
     }
     Ok(())

@@ -17,7 +17,7 @@ use crate::failure::DenialRule;
 use crate::http_client::HttpClient;
 use crate::oauth2::get_profile_json;
 use crate::provider::{Credentials, FinishContext, Finished, Provider, StartContext, Started};
-use crate::token::{Authorize, ClientSecretMinter, TokenClient, check_extra_params};
+use crate::token::{Authorize, ClientSecretMinter, TokenClient, UrlPrefix, check_extra_params};
 use crate::trace::{call_span, provider_call};
 use crate::{ConfigError, Error, Secret};
 
@@ -61,6 +61,7 @@ pub struct OidcProvider {
     response_params: &'static [&'static str],
     metadata: Arc<Mutex<CachedMetadata>>,
     jwks: Arc<JwksCache>,
+    url_prefix: UrlPrefix,
 }
 
 impl std::fmt::Debug for OidcProvider {
@@ -107,6 +108,7 @@ impl OidcProvider {
                 config.jwks_max_age,
             )),
             config: Arc::new(config),
+            url_prefix: UrlPrefix::default(),
         })
     }
 
@@ -320,6 +322,7 @@ impl Provider for OidcProvider {
             silent: ctx.silent,
             prompt: config.prompt,
             extra: &config.extra_authorize_params,
+            prefix: Some(&self.url_prefix),
         }
         .url();
         Ok(Started::new(url))

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, header};
 
-use super::{FORM, JSON, Resource, Seen, media_type, page_response, script_safe_json};
+use super::{FORM, JSON, Resource, Seen, is_media_type, page_response, script_safe_json};
 use crate::Error;
 use crate::protocol::{ResultRequest, parse_json};
 
@@ -29,7 +29,7 @@ impl Resource {
         if parts.method != Method::POST {
             return Err(Error::MethodNotAllowed { allow: "POST" });
         }
-        if media_type(&parts.headers) != FORM {
+        if !is_media_type(&parts.headers, FORM) {
             return Err(Error::UnsupportedMediaType { expected: FORM });
         }
         let form = FrameForm::parse(&body);
@@ -146,7 +146,7 @@ impl FrameForm {
 /// describe the body, which is now the page.
 pub(super) fn frame_page(id: Option<&str>, answer: Response<Bytes>) -> Response<Bytes> {
     let (parts, body) = answer.into_parts();
-    let is_json = media_type(&parts.headers) == JSON;
+    let is_json = is_media_type(&parts.headers, JSON);
     let data = if is_json {
         serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)
     } else {

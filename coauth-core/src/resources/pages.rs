@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, header};
 
-use super::{FORM, check_read_method, finish_read, media_type};
+use super::{FORM, check_read_method, finish_read, is_media_type};
 use crate::Error;
 
 /// The content security policy of every coauth page.
@@ -58,7 +58,7 @@ pub(super) fn result_page(
     const ALLOW: &str = "GET, HEAD, POST";
     check_read_method(request, ALLOW)?;
     let params = if request.method == Method::POST {
-        if media_type(&request.headers) != FORM {
+        if !is_media_type(&request.headers, FORM) {
             return Err(Error::UnsupportedMediaType { expected: FORM });
         }
         // A parameter sent twice is refused rather than read as its last value, which

@@ -95,6 +95,7 @@ fn authorize(
         silent,
         prompt,
         extra,
+        prefix: None,
     }
     .url()
     .query_pairs()
@@ -331,6 +332,7 @@ fn a_renamed_client_id_travels_under_its_name_in_the_url_and_the_form() {
         silent: false,
         prompt: None,
         extra: &extra,
+        prefix: None,
     }
     .url();
     let pairs: Vec<(String, String)> = url
@@ -391,4 +393,53 @@ fn a_wrapped_token_answer_is_read_where_declared() {
         r#"{"error": "invalid_grant", "data": [{"access_token": "x"}]}"#,
     );
     assert!(parse_token_answer(&error, Some("/data/0")).is_err());
+}
+
+#[test]
+fn a_kept_url_prefix_gives_the_same_urls_and_only_for_its_endpoint_and_redirect_uri() {
+    let endpoint = Url::parse("https://p.example/authorize?tenant=common").unwrap();
+    let other_endpoint = Url::parse("https://q.example/authorize").unwrap();
+    let url = |endpoint: &Url, redirect_uri: &str, state: &str, prefix: Option<&UrlPrefix>| {
+        Authorize {
+            endpoint,
+            client_id: "client id",
+            client_id_param: "client_id",
+            redirect_uri,
+            state,
+            scopes: &["a", "b"],
+            scope_separator: " ",
+            pkce_challenge: Some("ch"),
+            nonce: Some("n"),
+            response_mode: None,
+            silent: false,
+            prompt: None,
+            extra: &[],
+            prefix,
+        }
+        .url()
+        .to_string()
+    };
+    let kept = UrlPrefix::default();
+    let first = "https://app.example/coauth/result_page";
+    let second = "https://app.example/coauth/result_page_other";
+    // Built whole and kept, then from the kept start: the same text as without one.
+    for state in ["s1", "s2", "s3"] {
+        assert_eq!(
+            url(&endpoint, first, state, Some(&kept)),
+            url(&endpoint, first, state, None)
+        );
+    }
+    assert!(kept.get(&endpoint, first).is_some());
+    // Another redirect URI or endpoint is never served the kept start.
+    let for_second = url(&endpoint, second, "s4", Some(&kept));
+    assert_eq!(for_second, url(&endpoint, second, "s4", None));
+    assert!(for_second.contains("result_page_other"), "{for_second}");
+    let elsewhere = url(&other_endpoint, first, "s5", Some(&kept));
+    assert_eq!(elsewhere, url(&other_endpoint, first, "s5", None));
+    assert!(
+        elsewhere.starts_with("https://q.example/authorize?response_type=code"),
+        "{elsewhere}"
+    );
+    assert!(kept.get(&endpoint, second).is_none());
+    assert!(kept.get(&other_endpoint, first).is_none());
 }
