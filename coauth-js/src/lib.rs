@@ -91,6 +91,14 @@ mod tests {
                 .split_whitespace()
                 .any(|word| word.starts_with("on") && word.contains('='));
             assert!(!handler, "no inline event handlers");
+            // coauth.js is the one script a page loads or runs: every other script element
+            // is JSON data.
+            assert_eq!(
+                page.matches("<script").count(),
+                page.matches("<script src=\"coauth.js\"").count()
+                    + page.matches("<script type=\"application/json\"").count()
+            );
+            assert_eq!(page.matches("<script src=").count(), 1);
             assert!(!page.contains("style="), "no style attributes");
             assert!(!page.contains("<style"), "no style elements");
         }
