@@ -1,8 +1,8 @@
 // Popup flows beyond the happy path, in real Chromium against the demo's mock providers:
 // Cross-Origin-Opener-Policy (a cut-off popup awaited for the flow's lifetime, closeWindow),
 // the closed-popup grace period, forged messages (another origin, an unrelated tab of this
-// origin), several flows at once, the Promise form and AbortSignal, and
-// postMessageWorkaroundFuncName.
+// origin), several flows at once, the Promise form, `authPageUrl: 'about:blank'`,
+// AbortSignal, and postMessageWorkaroundFuncName.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -325,6 +325,25 @@ test('Promise form: resolves with the response, rejects with the error, and has 
   assert.equal(outcome.response.status, 200);
   assert.equal(outcome.response.data.user.name, 'Ada Lovelace');
   assert.deepEqual(outcome.rejected, { isError: true, code: 'InputError', status: 400 });
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
+test('authPageUrl about:blank: no stub page is loaded, and the sign-in completes', async () => {
+  const stubs = [];
+  const onRequest = (req) => {
+    if (new URL(req.url()).pathname === '/coauth/auth_page') stubs.push(req.url());
+  };
+  ctx.browser.context.on('request', onRequest);
+  try {
+    const response = await ctx.page.evaluate((opts) => new coauth.Auth('/coauth').auth(opts)
+      .then((r) => JSON.parse(JSON.stringify(r))), options('demo-auto', { authPageUrl: 'about:blank' }));
+    assert.equal(response.status, 200);
+    assert.equal(response.mode, 'popup');
+    assert.equal(response.data.user.name, 'Ada Lovelace');
+  } finally {
+    ctx.browser.context.off('request', onRequest);
+  }
+  assert.deepEqual(stubs, []);
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
