@@ -5,8 +5,9 @@
 // mock's authorization URL and receives the redirect on a page of its own, by hand;
 // /bench/minimum does what /bench/plain does plus the least any client of coauth's protocol
 // adds (a server round trip before the popup leaves the stub page, coauth.js loaded on the
-// result page, a server round trip after the answer). Each page times its button's click to
-// its callback. Warm-up, then RUNS runs of each, interleaved in a rotating order; medians
+// result page, a server round trip after the answer); /bench/coauth?authPageUrl=about:blank
+// is the coauth page without a stub page to load. Each page times its button's click to its
+// callback. Warm-up, then RUNS runs of each, interleaved in a rotating order; medians
 // and the ratios are printed. A measurement, not a test.
 
 import { spawn } from 'node:child_process';
@@ -55,12 +56,18 @@ const median = (values) => {
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const names = ['coauth', 'plain', 'minimum'];
+  const paths = {
+    coauth: '/bench/coauth',
+    blank: '/bench/coauth?authPageUrl=about:blank',
+    plain: '/bench/plain',
+    minimum: '/bench/minimum',
+  };
+  const names = Object.keys(paths);
   const pages = {};
   const times = {};
   for (const name of names) {
     pages[name] = await browser.context.newPage();
-    await pages[name].goto(`${server.baseUrl}/bench/${name}`);
+    await pages[name].goto(`${server.baseUrl}${paths[name]}`);
     times[name] = [];
   }
   for (let i = 0; i < WARM_UP; i++) {
@@ -76,9 +83,11 @@ try {
   const c = median(times.coauth);
   const p = median(times.plain);
   const m = median(times.minimum);
+  const blank = median(times.blank);
   console.log(`plain navigations (no coauth):            median ${p.toFixed(1)} ms of ${RUNS}`);
   console.log(`the same + the protocol's least, by hand: median ${m.toFixed(1)} ms of ${RUNS}`);
   console.log(`coauth popup sign-in:                     median ${c.toFixed(1)} ms of ${RUNS}`);
+  console.log(`the same, authPageUrl 'about:blank':      median ${blank.toFixed(1)} ms of ${RUNS}`);
   console.log(`click-to-callback = ${(c / p).toFixed(2)} x the same navigations (goal <= 1.15)`);
   console.log(`                  = ${(c / m).toFixed(2)} x the navigations with the protocol's least round trips and script`);
 } finally {

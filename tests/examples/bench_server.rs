@@ -115,7 +115,8 @@ async fn sample_answer(
     Ok((text("url"), text("flow")))
 }
 
-/// The page that signs in with coauth.js: a click starts a popup sign-in against `demo-auto`.
+/// The page that signs in with coauth.js: a click starts a popup sign-in against `demo-auto`,
+/// with the built-in stub page or the `authPageUrl` of the page's query.
 const COAUTH_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>coauth</title></head>
 <body><button id="go">Sign in</button>
@@ -127,7 +128,7 @@ const COAUTH_PAGE: &str = r#"<!doctype html>
     window.__elapsed = null;
     auth.auth({
       providerType: 'demo-auto',
-      authPageUrl: '/coauth/auth_page',
+      authPageUrl: new URLSearchParams(location.search).get('authPageUrl') || '/coauth/auth_page',
       resultPageUrl: location.origin + '/coauth/result_page',
     }, function (err, result) {
       window.__error = err ? err.code + ': ' + err.message : null;
