@@ -73,16 +73,14 @@ pub async fn serve(resource: Resource, request: Request) -> Response {
     response.map(Body::from)
 }
 
+/// What the crate's tests build on: a `Coauth` with one OAuth 2.0 provider at
+/// `idp.example` and the app at `app.example`.
 #[cfg(test)]
-mod tests {
-    use axum::Router;
-    use axum::body::Body;
+pub(crate) mod test_support {
     use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
-    use coauth_core::{Coauth, ResourceCreator};
-    use http::{StatusCode, header};
-    use tower::ServiceExt;
+    use coauth_core::{Coauth, CoauthBuilder};
 
-    fn creator() -> ResourceCreator {
+    pub(crate) fn builder() -> CoauthBuilder {
         let config = OAuth2Config::new(
             "client-id",
             "client-secret",
@@ -91,10 +89,23 @@ mod tests {
         )
         .unwrap();
         let userinfo = StandardUserinfo::new("https://idp.example/userinfo").unwrap();
-        let coauth = Coauth::builder()
+        Coauth::builder()
             .secret("a test secret of at least thirty-two bytes")
             .provider("idp", OAuth2Provider::new(config, userinfo))
             .redirect_uri("https://app.example/coauth/result_page")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use coauth_core::ResourceCreator;
+    use http::{StatusCode, header};
+    use tower::ServiceExt;
+
+    fn creator() -> ResourceCreator {
+        let coauth = crate::test_support::builder()
             .allowed_origin("https://app.example")
             .build()
             .unwrap();

@@ -232,27 +232,12 @@ mod tests {
     use axum::Router;
     use axum::body::Body;
     use axum::routing::get;
-    use coauth_core::oauth2::{OAuth2Config, OAuth2Provider, StandardUserinfo};
-    use coauth_core::{Coauth, CoauthBuilder, Sessions};
+    use coauth_core::{Coauth, Sessions};
     use http::StatusCode;
     use tower::ServiceExt;
 
     use super::*;
-
-    fn builder() -> CoauthBuilder {
-        let config = OAuth2Config::new(
-            "client-id",
-            "client-secret",
-            "https://idp.example/authorize",
-            "https://idp.example/token",
-        )
-        .unwrap();
-        let userinfo = StandardUserinfo::new("https://idp.example/userinfo").unwrap();
-        Coauth::builder()
-            .secret("a test secret of at least thirty-two bytes")
-            .provider("idp", OAuth2Provider::new(config, userinfo))
-            .redirect_uri("https://app.example/coauth/result_page")
-    }
+    use crate::test_support::builder;
 
     fn app(coauth: Coauth) -> Router {
         Router::new()
