@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  clickClosing, launchBrowser, popupClosed, SETTLE_MS, sleep, startDemo,
+  approveInPopup, demoOutcome, launchBrowser, startDemo,
 } from './support.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,27 +45,9 @@ for (const { adapter, bin } of DEMOS) {
       assert.equal(script.headers()['content-type'], 'text/javascript; charset=utf-8');
       assert.equal(script.headers()['x-content-type-options'], 'nosniff');
 
-      const popupOpened = page.waitForEvent('popup');
-      await page.click('#signin-demo');
-      const popup = await popupOpened;
-      await popup.waitForSelector('#approve', { timeout: 15_000 });
-      const closed = popupClosed(popup);
-      await clickClosing(popup, '#approve');
-      await closed;
+      await approveInPopup(page, '#signin-demo');
 
-      await page.waitForFunction(
-        () => ['Signed in', 'Sign-in failed'].includes(document.getElementById('status').textContent),
-        null,
-        { timeout: 15_000 },
-      );
-      await sleep(SETTLE_MS);
-      const shown = await page.evaluate(() => ({
-        status: document.getElementById('status').textContent,
-        name: document.getElementById('user-name').textContent,
-        email: document.getElementById('user-email').textContent,
-        errorCode: document.getElementById('error-code').textContent,
-        callbacks: window.__coauthCallbacks,
-      }));
+      const shown = await demoOutcome(page);
       assert.equal(shown.status, 'Signed in', `${adapter}: ${shown.errorCode}\n${demo.output()}`);
       assert.equal(shown.name, 'Ada Lovelace');
       assert.equal(shown.email, 'ada@example.test');

@@ -9,7 +9,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SETTLE_MS, sleep, useDemoPage } from './support.mjs';
+import { demoSettled, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
 import { decideAndReturn, pendingEntries } from './redirect-support.mjs';
 
 const ctx = useDemoPage({
@@ -41,13 +41,7 @@ async function sessionLine(page, expected) {
  * then reads what it shows: the status, the result card, the step log, the session line.
  */
 async function resumedOutcome(page) {
-  await page.waitForFunction(
-    () => ['Signed in', 'Sign-in failed'].includes(document.getElementById('status').textContent),
-    null,
-    { timeout: 15_000 },
-  );
-  // Give a second delivery the chance to happen before counting callbacks.
-  await sleep(SETTLE_MS);
+  await demoSettled(page);
   return page.evaluate(() => {
     const text = (id) => document.getElementById(id).textContent;
     return {

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clickClosing, popupClosed, useDemoPage } from './support.mjs';
+import { approveInPopup, useDemoPage } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '..', '..', 'coauth-js');
@@ -245,13 +245,7 @@ test('an esbuild bundle (iife) of the package signs in with the demo provider in
   assert.equal(await page.evaluate(() => window.__npm.sameAsGlobal), true);
   assert.equal(await page.evaluate(() => document.querySelectorAll('script[src*="coauth"]').length), 0);
 
-  const opened = page.waitForEvent('popup');
-  await page.click('#signin');
-  const popup = await opened;
-  await popup.waitForSelector('#approve', { timeout: 15_000 });
-  const closed = popupClosed(popup);
-  await clickClosing(popup, '#approve');
-  await closed;
+  await approveInPopup(page, '#signin');
   await page.waitForFunction(() => window.__npm.outcome.calls > 0, null, { timeout: 15_000 });
   assert.deepEqual(await page.evaluate(() => window.__npm.outcome), {
     calls: 1,

@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clickClosing, launchBrowser, popupClosed, startDemo } from './support.mjs';
+import { approveInPopup, launchBrowser, startDemo } from './support.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const docs = path.join(repoRoot, 'docs');
@@ -32,13 +32,7 @@ try {
   await shows(page, 'session-status', 'Signed out');
   await page.screenshot({ path: path.join(docs, 'demo-signed-out.png') });
 
-  const popupOpened = page.waitForEvent('popup');
-  await page.click('#signin-demo');
-  const popup = await popupOpened;
-  await popup.waitForSelector('#approve', { timeout: 15_000 });
-  const closed = popupClosed(popup);
-  await clickClosing(popup, '#approve');
-  await closed;
+  await approveInPopup(page, '#signin-demo');
   await shows(page, 'status', 'Signed in');
   await shows(page, 'session-status', 'Signed in as Ada Lovelace (demo)');
   // The result card and the step log are below the buttons: scroll them into the picture,

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clickClosing, popupClosed, startDemo, useDemoPage } from './support.mjs';
+import { approveInPopup, startDemo, useDemoPage } from './support.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = path.join(process.env.CARGO_TARGET_DIR || path.join(repoRoot, 'target'), 'debug', 'examples');
@@ -56,13 +56,7 @@ async function sessionCookie(origin) {
 
 /** Signs in with the demo provider through the popup, approving at the mock. */
 async function signIn(page) {
-  const popupOpened = page.waitForEvent('popup');
-  await page.click('#signin-demo');
-  const popup = await popupOpened;
-  await popup.waitForSelector('#approve', { timeout: 15_000 });
-  const closed = popupClosed(popup);
-  await clickClosing(popup, '#approve');
-  await closed;
+  await approveInPopup(page, '#signin-demo');
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Signed in', null, { timeout: 15_000 });
 }
 

@@ -112,15 +112,36 @@ export const SETTLE_MS = 500;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until the demo page shows a final outcome, then reads everything it shows. */
-export async function demoOutcome(page) {
+/**
+ * Clicks `selector` on `page` (a sign-in button), approves at the mock provider in the popup
+ * it opens, and resolves once that popup has closed.
+ */
+export async function approveInPopup(page, selector) {
+  const popupOpened = page.waitForEvent('popup');
+  await page.click(selector);
+  const popup = await popupOpened;
+  await popup.waitForSelector('#approve', { timeout: 15_000 });
+  const closed = popupClosed(popup);
+  await clickClosing(popup, '#approve');
+  await closed;
+}
+
+/**
+ * Waits until the demo page shows a final outcome, then a while longer, so that a second
+ * callback or delivery would have happened before anything is counted.
+ */
+export async function demoSettled(page) {
   await page.waitForFunction(
     () => ['Signed in', 'Sign-in failed'].includes(document.getElementById('status').textContent),
     null,
     { timeout: 15_000 },
   );
-  // Give a second callback the chance to happen before we count them.
   await sleep(SETTLE_MS);
+}
+
+/** Waits until the demo page shows a final outcome, then reads everything it shows. */
+export async function demoOutcome(page) {
+  await demoSettled(page);
   return page.evaluate(() => {
     const text = (id) => document.getElementById(id).textContent;
     return {
