@@ -395,10 +395,15 @@ mod tests {
     use super::*;
     use crate::Error;
 
-    /// A loopback port where nothing listens: bound, then released.
+    /// A loopback port where nothing listens: bound without listening and held for the life
+    /// of the process, so no other test's server can take it and no outgoing connection can
+    /// pick it as its own port (and connect to itself).
     fn closed_port() -> SocketAddr {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap()
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
+        let addr = socket.local_addr().unwrap();
+        std::mem::forget(socket);
+        addr
     }
 
     fn get(url: &str) -> Request<Bytes> {

@@ -290,19 +290,35 @@ impl fmt::Debug for MockProvider {
     }
 }
 
-/// A loopback URL where nothing listens (bind 127.0.0.1:0, note the port, drop the
-/// listener): connections are refused.
+/// A loopback URL where nothing listens: connections to it are refused.
+///
+/// The port stays bound (without listening) for the life of the process, so no other server
+/// can take it and no outgoing connection can pick it as its own port. (A port bound and
+/// released at once can be reused by a server that starts a moment later, or be chosen as
+/// the source port of the very connection to it, which then connects to itself and reads its
+/// own request back as the answer.)
 ///
 /// # Panics
 /// If no loopback port can be bound.
 pub fn refused_url() -> String {
-    let listener =
-        std::net::TcpListener::bind("127.0.0.1:0").expect("refused_url: bind 127.0.0.1:0");
-    let addr = listener
+    format!("http://{}", refused_addr())
+}
+
+/// The address behind [`refused_url`]: bound, never listening, held until the process ends.
+///
+/// # Panics
+/// If no loopback port can be bound.
+pub fn refused_addr() -> std::net::SocketAddr {
+    let socket = tokio::net::TcpSocket::new_v4().expect("refused_addr: a TCP socket");
+    socket
+        .bind(([127, 0, 0, 1], 0).into())
+        .expect("refused_addr: bind 127.0.0.1:0");
+    let addr = socket
         .local_addr()
-        .expect("refused_url: local address of the listener");
-    drop(listener);
-    format!("http://{addr}")
+        .expect("refused_addr: local address of the socket");
+    // Held, not listening, so that the port stays refused and taken.
+    std::mem::forget(socket);
+    addr
 }
 
 /// A loopback URL whose server accepts TCP connections and never answers a byte (the

@@ -60,13 +60,16 @@ pub(super) async fn provider_failures_map_to_the_error_table(adapter: Adapter) {
         (Some(Fault::Reset), None, "ProviderConnectionError"),
     ];
     for (fault, token_url, code) in cases {
+        let case = format!("{fault:?} {token_url:?}");
         let (_mock, app, started, params) =
             provider_failure(&adapter, fault.clone(), token_url).await;
         let response = app.finish("demo", &started, params.clone()).await;
+        let detail = app.reported_error();
+        let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or_default();
+        assert_eq!(body["code"], code, "{case}: reported {detail}");
         // The browser gets the code's fixed message; the detail goes to the log and the
         // error hook (SECURITY.md item 40).
         assert_provider_failure(&response, code);
-        let detail = app.reported_error();
         assert_ne!(detail, provider_message(code), "{fault:?}");
         let text = String::from_utf8_lossy(response.body());
         assert!(
