@@ -2,7 +2,7 @@
  *
  * One script, four roles:
  *  - on the app's page: the global `coauth` with `new coauth.Auth(base)` (`auth`, `tryAuth`,
- *    `resume`, `authResultHttpRequest`, `authResultFrameRequest`, and for the server's
+ *    `prepare`, `resume`, `authResultHttpRequest`, `authResultFrameRequest`, and for the server's
  *    sessions `session` and `signOut`); coauth.mjs re-exports it as an ES module, and where
  *    `module.exports` exists (CommonJS: `require('coauth')`, bundlers) the same object is
  *    the module's export too;
@@ -34,6 +34,9 @@
   var CUT = 1000;
   // sessionStorage keys of redirect-mode flows: PENDING + the flow id (state or request token).
   var PENDING = 'coauth:pending:';
+  // How long (ms) a flow prepare() asked for stays usable by a sign-in, leaving the user
+  // the rest of the flow's lifetime at the provider.
+  var FRESH = 60000;
   // Outside a browser (Node's require) there is no window: loading defines the API and
   // touches nothing else; only calling it needs a browser.
   var loc = w && w.location;
@@ -66,15 +69,9 @@
     result: { fields: [] }
   };
 
-  var isObject = function (value) {
-    return value !== null && typeof value == 'object' && !Array.isArray(value);
-  };
-  var isText = function (value) {
-    return typeof value == 'string' && value !== '';
-  };
-  var isDuration = function (value) {
-    return typeof value == 'number' && value >= 0 && value < Infinity;
-  };
+  var isObject = (value) => value !== null && typeof value == 'object' && !Array.isArray(value);
+  var isText = (value) => typeof value == 'string' && value !== '';
+  var isDuration = (value) => typeof value == 'number' && value >= 0 && value < Infinity;
 
   // Options merged over defaults into a fresh object: the caller's object is never
   // mutated, and nested option groups (window, auth, result) merge key by key.
@@ -84,7 +81,7 @@
   // at every level (SECURITY.md item 39).
   function merge(base, over) {
     var out = { ...base };
-    Object.keys(over || {}).forEach(function (key) {
+    Object.keys(over || {}).forEach((key) => {
       var value = over[key];
       // undefined means "not given"; null cannot stand in for a whole option group.
       if (/^(__proto__|constructor|prototype)$/.test(key) || value === undefined ||
@@ -131,15 +128,13 @@
   // { status, headers, data, transport: 'http' } (data null when the body is empty or not
   // JSON, as a 204's); rejects with a coauth error.
   function send(url, init) {
-    return fetch(url, init).then(function (res) {
-      var names = {};
-      res.headers.forEach(function (value, name) { names[name] = value; });
-      return res.json().catch(function () { return null; }).then(function (data) {
-        var response = { status: res.status, headers: names, data: data, transport: 'http' };
+    return fetch(url, init).then((res) => {
+      return res.json().catch(() => null).then((data) => {
+        var response = { status: res.status, headers: Object.fromEntries(res.headers), data: data, transport: 'http' };
         if (res.ok) return response;
         throw answerError(response);
       });
-    }, function (e) {
+    }, (e) => {
       // Our own server could not be reached; not a provider problem.
       throw coauthError('NetworkError', (e && e.message) || 'The coauth server could not be reached');
     });
@@ -152,9 +147,9 @@
   function outcome(cb) {
     var resolve, reject;
     if (cb != null && typeof cb != 'function') throw new TypeError('coauth: the callback must be a function');
-    var handle = cb ? {} : new Promise(function (yes, no) { resolve = yes; reject = no; });
-    return [handle, function (err, value) {
-      queueMicrotask(function () {
+    var handle = cb ? {} : new Promise((yes, no) => { resolve = yes; reject = no; });
+    return [handle, (err, value) => {
+      queueMicrotask(() => {
         if (cb) err ? cb(err) : cb(null, value);
         else err ? reject(err) : resolve(value);
       });
@@ -172,6 +167,51 @@
     };
   }
 
+  // The mode a sign-in with options `o` runs in (before a blocked popup falls back).
+  function modeOf(o, silent) {
+    return silent || o.hidden === true ? 'silent' :
+      o.redirect || (o.fallback === 'redirect' && popupsBroken()) ? 'redirect' : 'popup';
+  }
+
+  // The auth_url resource's request body.
+  function authUrlBody(o, mode) {
+    return {
+      providerType: o.providerType,
+      redirectUri: o.resultPageUrl,
+      identity: o.identity,
+      mode: mode,
+      auth: o.auth
+    };
+  }
+
+  // Starts a flow at {base}/auth_url: resolves with { url, flow }, or rejects with the
+  // server's error, or a ServerError for an answer without a usable provider URL and flow.
+  function requestFlow(base, body, signal) {
+    return postJson(base + '/auth_url', body, null, signal).then((response) => {
+      var data = response.data || {};
+      var url;
+      try {
+        url = new URL(data.url);
+      } catch (e) { /* handled below */ }
+      // Never navigate to javascript: or similar, whatever the server says.
+      // https only, but for a provider on this machine (loopback, as in development).
+      if (!url || typeof data.flow != 'string' || !(url.protocol == 'https:' ||
+          (url.protocol == 'http:' && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname)))) {
+        throw coauthError('ServerError', 'auth_url answered no usable url (https, or http on loopback) and flow', response.status, response);
+      }
+      return { url: url, flow: data.flow };
+    });
+  }
+
+  // Flows prepare() asked for, by base URL and auth_url request: { at, p (the request),
+  // ready (its answer, once there) }.
+  var prepared = {};
+  // prepare()'s requests go one after another: a browser without the binding cookie yet
+  // gets it with the first answer and sends it with the next requests (answers to
+  // simultaneous first requests would each set another one, and only the last flow could
+  // finish).
+  var preparing = Promise.resolve();
+
   // postMessageWorkaroundFuncName: one function per name on the app's window, shared by
   // the flows that use the name, removed with the last of them.
   var hubs = {};
@@ -182,8 +222,8 @@
     var list = hubs[name];
     if (!list) {
       list = hubs[name] = [];
-      w[name] = function (message) {
-        list.slice().forEach(function (each) { each(message); });
+      w[name] = (message) => {
+        list.slice().forEach((each) => { each(message); });
       };
     }
     list.push(handler);
@@ -261,7 +301,7 @@
   // change once an entry goes); malformed and stale entries met on the way are removed.
   function findPending(store, id) {
     var found = null;
-    Object.keys(store || {}).forEach(function (key) {
+    Object.keys(store || {}).forEach((key) => {
       if (id ? key == PENDING + id : !key.indexOf(PENDING)) {
         var entry = readPending(store, key);
         if (entry && !found && (id || entry.response)) found = [key, entry];
@@ -270,10 +310,10 @@
     return found;
   }
 
-  // Names of the invalid options, for one ValidationError.
+  // One ValidationError naming every invalid option, or undefined.
   function invalidOptions(o, silent) {
     var bad = [];
-    var check = function (name, ok) {
+    var check = (name, ok) => {
       if (!ok) bad.push(name);
     };
     var win = o.window;
@@ -301,20 +341,30 @@
     check('redirect', typeof o.redirect == 'boolean' && !(silent && o.redirect));
     check('fallback', o.fallback === '' || o.fallback === 'redirect');
     check('returnTo', o.returnTo === '' || isReturnPath(o.returnTo));
-    return bad.join(', ');
+    if (bad.length) return coauthError('ValidationError', 'coauth: invalid or missing option(s): ' + bad.join(', '), 400);
   }
 
-  // One sign-in: in a popup, or silently in a hidden iframe.
-  function start(base, userOptions, cb, silent) {
+  // One sign-in: in a popup, or silently in a hidden iframe; or with `only`, its flow
+  // asked for ahead of the click (prepare()).
+  function start(base, userOptions, cb, silent, only) {
     var o = merge(DEFAULTS, userOptions);
     if (o.tryAuthTimeout === null) o.tryAuthTimeout = DEFAULTS.tryAuthTimeout;
-    silent = silent || o.hidden === true;
     var [handle, done] = outcome(cb);
     var signal = o.signal;
-    var redirect = !silent && (o.redirect || (o.fallback === 'redirect' && popupsBroken()));
-    var mode = silent ? 'silent' : redirect ? 'redirect' : 'popup';
+    var mode = modeOf(o, silent);
+    silent = mode == 'silent';
+    var redirect = mode == 'redirect';
     var name = o.postMessageWorkaroundFuncName;
     var popup, frame, flow, key, flowId, channel, poll, grace, timer, settled, got, navigated;
+    // The flow prepare() asked for with these options, used once: ready (the popup opens
+    // straight on the provider), on its way (the popup waits on the stub page for it), or
+    // too old to use.
+    var body = authUrlBody(o, mode);
+    var pick = base + JSON.stringify(body);
+    var entry = prepared[pick];
+    if (!only) delete prepared[pick];
+    if (entry && Date.now() - entry.at > FRESH) entry = null;
+    var ready = entry && entry.ready;
     // The popup's stub page as it was when sent to the provider, when the flow expires, and
     // where the popup was last seen: undefined on the stub page (or while the provider's
     // first page loads), 0 on another page of this origin, else the time it was first seen
@@ -322,22 +372,18 @@
     var stub, expires, seen;
 
     // The window the provider's answer must come from.
-    var source = function () {
-      return frame ? frame.contentWindow : popup;
-    };
+    var source = () => frame ? frame.contentWindow : popup;
 
-    var closed = function (message) {
-      return coauthError('WindowClosed', message || 'The sign-in window was closed');
-    };
+    var closed = (message) => coauthError('WindowClosed', message || 'The sign-in window was closed');
 
     // The popup's document, or undefined while it shows another origin's page.
-    var page = function () {
+    var page = () => {
       try {
         return popup.document;
       } catch (e) { /* another origin */ }
     };
 
-    var closeWindow = function () {
+    var closeWindow = () => {
       if (frame) frame.remove();
       frame = null;
       try {
@@ -348,7 +394,7 @@
     // The app's way out, also where this page cannot see the popup any more (a provider's
     // COOP cut it off): a flow still waiting for the provider's answer ends with
     // WindowClosed; after it, only the window or frame goes.
-    handle.closeWindow = function () {
+    handle.closeWindow = () => {
       if (!got) settle(closed());
       closeWindow();
     };
@@ -402,7 +448,7 @@
         response: message.params
       };
       if (o.customAuthResultRequest) return settle(null, data, true);
-      postJson(base + '/result', resultRequest(data), null, signal).then(function (res) {
+      postJson(base + '/result', resultRequest(data), null, signal).then((res) => {
         res.mode = mode;
         settle(null, res);
       }, settle);
@@ -423,8 +469,24 @@
     }
 
     var invalid = invalidOptions(o, silent);
+    if (only) {
+      // One request at a time, and one fresh flow for the same options.
+      if (!invalid && !entry) {
+        entry = prepared[pick] = { at: Date.now() };
+        entry.p = preparing.then(() => requestFlow(base, body));
+        // The next request waits for this one, whatever its outcome.
+        preparing = entry.p.then((started) => {
+          entry.ready = started;
+        }, () => {
+          if (prepared[pick] == entry) delete prepared[pick];
+        });
+      }
+      if (invalid) done(invalid);
+      else entry.p.then(() => done(null), done);
+      return handle;
+    }
     if (invalid) {
-      settle(coauthError('ValidationError', 'coauth: invalid or missing option(s): ' + invalid, 400));
+      settle(invalid);
       return handle;
     }
     if (signal) {
@@ -437,20 +499,24 @@
 
     if (silent) {
       if (o.tryAuthTimeout) {
-        timer = setTimeout(function () {
+        timer = setTimeout(() => {
           settle(coauthError('Timeout', 'Silent sign-in did not finish in ' + o.tryAuthTimeout +
-            ' ms: the provider wants the user to act, refuses to be framed, or its cookies are blocked'));
+            ' ms: the provider wants the user to act, cannot be framed, or its cookies are blocked'));
         }, o.tryAuthTimeout);
       }
     } else if (!redirect) {
       // Synchronously, inside the user's click: popup blockers allow it.
       try {
-        popup = w.open(o.authPageUrl, '', o.window.features);
+        popup = w.open(ready ? ready.url.href : o.authPageUrl, '', o.window.features);
+        // The popup's first document, this origin's until the provider's page replaces it.
+        stub = ready && page();
       } catch (e) { /* blocked by a sandbox or a policy */ }
       if (!popup) {
         if (o.fallback === 'redirect') {
           redirect = true;
-          mode = 'redirect';
+          mode = body.mode = 'redirect';
+          // The prepared flow was a popup's.
+          entry = ready = null;
         } else {
           settle(coauthError('PopupBlocked', 'The sign-in popup was blocked by the browser'));
           return handle;
@@ -458,7 +524,7 @@
       }
     }
     if (popup) {
-      poll = setInterval(function () {
+      poll = setInterval(() => {
         var now = Date.now();
         if (!popup.closed) {
           var doc = page();
@@ -473,32 +539,16 @@
         // come on the BroadcastChannel, so listen until the flow expires (or the app
         // cancels: signal, closeWindow). Read closed later, it is listened to for closeGrace.
         var cut = navigated && seen !== 0 && !(now - seen > Math.max(CUT, 2 * o.window.closeCheckInterval));
-        grace = setTimeout(function () {
+        grace = setTimeout(() => {
           settle(closed(cut && 'The sign-in window was closed, or gave no answer before the sign-in expired'));
         }, cut ? expires - now : navigated ? o.window.closeGrace : 0);
       }, o.window.closeCheckInterval);
     }
 
-    postJson(base + '/auth_url', {
-      providerType: o.providerType,
-      redirectUri: o.resultPageUrl,
-      identity: o.identity,
-      mode: mode,
-      auth: o.auth
-    }, null, signal).then(function (started) {
+    Promise.resolve(ready || (entry ? entry.p : requestFlow(base, body, signal))).then((started) => {
       if (settled) return;
-      var data = started.data || {};
-      var url;
-      try {
-        url = new URL(data.url);
-      } catch (e) { /* handled below */ }
-      // Never navigate to javascript: or similar, whatever the server says.
-      // https only, but for a provider on this machine (loopback, as in development).
-      if (!url || typeof data.flow != 'string' || !(url.protocol == 'https:' ||
-          (url.protocol == 'http:' && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname)))) {
-        throw coauthError('ServerError', 'The coauth server answered auth_url without a usable url (https, or http on loopback) and flow', started.status, started);
-      }
-      flow = data.flow;
+      var url = started.url;
+      flow = started.flow;
       // The flow id: OAuth 2.0's state, OAuth 1.0a's request token.
       var query = url.searchParams;
       key = query.get('state') ? 'state' : query.get('oauth_token') ? 'oauth_token' : null;
@@ -507,7 +557,7 @@
       if (redirect) {
         // What resume() needs, in this tab's sessionStorage only (never localStorage, never
         // the URL); the result page finds it by the answer's state and comes back here.
-        if (!flowId) throw coauthError('ServerError', 'The provider URL names no flow (state or oauth_token)', started.status, started);
+        if (!flowId) throw coauthError('ServerError', 'The provider URL names no flow (state or oauth_token)');
         var store = storage();
         try {
           store.setItem(PENDING + flowId, JSON.stringify({
@@ -537,20 +587,20 @@
         // window.opener. Any page of this origin may post here, so a message counts only once
         // the popup reads closed: until then its own result page posts to this window.
         channel = new BroadcastChannel('coauth:' + flowId);
-        channel.onmessage = function (event) {
+        channel.onmessage = (event) => {
           if (!popup.closed || !isAnswer(event.data)) return;
           channel.postMessage({ type: ACK });
           proceed(event.data);
         };
       }
       navigated = true;
-      expires = Date.now() + LIFETIME;
+      expires = (entry ? entry.at : Date.now()) + LIFETIME;
       if (silent) {
         frame = d.createElement('iframe');
         frame.hidden = true;
         frame.src = url.href;
         (d.body || d.documentElement).appendChild(frame);
-      } else {
+      } else if (!ready) {
         // The popup still shows the same-origin stub page, so its location is ours to set.
         stub = page();
         popup.location.replace(url.href);
@@ -577,6 +627,15 @@
     return start(this.baseUrl, options, cb, true);
   };
 
+  // Asks for the flow of a sign-in with these options ahead of the user's click, so that
+  // auth() (or tryAuth()) with the same options opens the popup straight on the provider's
+  // page instead of the stub page. Used by one sign-in, within FRESH of asking; asked once
+  // while a fresh one waits. `cb(err)` or `cb(null)` once it is ready or failed; without
+  // `cb`, a Promise.
+  Auth.prototype.prepare = function (options, cb) {
+    return start(this.baseUrl, options, cb, false, true);
+  };
+
   // Finishes a redirect-mode sign-in on the page it came back to: `cb(err)` or
   // `cb(null, result)` once, with the same result and errors as a popup (the result has
   // `mode: 'redirect'`), or `cb(null, null)` when no answer is waiting (none started, the
@@ -586,7 +645,7 @@
     var store = storage();
     var found = findPending(store);
     var entry = found && found[1];
-    handle.closeWindow = function () {};
+    handle.closeWindow = () => {};
     if (!entry) {
       done(null, null);
       return handle;
@@ -610,7 +669,7 @@
       done(null, data);
       return handle;
     }
-    postJson(this.baseUrl + '/result', resultRequest(data)).then(function (res) {
+    postJson(this.baseUrl + '/result', resultRequest(data)).then((res) => {
       res.mode = 'redirect';
       done(null, res);
     }, done);
@@ -626,7 +685,7 @@
     }
     var [handle, done] = outcome(cb);
     postJson(this.baseUrl + '/result', resultRequest(data || {}), extra && extra.headers)
-      .then(function (res) { done(null, res); }, done);
+      .then((res) => { done(null, res); }, done);
     return handle;
   };
 
@@ -638,9 +697,8 @@
       extra = null;
     }
     var [handle, done] = outcome(cb);
-    var id = Array.from(crypto.getRandomValues(new Uint8Array(12)), function (byte) {
-      return (byte + 256).toString(16).slice(1);
-    }).join('');
+    // 128 random bits, as four numbers joined by '-'.
+    var id = crypto.getRandomValues(new Uint32Array(4)).join('-');
     var action = this.baseUrl + '/result_frame';
     var origin = new URL(action, loc.href).origin;
     var fields = { ...(extra && extra.fields), request: JSON.stringify(resultRequest(data || {})), id: id };
@@ -673,8 +731,8 @@
       try {
         if (frame.contentWindow.location.href === 'about:blank') return;
       } catch (e) { /* a foreign error page */ }
-      timer = setTimeout(function () {
-        finish(coauthError('ServerError', 'The coauth server answered the result frame without a result'));
+      timer = setTimeout(() => {
+        finish(coauthError('ServerError', 'The result frame carried no result'));
       }, 100);
     }
 
@@ -693,7 +751,7 @@
     doc.head.appendChild(meta);
     form.method = 'post';
     form.action = new URL(action, loc.href).href;
-    Object.keys(fields).forEach(function (field) {
+    Object.keys(fields).forEach((field) => {
       var input = doc.createElement('input');
       input.type = 'hidden';
       input.name = field;
@@ -710,9 +768,9 @@
   // cookie is HttpOnly: only the server reads it, so the page asks.
   Auth.prototype.session = function (cb) {
     var [handle, done] = outcome(cb);
-    send(this.baseUrl + '/session', { credentials: 'same-origin', cache: 'no-store' }).then(function (res) {
+    send(this.baseUrl + '/session', { credentials: 'same-origin', cache: 'no-store' }).then((res) => {
       done(isObject(res.data) ? null : answerError(res), res.data);
-    }, function (err) {
+    }, (err) => {
       err.status == 401 ? done(null, null) : done(err);
     });
     return handle;
@@ -721,20 +779,18 @@
   // Ends the session: POST {base}/sign_out, which clears the cookie (204); `cb(null)` or `cb(err)`.
   Auth.prototype.signOut = function (cb) {
     var [handle, done] = outcome(cb);
-    postJson(this.baseUrl + '/sign_out', {}).then(function () { done(null); }, done);
+    postJson(this.baseUrl + '/sign_out', {}).then(() => { done(null); }, done);
     return handle;
   };
 
   var api = { Auth: Auth };
   // For the result page in the popup (same origin): which workaround function, if any,
   // the flow with this id registered. Not part of the documented API.
-  Object.defineProperty(api, 'workaroundName', {
-    value: function (id) {
-      return workaroundNames[id];
-    }
+  // The in-app browser check of the fallback is there for tests; not documented either.
+  Object.defineProperties(api, {
+    workaroundName: { value: (id) => workaroundNames[id] },
+    inAppBrowser: { value: inAppBrowser }
   });
-  // The in-app browser check of the fallback, for tests. Not part of the documented API.
-  Object.defineProperty(api, 'inAppBrowser', { value: inAppBrowser });
   if (w) {
     // Loaded a second time (a classic <script> and coauth.mjs on one page): keep the first
     // API, whose flows the result page looks up through `opener.coauth`. Checked by shape,
@@ -766,8 +822,8 @@
     var posted = embedded('coauth-params');
     var pairs = isObject(posted) ? Object.entries(posted) : [];
     if (!pairs.length) {
-      [loc.search, loc.hash].forEach(function (part) {
-        new URLSearchParams(part.slice(1)).forEach(function (value, key) { pairs.push([key, value]); });
+      [loc.search, loc.hash].forEach((part) => {
+        new URLSearchParams(part.slice(1)).forEach((value, key) => { pairs.push([key, value]); });
       });
     }
     return pairs;
@@ -805,7 +861,7 @@
       // COOP cut the opener: the app's window listens on the flow's channel and
       // acknowledges, and this window, which the opener can no longer close, closes itself.
       var channel = new BroadcastChannel('coauth:' + id);
-      channel.onmessage = function (event) {
+      channel.onmessage = (event) => {
         if (isObject(event.data) && event.data.type === ACK) {
           channel.close();
           w.close();
@@ -823,7 +879,7 @@
     // A parameter given twice (in the query, the fragment, both, or the form) is never
     // settled by picking one: the message says so and the app's page refuses the answer
     // (SECURITY.md item 38). The first value of each stays, to find the flow.
-    redirectPairs().forEach(function (pair) {
+    redirectPairs().forEach((pair) => {
       if (pair[0] in message.params) message.repeated = true;
       else message.params[pair[0]] = pair[1];
     });

@@ -130,7 +130,8 @@ test('authResultFrameRequest: a form into a hidden iframe, the answer by postMes
   assert.equal(sent.headers['content-type'], 'application/x-www-form-urlencoded');
   const form = new URLSearchParams(sent.body);
   assert.equal(form.get('csrf'), 'token-2');
-  assert.match(form.get('id'), /^[0-9a-f]{24}$/);
+  // 128 random bits: four 32-bit numbers.
+  assert.match(form.get('id'), /^\d{1,10}(-\d{1,10}){3}$/);
   const request = JSON.parse(form.get('request'));
   assert.equal(request.providerType, 'demo');
   assert.equal(request.redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);

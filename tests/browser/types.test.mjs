@@ -20,7 +20,7 @@ test('the typings declare every method and option coauth.js defines', async () =
   const js = await read('../../coauth-js/assets/coauth.js');
   const dts = await read('../../coauth-js/assets/coauth.d.ts');
   const methods = [...js.matchAll(/Auth\.prototype\.(\w+) = function/g)].map((m) => m[1]);
-  assert.deepEqual(methods.sort(), ['auth', 'authResultFrameRequest', 'authResultHttpRequest', 'resume', 'session', 'signOut', 'tryAuth']);
+  assert.deepEqual(methods.sort(), ['auth', 'authResultFrameRequest', 'authResultHttpRequest', 'prepare', 'resume', 'session', 'signOut', 'tryAuth']);
   for (const method of methods) assert.match(dts, new RegExp(`\\n  ${method}[<(]`), method);
 
   // Every default option (top level and window.*) has a declared property.

@@ -116,6 +116,16 @@ async function leave(): Promise<void> {
 }
 void leave;
 
+// A flow asked for ahead of the click, both forms.
+document.getElementById('sign-in')?.addEventListener('pointerenter', () => {
+  auth.prepare(base, (err) => console.log(err?.code));
+});
+async function ready(): Promise<void> {
+  const nothing: void = await auth.prepare({ ...base, auth: { scope: ['user:email'] } });
+  return nothing;
+}
+void ready;
+
 // Mistakes the typings catch.
 // @ts-expect-error providerType is required
 auth.auth({ authPageUrl: '/a', resultPageUrl: '/r' }, () => {});
@@ -143,6 +153,10 @@ auth.auth({ ...base, fallback: 'tab' });
 auth.auth({ ...base, returnTo: new URL('https://app.example/') });
 // @ts-expect-error silent sign-in never redirects
 auth.tryAuth({ ...base, redirect: true });
+// @ts-expect-error prepare() needs the sign-in's options
+auth.prepare();
+// @ts-expect-error prepare() delivers no result
+auth.prepare(base).then((response) => response.data);
 // @ts-expect-error resume() takes no options
 auth.resume({ providerType: 'github' });
 // @ts-expect-error resume() may deliver null
