@@ -6,8 +6,9 @@
 // /bench/minimum does what /bench/plain does plus the least any client of coauth's protocol
 // adds (a server round trip before the popup leaves the stub page, coauth.js loaded on the
 // result page, a server round trip after the answer); /bench/coauth?authPageUrl=about:blank
-// is the coauth page without a stub page to load. Each page times its button's click to its
-// callback. Warm-up, then RUNS runs of each, interleaved in a rotating order; medians
+// is the coauth page without a stub page to load, and /bench/coauth?prepare the coauth page
+// whose flow `auth.prepare()` asked for before the click. Each page times its button's
+// click to its callback. Warm-up, then RUNS runs of each, interleaved in a rotating order; medians
 // and the ratios are printed. A measurement, not a test.
 
 import { spawn } from 'node:child_process';
@@ -40,6 +41,7 @@ function startServer() {
 async function once(page) {
   const popup = page.waitForEvent('popup');
   popup.catch(() => {});
+  await page.waitForFunction(() => window.__ready !== false, null, { timeout: 15_000 });
   await page.click('#go');
   await page.waitForFunction(() => window.__elapsed != null, null, { timeout: 15_000 });
   const elapsed = await page.evaluate(() => window.__elapsed);
@@ -59,6 +61,7 @@ try {
   const paths = {
     coauth: '/bench/coauth',
     blank: '/bench/coauth?authPageUrl=about:blank',
+    prepared: '/bench/coauth?prepare',
     plain: '/bench/plain',
     minimum: '/bench/minimum',
   };
@@ -84,12 +87,15 @@ try {
   const p = median(times.plain);
   const m = median(times.minimum);
   const blank = median(times.blank);
+  const prepared = median(times.prepared);
   console.log(`plain navigations (no coauth):            median ${p.toFixed(1)} ms of ${RUNS}`);
   console.log(`the same + the protocol's least, by hand: median ${m.toFixed(1)} ms of ${RUNS}`);
   console.log(`coauth popup sign-in:                     median ${c.toFixed(1)} ms of ${RUNS}`);
   console.log(`the same, authPageUrl 'about:blank':      median ${blank.toFixed(1)} ms of ${RUNS}`);
+  console.log(`the same, flow prepared before the click: median ${prepared.toFixed(1)} ms of ${RUNS}`);
   console.log(`click-to-callback = ${(c / p).toFixed(2)} x the same navigations (goal <= 1.15)`);
   console.log(`                  = ${(c / m).toFixed(2)} x the navigations with the protocol's least round trips and script`);
+  console.log(`prepared          = ${(prepared / p).toFixed(2)} x the same navigations`);
 } finally {
   await browser.close();
   server.stop();

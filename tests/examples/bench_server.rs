@@ -123,16 +123,26 @@ const COAUTH_PAGE: &str = r#"<!doctype html>
 <script src="/coauth/coauth.js"></script>
 <script>
   var auth = new coauth.Auth('/coauth');
+  var query = new URLSearchParams(location.search);
+  var options = {
+    providerType: 'demo-auto',
+    authPageUrl: query.get('authPageUrl') || '/coauth/auth_page',
+    resultPageUrl: location.origin + '/coauth/result_page',
+  };
+  // ?prepare: the flow is asked for ahead of each click, as a page does when the pointer
+  // comes over its sign-in button; the click waits until it is ready.
+  var prepare = function () {
+    window.__ready = false;
+    auth.prepare(options).then(function () { window.__ready = true; });
+  };
+  if (query.has('prepare')) prepare(); else window.__ready = true;
   document.getElementById('go').addEventListener('click', function () {
     var started = performance.now();
     window.__elapsed = null;
-    auth.auth({
-      providerType: 'demo-auto',
-      authPageUrl: new URLSearchParams(location.search).get('authPageUrl') || '/coauth/auth_page',
-      resultPageUrl: location.origin + '/coauth/result_page',
-    }, function (err, result) {
+    auth.auth(options, function (err, result) {
       window.__error = err ? err.code + ': ' + err.message : null;
       window.__elapsed = err ? -1 : performance.now() - started;
+      if (query.has('prepare')) prepare();
     });
   });
 </script></body></html>"#;
