@@ -7,7 +7,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { beginFlow, clickClosing, flowOutcome, probe, SETTLE_MS, sleep, useDemoPage } from './support.mjs';
+import {
+  beginFlow, clickClosing, flowOutcome, flowSettled, launchBrowser, popupClosed, probe, SETTLE_MS, sleep, useDemoPage,
+} from './support.mjs';
 import {
   APP_PATH, atProvider, decideAndReturn, redirectOptions, resume, serveApp,
 } from './redirect-support.mjs';
@@ -186,18 +188,61 @@ test('a click while the prepared flow is on its way: the popup waits on the stub
 });
 
 test('a prepared flow older than a minute is not used: the sign-in asks for a new one', async () => {
-  await ctx.page.clock.install();
-  await prepareIn(ctx.page, options('demo-auto'));
-  await ctx.page.clock.fastForward(61_000);
-  const seen = record();
+  // A controllable clock; Playwright installs it in a whole browser context, so this test
+  // has a browser of its own.
+  const browser = await launchBrowser();
   try {
-    const response = await signIn(ctx.page, options('demo-auto'));
+    const page = await browser.context.newPage();
+    await page.clock.install();
+    await page.goto(`${ctx.demo.baseUrl}/`);
+    const paths = [];
+    browser.context.on('request', (req) => paths.push(new URL(req.url()).pathname));
+    await prepareIn(page, options('demo-auto'));
+    assert.deepEqual(paths.filter((p) => p === '/coauth/auth_url').length, 1);
+    await page.clock.fastForward(61_000);
+    const response = await signIn(page, options('demo-auto'));
     assert.equal(response.status, 200);
+    assert.equal(paths.filter((p) => p === '/coauth/auth_url').length, 2);
+    assert.equal(paths.filter((p) => p === '/coauth/auth_page').length, 1);
   } finally {
-    seen.stop();
+    await browser.close();
   }
-  assert.equal(seen.paths('/coauth/auth_url').length, 1);
-  assert.equal(seen.paths('/coauth/auth_page').length, 1);
+});
+
+test('a prepared popup cut off by the provider page\'s COOP is still awaited, and its answer arrives by BroadcastChannel', async () => {
+  // The popup opens on the provider's URL, so its first document is the initial blank one,
+  // this origin's: the client must take that one, not the provider's page, as where the
+  // popup started. A provider slow to answer (here 600 ms) keeps the popup on it for a few
+  // of the client's closed-polls.
+  const opts = options('demo-coop', { window: { closeGrace: 300, closeCheckInterval: 100 } });
+  await prepareIn(ctx.page, opts);
+  const slow = async (route) => {
+    await sleep(600);
+    await route.continue();
+  };
+  const authorize = (url) => url.pathname.endsWith('/authorize');
+  await ctx.browser.context.route(authorize, slow);
+  let popup;
+  try {
+    const opened = ctx.page.waitForEvent('popup');
+    await beginFlow(ctx.page, 'coop', 'auth', opts);
+    popup = await opened;
+    await popup.waitForSelector('#approve', { timeout: 15_000 });
+  } finally {
+    await ctx.browser.context.unroute(authorize, slow);
+  }
+  assert.equal(await popup.evaluate(() => window.opener), null);
+  // Many times closeGrace at the provider: the cut-off popup is not taken as closed.
+  await sleep(1500);
+  assert.equal(await flowSettled(ctx.page, 'coop'), false);
+  const closed = popupClosed(popup);
+  await clickClosing(popup, '#approve');
+  const got = await flowOutcome(ctx.page, 'coop');
+  assert.equal(got.error, null, JSON.stringify(got.error));
+  assert.equal(got.calls, 1);
+  assert.equal(got.result.data.user.name, 'Ada Lovelace');
+  await closed;
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
 test('prepare reports bad options (no request) and the server\'s refusal, and keeps no failed flow', async () => {
