@@ -27,8 +27,9 @@ const PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>Sign in with G
 <a href="/me">/me</a></p><button id="signin" hidden>Sign in with GitHub</button>
 <pre id="out"></pre><script src="/coauth/coauth.js"></script><script src="/app.js"></script>"#;
 
-/// Asks the session on load and after each sign-in or sign-out; calls `auth()` inside the
-/// click, so popup blockers allow the window. GitHub's `name` falls back to the login.
+/// Asks the session on load and after each sign-in or sign-out; prepares the flow when the
+/// pointer comes over (or focus comes to) the button; calls `auth()` inside the click, so
+/// popup blockers allow the window. GitHub's `name` falls back to the login.
 const APP_JS: &str = r#"var auth = new coauth.Auth('/coauth');
 function $(id) { return document.getElementById(id); }
 function fail(err) { $('out').textContent = err.code + ': ' + err.message; }
@@ -38,11 +39,17 @@ function show(session) {
   $('signin').hidden = !!session;
 }
 function refresh() { auth.session().then(show, fail); }
+var options = { providerType: 'github', authPageUrl: '/coauth/auth_page',
+  resultPageUrl: location.origin + '/coauth/result_page',
+  auth: { scope: ['read:user', 'user:email'] } };
+// The flow asked for as the user is about to click: the popup then opens straight on
+// GitHub's page. (A failure here shows again at the click.)
+['pointerenter', 'focus'].forEach(function (event) {
+  $('signin').addEventListener(event, function () { auth.prepare(options, function () {}); });
+});
 $('signin').addEventListener('click', function () {
   $('out').textContent = '';
-  auth.auth({ providerType: 'github', authPageUrl: '/coauth/auth_page',
-    resultPageUrl: location.origin + '/coauth/result_page',
-    auth: { scope: ['read:user', 'user:email'] } }, function (err) { err ? fail(err) : refresh(); });
+  auth.auth(options, function (err) { err ? fail(err) : refresh(); });
 });
 $('signout').addEventListener('click', function () { auth.signOut().then(refresh, fail); });
 refresh();"#;
