@@ -3,7 +3,8 @@
 // on the provider's page (no stub page, no auth_url request in the click); used by one
 // sign-in only, only with the same options, only while fresh; waited for when the click
 // comes while it is on its way; several asked for at once in a browser without the binding
-// cookie all sign in; its errors; and in redirect mode, the tab goes straight to the provider.
+// cookie all sign in; a popup cut off by COOP; its errors; silent sign-in; and in redirect
+// mode, the tab goes straight to the provider.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -271,6 +272,33 @@ test('prepare reports bad options (no request) and the server\'s refusal, and ke
     seen.stop();
   }
   await sleep(SETTLE_MS);
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
+test('silent sign-in: prepared with hidden: true, tryAuth() puts the provider in its frame at once', async () => {
+  const silentOptions = { providerType: 'demo-auto', resultPageUrl: `${ctx.demo.baseUrl}/coauth/result_page` };
+  const prepared = await prepareIn(ctx.page, { ...silentOptions, hidden: true });
+  assert.equal(prepared.error, null);
+  const seen = record();
+  try {
+    const response = await ctx.page.evaluate((o) => new coauth.Auth('/coauth').tryAuth(o)
+      .then((r) => JSON.parse(JSON.stringify(r))), silentOptions);
+    assert.equal(response.mode, 'silent');
+    assert.equal(response.data.user.name, 'Ada Lovelace');
+  } finally {
+    seen.stop();
+  }
+  assert.deepEqual(seen.paths('/coauth/auth_url'), []);
+  // The flow prepared for a popup is another one: it does not serve a silent sign-in.
+  const popupOptions = { ...silentOptions, authPageUrl: '/coauth/auth_page' };
+  assert.equal((await prepareIn(ctx.page, popupOptions)).error, null);
+  const again = record();
+  try {
+    await ctx.page.evaluate((o) => new coauth.Auth('/coauth').tryAuth(o), popupOptions);
+  } finally {
+    again.stop();
+  }
+  assert.equal(again.paths('/coauth/auth_url').length, 1);
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });
 
