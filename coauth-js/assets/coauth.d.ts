@@ -250,14 +250,14 @@ export class Auth {
   /** Asks the server for the flow of a sign-in with these options ahead of the user's
    *  click (on pointer-over or focus of the sign-in button, or as its dialog opens), so that
    *  `auth()` (or `tryAuth()`) with the same `providerType`, `resultPageUrl`, `identity`,
-   *  `auth` options and mode opens the popup straight on the provider's page: no stub page,
-   *  no request inside the click. A prepared flow serves one sign-in, within a minute of
-   *  asking (later ones ask the server again); while a fresh one is ready or on its way,
-   *  asking again sends nothing. A sign-in that comes while it is on its way waits for it on
-   *  the stub page. The callback gets `null` (the Promise resolves with `undefined`) once the
-   *  flow is ready, or the error `auth()` would have met: a `ValidationError` for bad
-   *  options (nothing sent), the server's answer, a `NetworkError`. `signal` and the
-   *  window options play no part here. */
+   *  `auth` options and mode (`hidden: true` prepares for `tryAuth()`) opens the popup
+   *  straight on the provider's page: no stub page, no request inside the click. A prepared
+   *  flow serves one sign-in, within a minute of asking (later ones ask the server again);
+   *  while a fresh one is ready or on its way, asking again sends nothing. A sign-in that
+   *  comes while it is on its way waits for it on the stub page. The callback gets `null`
+   *  (the Promise resolves with `undefined`) once the flow is ready, or the error `auth()`
+   *  would have met: a `ValidationError` for bad options (nothing sent), the server's
+   *  answer, a `NetworkError`. `signal` and the window options play no part here. */
   prepare<Identity = unknown>(options: AuthOptions<Identity>, cb: (err: CoauthError | null) => void): void;
   prepare<Identity = unknown>(options: AuthOptions<Identity>): Promise<void>;
 
