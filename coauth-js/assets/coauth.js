@@ -365,10 +365,11 @@
     if (!only) delete prepared[pick];
     if (entry && Date.now() - entry.at > FRESH) entry = null;
     var ready = entry && entry.ready;
-    // The popup's stub page as it was when sent to the provider, when the flow expires, and
-    // where the popup was last seen: undefined on the stub page (or while the provider's
-    // first page loads), 0 on another page of this origin, else the time it was first seen
-    // on another origin (the provider's).
+    // The popup's document as it was when sent to the provider (the stub page, or the
+    // initial blank one of a popup opened on a prepared flow's URL), when the flow expires,
+    // and where the popup was last seen: undefined on that document (or while the
+    // provider's first page loads), 0 on another page of this origin, else the time it was
+    // first seen on another origin (the provider's).
     var stub, expires, seen;
 
     // The window the provider's answer must come from.
