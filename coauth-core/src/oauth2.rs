@@ -274,7 +274,7 @@ impl Provider for OAuth2Provider {
             silent: ctx.silent,
             prompt: config.prompt,
             extra: &config.extra_authorize_params,
-            prefix: Some(&self.url_prefix),
+            prefix: &self.url_prefix,
         }
         .url();
         Ok(Started::new(url))

@@ -145,7 +145,7 @@ pub(crate) struct Authorize<'a> {
     /// [`check_extra_params`]).
     pub(crate) extra: &'a [(String, String)],
     /// The provider's kept start of its URLs, see [`UrlPrefix`].
-    pub(crate) prefix: Option<&'a UrlPrefix>,
+    pub(crate) prefix: &'a UrlPrefix,
 }
 
 /// The start of a provider's authorization URLs: the endpoint with `response_type`, the
@@ -170,10 +170,7 @@ impl UrlPrefix {
 impl Authorize<'_> {
     /// The authorization URL.
     pub(crate) fn url(&self) -> Url {
-        let kept = self
-            .prefix
-            .and_then(|prefix| prefix.get(self.endpoint, self.redirect_uri));
-        let mut url = match kept {
+        let mut url = match self.prefix.get(self.endpoint, self.redirect_uri) {
             Some(prefix) => prefix.clone(),
             None => {
                 let mut url = self.endpoint.clone();
@@ -181,14 +178,12 @@ impl Authorize<'_> {
                     .append_pair("response_type", "code")
                     .append_pair(self.client_id_param, self.client_id)
                     .append_pair("redirect_uri", self.redirect_uri);
-                if let Some(prefix) = self.prefix {
-                    // Kept once; a provider asked for other redirect URIs builds those whole.
-                    let _ = prefix.0.set((
-                        self.endpoint.as_str().to_owned(),
-                        self.redirect_uri.to_owned(),
-                        url.clone(),
-                    ));
-                }
+                // Kept once; a provider asked for other redirect URIs builds those whole.
+                let _ = self.prefix.0.set((
+                    self.endpoint.as_str().to_owned(),
+                    self.redirect_uri.to_owned(),
+                    url.clone(),
+                ));
                 url
             }
         };

@@ -95,7 +95,7 @@ fn authorize(
         silent,
         prompt,
         extra,
-        prefix: None,
+        prefix: &UrlPrefix::default(),
     }
     .url()
     .query_pairs()
@@ -332,7 +332,7 @@ fn a_renamed_client_id_travels_under_its_name_in_the_url_and_the_form() {
         silent: false,
         prompt: None,
         extra: &extra,
-        prefix: None,
+        prefix: &UrlPrefix::default(),
     }
     .url();
     let pairs: Vec<(String, String)> = url
@@ -399,7 +399,7 @@ fn a_wrapped_token_answer_is_read_where_declared() {
 fn a_kept_url_prefix_gives_the_same_urls_and_only_for_its_endpoint_and_redirect_uri() {
     let endpoint = Url::parse("https://p.example/authorize?tenant=common").unwrap();
     let other_endpoint = Url::parse("https://q.example/authorize").unwrap();
-    let url = |endpoint: &Url, redirect_uri: &str, state: &str, prefix: Option<&UrlPrefix>| {
+    let url = |endpoint: &Url, redirect_uri: &str, state: &str, prefix: &UrlPrefix| {
         Authorize {
             endpoint,
             client_id: "client id",
@@ -422,20 +422,27 @@ fn a_kept_url_prefix_gives_the_same_urls_and_only_for_its_endpoint_and_redirect_
     let kept = UrlPrefix::default();
     let first = "https://app.example/coauth/result_page";
     let second = "https://app.example/coauth/result_page_other";
-    // Built whole and kept, then from the kept start: the same text as without one.
+    // Built whole and kept, then from the kept start: the same text as built whole (a
+    // fresh, empty prefix).
     for state in ["s1", "s2", "s3"] {
         assert_eq!(
-            url(&endpoint, first, state, Some(&kept)),
-            url(&endpoint, first, state, None)
+            url(&endpoint, first, state, &kept),
+            url(&endpoint, first, state, &UrlPrefix::default())
         );
     }
     assert!(kept.get(&endpoint, first).is_some());
     // Another redirect URI or endpoint is never served the kept start.
-    let for_second = url(&endpoint, second, "s4", Some(&kept));
-    assert_eq!(for_second, url(&endpoint, second, "s4", None));
+    let for_second = url(&endpoint, second, "s4", &kept);
+    assert_eq!(
+        for_second,
+        url(&endpoint, second, "s4", &UrlPrefix::default())
+    );
     assert!(for_second.contains("result_page_other"), "{for_second}");
-    let elsewhere = url(&other_endpoint, first, "s5", Some(&kept));
-    assert_eq!(elsewhere, url(&other_endpoint, first, "s5", None));
+    let elsewhere = url(&other_endpoint, first, "s5", &kept);
+    assert_eq!(
+        elsewhere,
+        url(&other_endpoint, first, "s5", &UrlPrefix::default())
+    );
     assert!(
         elsewhere.starts_with("https://q.example/authorize?response_type=code"),
         "{elsewhere}"
