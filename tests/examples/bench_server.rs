@@ -48,13 +48,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &plain_authorize_url(&creator, port, "/bench/minimum_result").await?,
         true,
     );
+    let plain_result = PLAIN_RESULT_PAGE.replace("SCRIPT", "");
     let minimum_result = minimum_result_page(&creator).await?;
     let app = Router::new()
         .route("/bench/coauth", get(|| async { Html(COAUTH_PAGE) }))
         .route("/bench/plain", get(move || async move { Html(plain) }))
         .route(
             "/bench/plain_result",
-            get(|| async { Html(PLAIN_RESULT_PAGE.replace("SCRIPT", "")) }),
+            get(move || async move { Html(plain_result) }),
         )
         .route("/bench/minimum", get(move || async move { Html(minimum) }))
         .route(

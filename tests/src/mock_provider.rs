@@ -301,24 +301,16 @@ impl fmt::Debug for MockProvider {
 /// # Panics
 /// If no loopback port can be bound.
 pub fn refused_url() -> String {
-    format!("http://{}", refused_addr())
-}
-
-/// The address behind [`refused_url`]: bound, never listening, held until the process ends.
-///
-/// # Panics
-/// If no loopback port can be bound.
-pub fn refused_addr() -> std::net::SocketAddr {
-    let socket = tokio::net::TcpSocket::new_v4().expect("refused_addr: a TCP socket");
+    let socket = tokio::net::TcpSocket::new_v4().expect("refused_url: a TCP socket");
     socket
         .bind(([127, 0, 0, 1], 0).into())
-        .expect("refused_addr: bind 127.0.0.1:0");
+        .expect("refused_url: bind 127.0.0.1:0");
     let addr = socket
         .local_addr()
-        .expect("refused_addr: local address of the socket");
+        .expect("refused_url: local address of the socket");
     // Held, not listening, so that the port stays refused and taken.
     std::mem::forget(socket);
-    addr
+    format!("http://{addr}")
 }
 
 /// A loopback URL whose server accepts TCP connections and never answers a byte (the
