@@ -9,7 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  beginFlow, clickClosing, flowOutcome, flowSettled, launchBrowser, popupClosed, probe, SETTLE_MS, sleep, useDemoPage,
+  authIn, beginFlow, clickClosing, flowOutcome, flowSettled, launchBrowser, popupClosed, probe, SETTLE_MS, sleep,
+  useDemoPage,
 } from './support.mjs';
 import {
   APP_PATH, atProvider, decideAndReturn, redirectOptions, resume, serveApp,
@@ -65,9 +66,11 @@ function prepareIn(page, opts) {
   }, opts);
 }
 
-/** A popup sign-in with `auth(opts)` (Promise form), as plain data. */
-function signIn(page, opts) {
-  return page.evaluate((o) => new coauth.Auth('/coauth').auth(o).then((r) => JSON.parse(JSON.stringify(r))), opts);
+/** A popup sign-in with `auth(opts)` that must succeed: its result. */
+async function signIn(page, opts) {
+  const got = await authIn(page, opts);
+  assert.equal(got.error, null, JSON.stringify(got.error));
+  return got.result;
 }
 
 test('prepare, then auth: the popup opens straight on the provider, with no stub page and no auth_url request in the click', async () => {
