@@ -37,6 +37,13 @@
   // How long (ms) a flow prepare() asked for stays usable by a sign-in, leaving the user
   // the rest of the flow's lifetime at the provider.
   var FRESH = 60000;
+  // For this long (ms) after the popup (or frame) goes to the provider, the app's page also
+  // reads the provider's answer straight from its address every QUICK_EVERY ms, once it is
+  // back on the result page's origin: ahead of the result page's own message, which waits
+  // for that page and its script to load. A provider that answers at once (a returning
+  // user) is picked up as its redirect lands; later answers come by the message alone.
+  var QUICK = 5000;
+  var QUICK_EVERY = 4;
   // Outside a browser (Node's require) there is no window: loading defines the API and
   // touches nothing else; only calling it needs a browser.
   var loc = w && w.location;
@@ -91,12 +98,9 @@
     return out;
   }
 
+  // `status` and `response` stay undefined where there are none.
   function coauthError(code, message, status, response) {
-    var err = new Error(message);
-    err.code = code;
-    if (status !== undefined) err.status = status;
-    if (response !== undefined) err.response = response;
-    return err;
+    return Object.assign(new Error(message), { code: code, status: status, response: response });
   }
 
   // An error answer of the coauth server: its { code, message } when it sent one.
@@ -154,6 +158,40 @@
         else err ? reject(err) : resolve(value);
       });
     }];
+  }
+
+  // A hidden iframe on this page, loading `src` when given (else its blank document).
+  function hiddenFrame(src) {
+    var frame = d.createElement('iframe');
+    frame.hidden = true;
+    if (src) frame.src = src;
+    return (d.body || d.documentElement).appendChild(frame);
+  }
+
+  // What customAuthResultRequest hands out (and the result resource's request is made of):
+  // the sign-in's providerType, identity and result option (`from`: the options, or a
+  // redirect-mode entry), its sealed flow, and the provider's answer with where it arrived
+  // (the server checks that against the flow's redirect URI).
+  function answerData(from, flow, redirectUri, response) {
+    return {
+      providerType: from.providerType,
+      identity: from.identity,
+      options: { result: from.result },
+      flow: flow,
+      redirectUri: redirectUri,
+      response: response
+    };
+  }
+
+  // A sign-in's last step, reported to `report`: for customAuthResultRequest the data
+  // itself (`report(null, data, true)`: the app sends it), else the answer of the result
+  // resource, marked with the sign-in's mode.
+  function lastStep(base, data, custom, mode, signal, report) {
+    if (custom) return report(null, data, true);
+    postJson(base + '/result', resultRequest(data), null, signal).then((res) => {
+      res.mode = mode;
+      report(null, res);
+    }, report);
   }
 
   // The result resource's request body, from the data customAuthResultRequest hands out.
@@ -246,6 +284,28 @@
     return params.state || params.oauth_token || params.denied;
   }
 
+  // The provider's answer on a result page at location `l`, as that page hands it over: the
+  // redirect parameters (those the server embedded for a form_post POST, `posted`, which it
+  // refuses when a field repeats; else the query's and the fragment's) and where the answer
+  // arrived (the server checks it against the flow's redirect URI). A parameter given twice
+  // (in the query, the fragment, both, or the form) is never settled by picking one: the
+  // message says so and the app's page refuses the answer (SECURITY.md item 38). The first
+  // value of each stays, to find the flow.
+  function answerAt(l, posted) {
+    var message = { type: RESULT, params: Object.create(null), redirectUri: l.origin + l.pathname };
+    var pairs = isObject(posted) ? Object.entries(posted) : [];
+    if (!pairs.length) {
+      [l.search, l.hash].forEach((part) => {
+        new URLSearchParams(part.slice(1)).forEach((value, name) => { pairs.push([name, value]); });
+      });
+    }
+    pairs.forEach(([name, value]) => {
+      if (name in message.params) message.repeated = true;
+      else message.params[name] = value;
+    });
+    return message;
+  }
+
   // A path of this origin (no scheme, no host, no `//` or `/\`): where redirect mode may go.
   function isReturnPath(path) {
     try {
@@ -258,7 +318,7 @@
   // In-app browsers whose popups open as new pages or not at all (Facebook, Messenger,
   // Instagram, LINE, WeChat, TikTok, Telegram, Snapchat), by their user agent.
   function inAppBrowser(userAgent) {
-    return /\b(FBAN|FBAV|FB_IAB|Instagram|Line\/|MicroMessenger|musical_ly|BytedanceWebview|TikTok|Telegram|Snapchat)/i
+    return /\b(FB(AN|AV|_IAB)|Instagram|Line\/|MicroMessenger|musical_ly|BytedanceWebview|TikTok|Telegram|Snapchat)/i
       .test(userAgent || '');
   }
 
@@ -266,19 +326,17 @@
   // from a phone's home screen (iOS's navigator.standalone, or standalone display mode on a
   // mobile browser; installed desktop web apps open popups as windows).
   function popupsBroken() {
-    var nav = w.navigator || {};
+    var nav = w.navigator;
     var ua = nav.userAgent;
-    return inAppBrowser(ua) || nav.standalone === true || (/Android|iPhone|iPad|iPod/.test(ua) &&
-      !!(w.matchMedia && w.matchMedia('(display-mode: standalone)').matches));
+    return inAppBrowser(ua) || nav.standalone === true ||
+      (/Android|iPhone|iPad|iPod/.test(ua) && w.matchMedia('(display-mode: standalone)').matches);
   }
 
-  // This tab's sessionStorage, or null where it cannot be used.
+  // This tab's sessionStorage, or undefined where it cannot be used.
   function storage() {
     try {
       return w.sessionStorage;
-    } catch (e) {
-      return null;
-    }
+    } catch (e) { /* blocked (storage access denied) */ }
   }
 
   // The redirect-mode flow stored under `key`, or null (and then removed) when it is
@@ -312,35 +370,35 @@
 
   // One ValidationError naming every invalid option, or undefined.
   function invalidOptions(o, silent) {
-    var bad = [];
-    var check = (name, ok) => {
-      if (!ok) bad.push(name);
-    };
     var win = o.window;
     var name = o.postMessageWorkaroundFuncName;
-    check('providerType', isText(o.providerType));
-    // The stub page is the popup's first page: redirect mode opens none.
-    check('authPageUrl', silent || o.redirect === true || isText(o.authPageUrl));
     try {
       o.resultOrigin = isText(o.resultPageUrl) && new URL(o.resultPageUrl, loc.href).origin;
     } catch (e) { /* reported below */ }
-    // Redirect mode hands the answer over in this origin's sessionStorage: the result page
-    // must be on this origin.
-    check('resultPageUrl', o.resultOrigin &&
-      (!(o.redirect || o.fallback === 'redirect') || o.resultOrigin === loc.origin));
-    // Silent sign-in never links an identity (SECURITY.md item 20).
-    check('identity', !silent || o.identity == null);
-    check('tryAuthTimeout', isDuration(o.tryAuthTimeout));
-    check('window', isObject(win) && typeof win.features == 'string' &&
-      win.closeCheckInterval > 0 && isDuration(win.closeCheckInterval) && isDuration(win.closeGrace));
-    check('auth', isObject(o.auth));
-    check('result', isObject(o.result));
-    check('postMessageWorkaroundFuncName', name === '' ||
-      (/^[A-Za-z_$][\w$]*$/.test(name) && (hubs[name] || !(name in w))));
-    check('signal', o.signal == null || typeof o.signal.addEventListener == 'function');
-    check('redirect', typeof o.redirect == 'boolean' && !(silent && o.redirect));
-    check('fallback', o.fallback === '' || o.fallback === 'redirect');
-    check('returnTo', o.returnTo === '' || isReturnPath(o.returnTo));
+    // Each option, and whether it is valid.
+    var valid = {
+      providerType: isText(o.providerType),
+      // The stub page is the popup's first page: redirect mode opens none.
+      authPageUrl: silent || o.redirect === true || isText(o.authPageUrl),
+      // Redirect mode hands the answer over in this origin's sessionStorage: the result page
+      // must be on this origin.
+      resultPageUrl: o.resultOrigin &&
+        (!(o.redirect || o.fallback === 'redirect') || o.resultOrigin === loc.origin),
+      // Silent sign-in never links an identity (SECURITY.md item 20).
+      identity: !silent || o.identity == null,
+      tryAuthTimeout: isDuration(o.tryAuthTimeout),
+      window: isObject(win) && typeof win.features == 'string' &&
+        win.closeCheckInterval > 0 && isDuration(win.closeCheckInterval) && isDuration(win.closeGrace),
+      auth: isObject(o.auth),
+      result: isObject(o.result),
+      postMessageWorkaroundFuncName: name === '' ||
+        (/^[A-Za-z_$][\w$]*$/.test(name) && (hubs[name] || !(name in w))),
+      signal: o.signal == null || typeof o.signal.addEventListener == 'function',
+      redirect: typeof o.redirect == 'boolean' && !(silent && o.redirect),
+      fallback: o.fallback === '' || o.fallback === 'redirect',
+      returnTo: o.returnTo === '' || isReturnPath(o.returnTo)
+    };
+    var bad = Object.keys(valid).filter((option) => !valid[option]);
     if (bad.length) return coauthError('ValidationError', 'coauth: invalid or missing option(s): ' + bad.join(', '), 400);
   }
 
@@ -355,7 +413,7 @@
     silent = mode == 'silent';
     var redirect = mode == 'redirect';
     var name = o.postMessageWorkaroundFuncName;
-    var popup, frame, flow, key, flowId, channel, poll, grace, timer, settled, got, navigated;
+    var popup, frame, flow, flowId, back, channel, poll, quick, grace, timer, settled, got, navigated;
     // The flow prepare() asked for with these options, used once: ready (the popup opens
     // straight on the provider), on its way (the popup waits on the stub page for it), or
     // too old to use.
@@ -376,6 +434,19 @@
     var source = () => frame ? frame.contentWindow : popup;
 
     var closed = (message) => coauthError('WindowClosed', message || 'The sign-in window was closed');
+
+    // The provider's answer in the popup's (or frame's) address, once it shows the page the
+    // provider URL's redirect_uri names (`back`: OAuth 2.0 and OpenID Connect) with this
+    // flow's id. Reading the address throws while it shows another origin; nothing else
+    // counts (the stub page, a provider's own page on this origin, a result page whose
+    // script already cleared its address).
+    var look = (until) => {
+      if (Date.now() > until) clearInterval(quick);
+      try {
+        var message = answerAt(source().location);
+        if (message.redirectUri === back) onCall(message);
+      } catch (e) { /* another origin, or gone */ }
+    };
 
     // The popup's document, or undefined while it shows another origin's page.
     var page = () => {
@@ -402,6 +473,7 @@
 
     function stopTimers() {
       clearInterval(poll);
+      clearInterval(quick);
       clearTimeout(grace);
       clearTimeout(timer);
     }
@@ -426,7 +498,7 @@
     // Whether `message` is the provider's answer for this flow.
     function isAnswer(message) {
       return !settled && !got && isObject(message) && message.type === RESULT &&
-        isObject(message.params) && (!key || answerId(message.params) === flowId);
+        isObject(message.params) && (!flowId || answerId(message.params) === flowId);
     }
 
     function proceed(message) {
@@ -438,33 +510,23 @@
       if (message.repeated) {
         return settle(coauthError('InputError', 'The provider\'s answer repeats a parameter', 400));
       }
-      var data = {
-        providerType: o.providerType,
-        identity: o.identity,
-        options: { result: o.result },
-        flow: flow,
-        // Where the answer arrived, as the result page reported it: the server checks it
-        // against the flow's redirect URI.
-        redirectUri: message.redirectUri,
-        response: message.params
-      };
-      if (o.customAuthResultRequest) return settle(null, data, true);
-      postJson(base + '/result', resultRequest(data), null, signal).then((res) => {
-        res.mode = mode;
-        settle(null, res);
-      }, settle);
+      lastStep(base, answerData(o, flow, message.redirectUri, message.params), o.customAuthResultRequest, mode, signal, settle);
+      // The window has done its part: what it still loads (the result page's script, when
+      // the answer was read from its address) would only hold this page up.
+      try {
+        source().stop();
+      } catch (e) { /* gone, or another origin */ }
     }
 
     // Only our own popup or frame, on the result page's origin, for this flow's id.
     // Anything else (other windows, other origins, other flows, late messages) is ignored
     // without a word.
     function onMessage(event) {
-      if (event.origin === o.resultOrigin && event.source && event.source === source() && isAnswer(event.data)) {
-        proceed(event.data);
-      }
+      if (event.origin === o.resultOrigin && event.source && event.source === source()) onCall(event.data);
     }
 
-    // The postMessageWorkaroundFuncName path: only same-origin code can call it.
+    // The answer, if it is one. Also the postMessageWorkaroundFuncName path: only same-origin
+    // code can call it.
     function onCall(message) {
       if (isAnswer(message)) proceed(message);
     }
@@ -541,7 +603,7 @@
         // cancels: signal, closeWindow). Read closed later, it is listened to for closeGrace.
         var cut = navigated && seen !== 0 && !(now - seen > Math.max(CUT, 2 * o.window.closeCheckInterval));
         grace = setTimeout(() => {
-          settle(closed(cut && 'The sign-in window was closed, or gave no answer before the sign-in expired'));
+          settle(closed(cut && 'The sign-in window was closed or the sign-in expired'));
         }, cut ? expires - now : navigated ? o.window.closeGrace : 0);
       }, o.window.closeCheckInterval);
     }
@@ -552,13 +614,15 @@
       flow = started.flow;
       // The flow id: OAuth 2.0's state, OAuth 1.0a's request token.
       var query = url.searchParams;
-      key = query.get('state') ? 'state' : query.get('oauth_token') ? 'oauth_token' : null;
-      flowId = key && query.get(key);
+      flowId = query.get('state') || query.get('oauth_token');
+      try {
+        back = flowId && answerAt(new URL(query.get('redirect_uri'))).redirectUri;
+      } catch (e) { /* none: the answer comes by the result page's message */ }
 
       if (redirect) {
         // What resume() needs, in this tab's sessionStorage only (never localStorage, never
         // the URL); the result page finds it by the answer's state and comes back here.
-        if (!flowId) throw coauthError('ServerError', 'The provider URL names no flow (state or oauth_token)');
+        if (!flowId) throw coauthError('ServerError', 'The provider URL has no state or oauth_token');
         var store = storage();
         try {
           store.setItem(PENDING + flowId, JSON.stringify({
@@ -571,7 +635,7 @@
             expires: Date.now() + LIFETIME
           }));
         } catch (e) {
-          throw coauthError('ValidationError', 'Redirect mode needs sessionStorage, which this page cannot use', 400);
+          throw coauthError('ValidationError', 'Redirect mode needs sessionStorage', 400);
         }
         settled = true;
         loc.assign(url.href);
@@ -596,11 +660,9 @@
       }
       navigated = true;
       expires = (entry ? entry.at : Date.now()) + LIFETIME;
+      quick = setInterval(look, QUICK_EVERY, Date.now() + QUICK);
       if (silent) {
-        frame = d.createElement('iframe');
-        frame.hidden = true;
-        frame.src = url.href;
-        (d.body || d.documentElement).appendChild(frame);
+        frame = hiddenFrame(url.href);
       } else if (!ready) {
         // The popup still shows the same-origin stub page, so its location is ours to set.
         stub = page();
@@ -657,23 +719,9 @@
       done(coauthError('InputError', 'The provider\'s answer repeats a parameter', 400));
       return handle;
     }
-    var data = {
-      providerType: entry.providerType,
-      identity: entry.identity,
-      options: { result: entry.result },
-      flow: entry.flow,
-      redirectUri: entry.redirectUri,
-      response: entry.response,
-      mode: 'redirect'
-    };
-    if (entry.custom) {
-      done(null, data);
-      return handle;
-    }
-    postJson(this.baseUrl + '/result', resultRequest(data)).then((res) => {
-      res.mode = 'redirect';
-      done(null, res);
-    }, done);
+    var data = answerData(entry, entry.flow, entry.redirectUri, entry.response);
+    data.mode = 'redirect';
+    lastStep(this.baseUrl, data, entry.custom, data.mode, null, done);
     return handle;
   };
 
@@ -700,11 +748,9 @@
     var [handle, done] = outcome(cb);
     // 128 random bits, as four numbers joined by '-'.
     var id = crypto.getRandomValues(new Uint32Array(4)).join('-');
-    var action = this.baseUrl + '/result_frame';
-    var origin = new URL(action, loc.href).origin;
+    var action = new URL(this.baseUrl + '/result_frame', loc.href);
     var fields = { ...(extra && extra.fields), request: JSON.stringify(resultRequest(data || {})), id: id };
-    var frame = d.createElement('iframe');
-    var timer, finished;
+    var frame, timer, finished;
 
     function finish(err, value) {
       if (finished) return;
@@ -718,7 +764,7 @@
 
     function onMessage(event) {
       var m = event.data;
-      if (event.source !== frame.contentWindow || event.origin !== origin || !isObject(m) ||
+      if (event.source !== frame.contentWindow || event.origin !== action.origin || !isObject(m) ||
           m.type !== FRAME_RESULT || m.id !== id) {
         return;
       }
@@ -737,8 +783,7 @@
       }, 100);
     }
 
-    frame.hidden = true;
-    (d.body || d.documentElement).appendChild(frame);
+    frame = hiddenFrame();
     w.addEventListener('message', onMessage);
     frame.addEventListener('load', onLoad);
     // The form is posted from inside the frame's own about:blank document, whose referrer
@@ -751,7 +796,7 @@
     meta.content = 'same-origin';
     doc.head.appendChild(meta);
     form.method = 'post';
-    form.action = new URL(action, loc.href).href;
+    form.action = action.href;
     Object.keys(fields).forEach((field) => {
       var input = doc.createElement('input');
       input.type = 'hidden';
@@ -807,28 +852,13 @@
   var script = d && d.currentScript;
   var role = script && script.dataset.coauthPage;
 
-  // The inert JSON the server embedded in the page, or null.
+  // The inert JSON the server embedded in the page, or undefined.
   function embedded(id) {
     try {
       return JSON.parse(d.getElementById(id).textContent);
-    } catch (e) {
-      return null;
-    }
+    } catch (e) { /* none, or not JSON */ }
   }
 
-  // The redirect parameters, as [name, value] pairs: those the server embedded for a
-  // form_post POST (which it refuses when a field repeats), else the query's and the
-  // fragment's.
-  function redirectPairs() {
-    var posted = embedded('coauth-params');
-    var pairs = isObject(posted) ? Object.entries(posted) : [];
-    if (!pairs.length) {
-      [loc.search, loc.hash].forEach((part) => {
-        new URLSearchParams(part.slice(1)).forEach((value, key) => { pairs.push([key, value]); });
-      });
-    }
-    return pairs;
-  }
 
   // Hands the message over; true when some window took it.
   function deliver(message) {
@@ -874,16 +904,8 @@
   }
 
   function runResultPage() {
-    // Where the provider's answer arrived, before the address changes: the server checks it
-    // against the flow's redirect URI.
-    var message = { type: RESULT, params: Object.create(null), redirectUri: loc.origin + loc.pathname };
-    // A parameter given twice (in the query, the fragment, both, or the form) is never
-    // settled by picking one: the message says so and the app's page refuses the answer
-    // (SECURITY.md item 38). The first value of each stays, to find the flow.
-    redirectPairs().forEach((pair) => {
-      if (pair[0] in message.params) message.repeated = true;
-      else message.params[pair[0]] = pair[1];
-    });
+    // Before the address changes.
+    var message = answerAt(loc, embedded('coauth-params'));
     // Get the code out of the address bar, history and later Referers at once.
     try {
       history.replaceState(null, '', loc.pathname);

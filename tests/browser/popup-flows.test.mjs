@@ -2,13 +2,15 @@
 // Cross-Origin-Opener-Policy (a cut-off popup awaited for the flow's lifetime, closeWindow),
 // the closed-popup grace period, forged messages (another origin, an unrelated tab of this
 // origin), several flows at once, the Promise form, `authPageUrl: 'about:blank'`,
-// AbortSignal, and postMessageWorkaroundFuncName.
+// AbortSignal, postMessageWorkaroundFuncName, and the answer read from the popup's address
+// as the provider's redirect lands (before the result page's script runs, and only in the
+// first seconds).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, launchBrowser, popupClosed, probe, SETTLE_MS,
-  sleep, useDemoPage,
+  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, holdPageScript, installProbe, launchBrowser,
+  popupClosed, probe, SETTLE_MS, sleep, useDemoPage,
 } from './support.mjs';
 
 const ctx = useDemoPage({ probe: true });
@@ -381,11 +383,13 @@ test('AbortSignal: cancels a flow at the provider and closes its popup; an abort
 });
 
 test('postMessageWorkaroundFuncName: without postMessage the result page calls the named function, same origin', async () => {
-  // postMessage is unavailable on the app's window (as in old IE for popups).
+  // postMessage is unavailable on the app's window (as in old IE for popups). The provider is
+  // the OAuth 1.0a one: its URL names no redirect_uri, so the app's page does not read the
+  // answer from the popup's address and only the result page can hand it over.
   await ctx.page.evaluate(() => {
     window.postMessage = undefined;
   });
-  const popup = await beginAtProvider('workaround', 'demo', { postMessageWorkaroundFuncName: 'coauthReceive' });
+  const popup = await beginAtProvider('workaround', 'demo-twitter', { postMessageWorkaroundFuncName: 'coauthReceive' });
   // Count the calls: wrap the function coauth installed for this flow.
   const installed = await ctx.page.evaluate(() => {
     const original = window.coauthReceive;
@@ -404,7 +408,7 @@ test('postMessageWorkaroundFuncName: without postMessage the result page calls t
   const got = await flowOutcome(ctx.page, 'workaround');
   assert.equal(got.error, null, JSON.stringify(got.error));
   assert.equal(got.calls, 1);
-  assert.equal(got.result.data.user.name, 'Ada Lovelace');
+  assert.equal(got.result.data.user.name, 'Grace Hopper');
   assert.equal(await ctx.page.evaluate(() => window.__workaroundCalls), 1);
   assert.equal(await ctx.page.evaluate(() => 'coauthReceive' in window), false, 'removed with the flow');
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
@@ -416,4 +420,88 @@ test('postMessageWorkaroundFuncName: without postMessage the result page calls t
   assert.equal(taken.error.code, 'ValidationError');
   assert.match(taken.error.message, /postMessageWorkaroundFuncName/);
   assert.equal(await ctx.page.evaluate(() => typeof window.alert), 'function');
+});
+
+test('the answer is read from the popup\'s address as the redirect lands: the sign-in ends while the result page\'s script is held back', async () => {
+  const results = resultRequests();
+  const popup = await beginAtProvider('quick', 'demo');
+  const script = await holdPageScript(ctx.browser.context);
+  try {
+    const closed = popupClosed(popup);
+    await approve(popup);
+    const got = await flowOutcome(ctx.page, 'quick');
+    await closed;
+    assert.equal(got.error, null, JSON.stringify(got.error));
+    assert.equal(got.calls, 1);
+    assert.equal(got.result.data.user.name, 'Ada Lovelace');
+    // Whatever the result page asked for of its script never came (the popup may well be
+    // stopped before it asks).
+    assert.ok(script.held.length <= 1);
+    // The same request as the result page's message makes: where the answer arrived, and
+    // the redirect's parameters.
+    assert.equal(results.length, 1);
+    assert.equal(results[0].redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
+    assert.ok(results[0].response.code, JSON.stringify(results[0].response));
+    assert.match(results[0].response.state, /^[\w-]{20,}$/);
+  } finally {
+    await script.release();
+  }
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
+test('once the answer is read, the window stops loading; a custom flow keeps it open for closeWindow()', async () => {
+  const popup = await beginAtProvider('custom', 'demo', { customAuthResultRequest: true });
+  const script = await holdPageScript(ctx.browser.context);
+  try {
+    await approve(popup);
+    const got = await flowOutcome(ctx.page, 'custom');
+    assert.equal(got.error, null, JSON.stringify(got.error));
+    assert.ok(got.result.response.code);
+    assert.equal(got.result.redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
+    assert.equal(popup.isClosed(), false, 'kept for the app');
+    // Stopped: its parser no longer waits for the held script (without the stop, the page
+    // stays 'loading' for as long as the script is held, as in the next test).
+    assert.equal(await popup.evaluate(() => document.readyState), 'complete');
+  } finally {
+    await script.release();
+  }
+  const closed = popupClosed(popup);
+  await ctx.page.evaluate(() => window.__coauthFlows.custom.worker.closeWindow());
+  await closed;
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
+test('the address is read only in the first seconds at the provider: a later answer comes by the result page\'s message', async () => {
+  // A controllable clock; Playwright installs it in a whole browser context, so this test
+  // has a browser of its own.
+  const browser = await launchBrowser();
+  try {
+    await installProbe(browser.context);
+    const page = await browser.context.newPage();
+    await page.clock.install();
+    await page.goto(`${ctx.demo.baseUrl}/`);
+    const baseline = await probe(page);
+    const opened = page.waitForEvent('popup');
+    await beginFlow(page, 'late', 'auth', options('demo'));
+    const popup = await opened;
+    await popup.waitForSelector('#approve', { timeout: 15_000 });
+    // Six seconds at the provider: the quick reading of the address has stopped.
+    await page.clock.fastForward(6_000);
+    const script = await holdPageScript(browser.context);
+    try {
+      await approve(popup);
+      await sleep(1_000);
+      assert.equal(script.held.length, 1, 'the result page waits for its script');
+      assert.equal(await popup.evaluate(() => document.readyState), 'loading');
+      assert.equal(await flowSettled(page, 'late'), false, 'nothing read the answer from the address');
+    } finally {
+      await script.release();
+    }
+    const got = await flowOutcome(page, 'late');
+    assert.equal(got.error, null, JSON.stringify(got.error));
+    assert.equal(got.result.data.user.name, 'Ada Lovelace');
+    assert.deepEqual(await probe(page), baseline);
+  } finally {
+    await browser.close();
+  }
 });

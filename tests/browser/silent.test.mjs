@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abortFlow, beginFlow, flowOutcome, flowSettled, popupClosed, probe, SETTLE_MS, sleep, useDemoPage,
+  abortFlow, beginFlow, flowOutcome, flowSettled, holdPageScript, popupClosed, probe, SETTLE_MS, sleep,
+  useDemoPage,
 } from './support.mjs';
 
 const ctx = useDemoPage({ probe: true, popups: true });
@@ -215,5 +216,20 @@ test('the demo page\'s "Try silent sign-in" button, after a popup sign-in', asyn
   assert.equal(await ctx.page.textContent('#status'), 'Signed in', await ctx.page.textContent('#error-message'));
   assert.equal(await ctx.page.textContent('#user-name'), 'Ada Lovelace');
   assert.equal(ctx.popups.length, 1, 'only the first sign-in opened a popup');
+  assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
+test('tryAuth reads the answer from its frame\'s address: it ends while the result page\'s script is held back', async () => {
+  const script = await holdPageScript(ctx.browser.context);
+  try {
+    await beginFlow(ctx.page, 'quick', 'tryAuth', options('demo-auto'));
+    const got = await flowOutcome(ctx.page, 'quick');
+    assert.equal(got.error, null, JSON.stringify(got.error));
+    assert.equal(got.calls, 1);
+    assert.equal(got.result.data.user.name, 'Ada Lovelace');
+    assert.equal(got.result.mode, 'silent');
+  } finally {
+    await script.release();
+  }
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
 });

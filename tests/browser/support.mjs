@@ -386,6 +386,27 @@ export function useDemoPage(options = {}) {
   return fixture;
 }
 
+/**
+ * Holds back, from now on in `context`, every request for the script of coauth's built-in
+ * pages (`coauth.js?v=...`; an app's own pages load `coauth.js`): a result page that loads
+ * then cannot run it. `held` lists the held requests; `release()` lets them through.
+ */
+export async function holdPageScript(context) {
+  const pattern = /\/coauth\/coauth\.js\?v=/;
+  const held = [];
+  const hold = (route) => {
+    held.push(route);
+  };
+  await context.route(pattern, hold);
+  return {
+    held,
+    async release() {
+      await context.unroute(pattern, hold);
+      for (const route of held) await route.continue().catch(() => {});
+    },
+  };
+}
+
 /** Clicks in a popup that the click itself may close (the opener closes it on success). */
 export async function clickClosing(popup, selector) {
   try {
