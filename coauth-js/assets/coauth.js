@@ -615,6 +615,8 @@
       // The flow id: OAuth 2.0's state, OAuth 1.0a's request token.
       var query = url.searchParams;
       flowId = query.get('state') || query.get('oauth_token');
+      // Where an answer on the redirect_uri's page says it arrived (its origin and path),
+      // computed as look() computes it for the window's address.
       try {
         back = flowId && answerAt(new URL(query.get('redirect_uri'))).redirectUri;
       } catch (e) { /* none: the answer comes by the result page's message */ }
@@ -858,7 +860,6 @@
       return JSON.parse(d.getElementById(id).textContent);
     } catch (e) { /* none, or not JSON */ }
   }
-
 
   // Hands the message over; true when some window took it.
   function deliver(message) {
