@@ -9,8 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, holdPageScript, installProbe, launchBrowser,
-  popupClosed, probe, SETTLE_MS, sleep, useDemoPage,
+  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, holdPageScript, popupClosed, probe, SETTLE_MS,
+  sleep, useDemoPage, withClock,
 } from './support.mjs';
 
 const ctx = useDemoPage({ probe: true });
@@ -22,14 +22,18 @@ const options = (providerType, extra = {}) => ({
   ...extra,
 });
 
-/** Starts a popup flow and returns its popup once the provider's consent page shows. */
-async function beginAtProvider(name, providerType, extra = {}, flowExtra = {}) {
-  const opened = ctx.page.waitForEvent('popup');
-  await beginFlow(ctx.page, name, 'auth', options(providerType, extra), flowExtra);
+/** Starts a popup flow in `page` and returns its popup once the provider's consent page shows. */
+async function openAtProvider(page, name, opts, flowExtra = {}) {
+  const opened = page.waitForEvent('popup');
+  await beginFlow(page, name, 'auth', opts, flowExtra);
   const popup = await opened;
   await popup.waitForSelector('#approve', { timeout: 15_000 });
   return popup;
 }
+
+/** The same in the test's page. */
+const beginAtProvider = (name, providerType, extra = {}, flowExtra = {}) =>
+  openAtProvider(ctx.page, name, options(providerType, extra), flowExtra);
 
 /** Clicks Approve; the popup may close under the click. */
 const approve = (popup) => clickClosing(popup, '#approve');
@@ -90,17 +94,8 @@ test('COOP: a user who stays at the provider page many times closeGrace still si
 });
 
 test('COOP: a cut-off popup is awaited until the flow\'s 10-minute lifetime, not less', async () => {
-  // A controllable clock (installed before any script runs). Playwright installs it in a
-  // whole browser context, so this test has a browser of its own.
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.context.newPage();
-    await page.clock.install();
-    await page.goto(`${ctx.demo.baseUrl}/`);
-    const opened = page.waitForEvent('popup');
-    await beginFlow(page, 'lifetime', 'auth', options('demo-coop'));
-    const popup = await opened;
-    await popup.waitForSelector('#approve', { timeout: 15_000 });
+  await withClock(ctx.demo.baseUrl, async (page) => {
+    await openAtProvider(page, 'lifetime', options('demo-coop'));
     // Let the closed-poll see the cut in real time, then jump to just before the lifetime.
     await sleep(1000);
     await page.clock.fastForward('09:50');
@@ -111,9 +106,7 @@ test('COOP: a cut-off popup is awaited until the flow\'s 10-minute lifetime, not
     assert.equal(got.calls, 1);
     assert.equal(got.error.code, 'WindowClosed');
     assert.match(got.error.message, /expired/);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('COOP: closing a cut-off popup at the provider cannot be seen; closeWindow() or the signal ends the flow', async () => {
@@ -472,22 +465,12 @@ test('once the answer is read, the window stops loading; a custom flow keeps it 
 });
 
 test('the address is read only in the first seconds at the provider: a later answer comes by the result page\'s message', async () => {
-  // A controllable clock; Playwright installs it in a whole browser context, so this test
-  // has a browser of its own.
-  const browser = await launchBrowser();
-  try {
-    await installProbe(browser.context);
-    const page = await browser.context.newPage();
-    await page.clock.install();
-    await page.goto(`${ctx.demo.baseUrl}/`);
+  await withClock(ctx.demo.baseUrl, async (page, context) => {
     const baseline = await probe(page);
-    const opened = page.waitForEvent('popup');
-    await beginFlow(page, 'late', 'auth', options('demo'));
-    const popup = await opened;
-    await popup.waitForSelector('#approve', { timeout: 15_000 });
+    const popup = await openAtProvider(page, 'late', options('demo'));
     // Six seconds at the provider: the quick reading of the address has stopped.
     await page.clock.fastForward(6_000);
-    const script = await holdPageScript(browser.context);
+    const script = await holdPageScript(context);
     try {
       await approve(popup);
       await sleep(1_000);
@@ -501,7 +484,5 @@ test('the address is read only in the first seconds at the provider: a later ans
     assert.equal(got.error, null, JSON.stringify(got.error));
     assert.equal(got.result.data.user.name, 'Ada Lovelace');
     assert.deepEqual(await probe(page), baseline);
-  } finally {
-    await browser.close();
-  }
+  }, { probe: true });
 });

@@ -9,8 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  authIn, beginFlow, clickClosing, flowOutcome, flowSettled, launchBrowser, popupClosed, probe, SETTLE_MS, sleep,
-  useDemoPage,
+  authIn, beginFlow, clickClosing, flowOutcome, flowSettled, popupClosed, probe, SETTLE_MS, sleep,
+  useDemoPage, withClock,
 } from './support.mjs';
 import {
   APP_PATH, atProvider, decideAndReturn, redirectOptions, resume, serveApp,
@@ -192,15 +192,9 @@ test('a click while the prepared flow is on its way: the popup waits on the stub
 });
 
 test('a prepared flow older than a minute is not used: the sign-in asks for a new one', async () => {
-  // A controllable clock; Playwright installs it in a whole browser context, so this test
-  // has a browser of its own.
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.context.newPage();
-    await page.clock.install();
-    await page.goto(`${ctx.demo.baseUrl}/`);
+  await withClock(ctx.demo.baseUrl, async (page, context) => {
     const paths = [];
-    browser.context.on('request', (req) => paths.push(new URL(req.url()).pathname));
+    context.on('request', (req) => paths.push(new URL(req.url()).pathname));
     await prepareIn(page, options('demo-auto'));
     assert.deepEqual(paths.filter((p) => p === '/coauth/auth_url').length, 1);
     await page.clock.fastForward(61_000);
@@ -208,9 +202,7 @@ test('a prepared flow older than a minute is not used: the sign-in asks for a ne
     assert.equal(response.status, 200);
     assert.equal(paths.filter((p) => p === '/coauth/auth_url').length, 2);
     assert.equal(paths.filter((p) => p === '/coauth/auth_page').length, 1);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('a prepared popup cut off by the provider page\'s COOP is still awaited, and its answer arrives by BroadcastChannel', async () => {

@@ -387,6 +387,25 @@ export function useDemoPage(options = {}) {
 }
 
 /**
+ * Runs `body(page, context)` on the demo's home page (`baseUrl`) in a browser of its own
+ * whose clock the test controls (`page.clock`, installed before any page script runs:
+ * Playwright installs it in a whole browser context, hence the own browser), with the probe
+ * installed when `withProbe`; closes that browser after.
+ */
+export async function withClock(baseUrl, body, { probe: withProbe = false } = {}) {
+  const browser = await launchBrowser();
+  try {
+    if (withProbe) await installProbe(browser.context);
+    const page = await browser.context.newPage();
+    await page.clock.install();
+    await page.goto(`${baseUrl}/`);
+    return await body(page, browser.context);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
  * Holds back, from now on in `context`, every request for the script of coauth's built-in
  * pages (`coauth.js?v=...`; an app's own pages load `coauth.js`): a result page that loads
  * then cannot run it. `held` lists the held requests; `release()` lets them through.
