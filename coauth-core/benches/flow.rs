@@ -139,6 +139,7 @@ fn flow(c: &mut Criterion) {
                 response: serde_json::Map::new(),
                 redirect_uri: "https://app.example/coauth/result_page".into(),
                 result: Default::default(),
+                wait: false,
             };
             black_box(runtime.block_on(coauth.result(request, &ctx)).unwrap_err())
         })
@@ -154,6 +155,7 @@ fn flow(c: &mut Criterion) {
             response,
             redirect_uri: "https://app.example/coauth/result_page".into(),
             result: Default::default(),
+            wait: false,
         }
     };
     // The flow opens, and only its state is refused.

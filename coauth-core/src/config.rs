@@ -172,6 +172,8 @@ pub(crate) struct Inner {
     pub(crate) error_hook: Option<Arc<dyn ErrorHook>>,
     pub(crate) http: Arc<dyn HttpClient>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The `result` requests waiting for their answer (the early answer).
+    pub(crate) early: crate::early::Room,
 }
 
 impl std::fmt::Debug for Coauth {
@@ -686,6 +688,7 @@ impl CoauthBuilder {
                 error_hook: self.error_hook,
                 http,
                 clock: self.clock,
+                early: crate::early::Room::default(),
             }),
         })
     }

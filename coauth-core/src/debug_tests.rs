@@ -264,6 +264,7 @@ async fn requests_outcomes_and_error_events_hide_their_secrets() {
         flow: secret("flow"),
         response,
         result: ResultOptions::default(),
+        wait: false,
         ..serde_json::from_value(serde_json::json!({
             "providerType": "demo", "flow": "f", "response": {}
         }))

@@ -387,12 +387,14 @@ impl Coauth {
         .await
     }
 
-    async fn finish_flow_checked(
+    /// The checks of a `result` request before its answer is read: an allowed origin, a
+    /// known provider, a flow this server sealed for it, not expired, started in this
+    /// browser (the binding cookie) from this origin.
+    fn open_checked(
         &self,
-        request: ResultRequest,
+        request: &ResultRequest,
         ctx: &RequestContext,
-        session_user: impl Future<Output = Option<String>>,
-    ) -> Result<AuthResult, Error> {
+    ) -> Result<(&dyn Provider, Opened<'_>), Error> {
         let origin = self.check_origin(ctx)?;
         let provider = self.provider(&request.provider_type)?;
         let span = Span::current();
@@ -423,6 +425,91 @@ impl Coauth {
                 "the sign-in was started from another origin".into(),
             ));
         }
+        Ok((provider, opened))
+    }
+
+    /// Seats a waiting `result` request (`"wait": true`) in the early answer's room, after
+    /// the checks any `result` request passes, and waits for the provider's redirect.
+    /// `Ok(Some((request, finishing)))`: the answer arrived on the flow's result page;
+    /// `request` is the whole `result` request, to finish as any other, and `finishing` is
+    /// dropped once it has its answer (the page is answered then). `Ok(None)`: it did not
+    /// come here in time (the room was swept, a later request for the flow took the place,
+    /// the room is full, or the flow is OAuth 1.0a's, whose answer never comes this way).
+    pub(crate) async fn wait_for_answer(
+        &self,
+        mut request: ResultRequest,
+        ctx: &RequestContext,
+    ) -> Result<Option<(ResultRequest, crate::early::Finishing)>, Error> {
+        if !request.response.is_empty() || !request.redirect_uri.is_empty() {
+            return Err(Error::Input(
+                "a waiting result request carries no answer (response and redirectUri)".into(),
+            ));
+        }
+        let (_, opened) = self.open_checked(&request, ctx)?;
+        let flow = opened.state;
+        let Some(path) = flow
+            .request_token
+            .is_none()
+            .then(|| url::Url::parse(&flow.redirect_uri).ok())
+            .flatten()
+            .map(|uri| uri.path().to_owned())
+        else {
+            return Ok(None);
+        };
+        let guard = crate::early::Guard {
+            origin: flow.origin.clone(),
+            binding: flow.binding.clone(),
+            silent: flow.silent,
+        };
+        let Some(mut place) = self.inner.early.wait(&flow.state, &path, guard) else {
+            return Ok(None);
+        };
+        let Some((answer, finishing)) = place.answer().await else {
+            return Ok(None);
+        };
+        request.response = answer;
+        request.redirect_uri = flow.redirect_uri;
+        request.wait = false;
+        Ok(Some((request, finishing)))
+    }
+
+    /// Hands the provider's redirect parameters that reached a result page served at `path`
+    /// (the request's `headers`) to the `result` request waiting for their flow, if one
+    /// waits here and the request came from the browser that started the flow (its binding
+    /// cookie) in the flow's kind of window (`Sec-Fetch-Dest`, when sent: `iframe` for a
+    /// silent flow, `document` for a popup). `Some` when it took them: the page then says
+    /// so, once that request has finished, and the app's page does not send them again.
+    pub(crate) fn hand_over(
+        &self,
+        path: &str,
+        headers: &HeaderMap,
+        answer: crate::early::Answer,
+    ) -> Option<crate::early::Finished> {
+        let state = answer.get("state")?.as_str()?.to_owned();
+        let ctx = RequestContext::from_headers(headers);
+        let dest = headers.get("sec-fetch-dest").map(HeaderValue::as_bytes);
+        let passes = |guard: &crate::early::Guard| {
+            let window: &[u8] = if guard.silent { b"iframe" } else { b"document" };
+            dest.is_none_or(|dest| dest == window)
+                && ctx.binding_for(&guard.origin).is_some_and(|binding| {
+                    constant_time_eq(&sha256_b64(binding.as_bytes()), &guard.binding)
+                })
+        };
+        self.inner.early.hand_over(&state, path, passes, answer)
+    }
+
+    async fn finish_flow_checked(
+        &self,
+        request: ResultRequest,
+        ctx: &RequestContext,
+        session_user: impl Future<Output = Option<String>>,
+    ) -> Result<AuthResult, Error> {
+        if request.wait {
+            return Err(Error::Input(
+                "a waiting result request is answered by the result resource".into(),
+            ));
+        }
+        let (provider, opened) = self.open_checked(&request, ctx)?;
         check_arrival(&request.redirect_uri, &opened.state.redirect_uri)?;
         let linking_user = check_linking_user(&opened, session_user).await?;
         let flow = opened.state;

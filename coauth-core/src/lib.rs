@@ -9,6 +9,7 @@ mod cookie;
 mod crypto;
 #[cfg(test)]
 mod debug_tests;
+mod early;
 #[cfg(feature = "env")]
 pub mod env;
 mod error;

@@ -113,6 +113,12 @@ pub struct ResultRequest {
     /// Requested fields and provider-specific settings.
     #[serde(default)]
     pub result: ResultOptions,
+    /// `true`: the request carries no answer (an empty `response`, no `redirectUri`) and
+    /// waits for it instead: the server answers once the provider's redirect for this flow
+    /// reaches its result page, if it does within seconds, or else with 204 No Content (the
+    /// early answer; SECURITY.md item 47).
+    #[serde(default)]
+    pub wait: bool,
 }
 
 /// The client's `result` options: requested profile fields plus provider-specific settings.
@@ -221,6 +227,7 @@ impl std::fmt::Debug for ResultRequest {
             )
             .field("response", &self.response.keys().collect::<Vec<_>>())
             .field("result", &self.result)
+            .field("wait", &self.wait)
             .finish_non_exhaustive()
     }
 }

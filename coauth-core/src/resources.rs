@@ -290,7 +290,12 @@ impl Resource {
                 ),
                 Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG, None),
                 Kind::AuthPage => serve_page(&parts, "GET, HEAD", AUTH_PAGE.clone()),
-                Kind::ResultPage | Kind::ProviderResultPage(_) => result_page(&parts, &body),
+                Kind::ResultPage | Kind::ProviderResultPage(_) => {
+                    result_page(&parts, &body, |answer| {
+                        self.coauth.hand_over(self.path(), &parts.headers, answer)
+                    })
+                    .await
+                }
                 Kind::Session => self.session(&parts),
                 Kind::SignOut => self.sign_out(&parts, &body),
             }
@@ -390,6 +395,28 @@ impl Resource {
         let body: ResultRequest = parse_json(&body)?;
         seen.provider(&body.provider_type);
         seen.flow(&body.flow);
+        if body.wait {
+            let ctx = RequestContext::from_headers(&parts.headers);
+            return match self.coauth.wait_for_answer(body, &ctx).await? {
+                Some((answered, finishing)) => {
+                    let mut answer = self.finish(answered, parts).await;
+                    drop(finishing);
+                    // 204 means "not here" to a waiting request: a result hook's 204 for a
+                    // sign-in it took reaches the app's page as 200, without a body.
+                    if let Ok(answer) = &mut answer
+                        && answer.status() == StatusCode::NO_CONTENT
+                    {
+                        *answer.status_mut() = StatusCode::OK;
+                    }
+                    answer
+                }
+                None => {
+                    let mut answer = Response::new(Bytes::new());
+                    *answer.status_mut() = StatusCode::NO_CONTENT;
+                    Ok(answer)
+                }
+            };
+        }
         self.finish(body, parts).await
     }
 

@@ -130,6 +130,7 @@ proptest! {
             response,
             redirect_uri: "https://app.example/coauth/result_page".into(),
             result: Default::default(),
+            wait: false,
         };
         let error = runtime().block_on(coauth.result(request, &context())).unwrap_err();
         prop_assert!(matches!(error.code(), "InputError" | "ValidationError"), "{}", error.code());
@@ -191,6 +192,7 @@ fn real_flows_tampered_in_every_byte_are_refused_without_a_provider_call() {
             response,
             redirect_uri: "https://app.example/coauth/result_page".into(),
             result: Default::default(),
+            wait: false,
         };
         let error = rt.block_on(coauth.result(request, &context())).unwrap_err();
         assert_eq!(error.code(), "InputError");

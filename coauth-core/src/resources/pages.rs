@@ -6,6 +6,7 @@ use http::{HeaderValue, Method, Response, header};
 
 use super::{FORM, check_read_method, finish_read, is_media_type};
 use crate::Error;
+use crate::early::{Answer, Finished};
 
 /// The content security policy of every coauth page.
 pub(super) const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; frame-ancestors 'self'; \
@@ -51,37 +52,82 @@ static RESULT_PAGE: std::sync::LazyLock<String> =
 
 /// The result page. A `form_post` provider (Apple) POSTs its answer; the page then carries
 /// the parameters as inert JSON for the script, since the script cannot read a POST body.
-pub(super) fn result_page(
+///
+/// The answer (the query's parameters, or the form's) is offered to `hand_over` first: when
+/// a `result` request waiting for its flow takes it (the early answer), the answer is that
+/// request's alone, and this request is answered, once that request has finished, with a
+/// `303 See Other` to the same page without the answer: no page ever shows it to the app's
+/// page a second time, and the app's page, which hears the outcome first, closes the
+/// window before it loads anything. An answer with a repeated parameter is offered to no
+/// one.
+pub(super) async fn result_page(
     request: &http::request::Parts,
     body: &Bytes,
+    hand_over: impl FnOnce(Answer) -> Option<Finished>,
 ) -> Result<Response<Bytes>, Error> {
     const ALLOW: &str = "GET, HEAD, POST";
     check_read_method(request, ALLOW)?;
-    let params = if request.method == Method::POST {
+    let (params, embedded) = if request.method == Method::POST {
         if !is_media_type(&request.headers, FORM) {
             return Err(Error::UnsupportedMediaType { expected: FORM });
         }
         // A parameter sent twice is refused rather than read as its last value, which
         // another reader might not pick (SECURITY.md item 38).
-        let mut params = serde_json::Map::new();
-        for (name, value) in url::form_urlencoded::parse(body) {
-            if params.contains_key(name.as_ref()) {
-                return Err(Error::Input(format!(
-                    "the provider's answer repeats the parameter \"{}\"",
-                    crate::protocol::echo(&name, 32)
-                )));
-            }
-            params.insert(
-                name.into_owned(),
-                serde_json::Value::String(value.into_owned()),
-            );
-        }
-        script_safe_json(&serde_json::Value::Object(params))
+        let params = answer_of(body).map_err(|name| {
+            Error::Input(format!(
+                "the provider's answer repeats the parameter \"{}\"",
+                crate::protocol::echo(&name, 32)
+            ))
+        })?;
+        let embedded = script_safe_json(&serde_json::Value::Object(params.clone()));
+        (Some(params), embedded)
+    } else if request.method == Method::GET {
+        let query = request.uri.query().unwrap_or_default().as_bytes();
+        (answer_of(query).ok(), String::new())
     } else {
-        String::new()
+        (None, String::new())
     };
-    let html = RESULT_PAGE.replacen(coauth_js::RESULT_PARAMS_PLACEHOLDER, &params, 1);
+    if let Some(finished) = params.and_then(hand_over) {
+        // Dropped or sent, it is the same: the waiting request is done with the answer.
+        let _ = finished.await;
+        return Ok(taken(request));
+    }
+    let html = RESULT_PAGE.replacen(coauth_js::RESULT_PARAMS_PLACEHOLDER, &embedded, 1);
     serve_page(request, ALLOW, html)
+}
+
+/// The answer to a result page request whose answer a waiting request took: `303 See
+/// Other` to the page itself (its last path segment, relative, so that a prefix the app's
+/// router took off stays), without the query.
+fn taken(request: &http::request::Parts) -> Response<Bytes> {
+    let page = request.uri.path().rsplit('/').next().unwrap_or_default();
+    let mut response = Response::new(Bytes::new());
+    *response.status_mut() = http::StatusCode::SEE_OTHER;
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(page) {
+        headers.insert(header::LOCATION, location);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// Form-encoded parameters as a JSON object of strings; `Err(name)` for a name given twice.
+fn answer_of(encoded: &[u8]) -> Result<Answer, String> {
+    let mut params = Answer::new();
+    for (name, value) in url::form_urlencoded::parse(encoded) {
+        if params.contains_key(name.as_ref()) {
+            return Err(name.into_owned());
+        }
+        params.insert(
+            name.into_owned(),
+            serde_json::Value::String(value.into_owned()),
+        );
+    }
+    Ok(params)
 }
 
 /// JSON that cannot end the `<script type="application/json">` element it is placed in.

@@ -14,6 +14,7 @@
 //! `coauth_tests::conformance::run::<coauth_tests::fixture::Axum>()`.
 
 mod cookies;
+mod early;
 mod errors;
 mod flow;
 mod frame;
@@ -61,6 +62,11 @@ cases![
     flow::denial_is_user_denied_without_a_token_call,
     flow::posted_tokens_are_ignored_and_codes_cannot_be_replayed,
     flow::a_code_bound_to_one_flow_cannot_be_redeemed_with_another,
+    early::a_waiting_request_gets_the_answer_that_reaches_the_result_page,
+    early::an_answer_nobody_waits_for_is_left_to_the_app_s_page,
+    early::a_denial_reaches_the_waiting_request_as_the_error_it_is,
+    early::only_the_flow_s_browser_and_window_hand_the_answer_over,
+    early::a_waiting_request_passes_the_checks_of_any_result_request,
     cookies::binding_cookie_has_safe_attributes_and_is_reused,
     cookies::loopback_http_origin_gets_a_non_secure_cookie,
     cookies::binding_cookie_is_found_in_any_cookie_header,
