@@ -5,7 +5,8 @@
  *    `prepare`, `resume`, `authResultHttpRequest`, `authResultFrameRequest`, and for the server's
  *    sessions `session` and `signOut`); coauth.mjs re-exports it as an ES module, and where
  *    `module.exports` exists (CommonJS: `require('coauth')`, bundlers) the same object is
- *    the module's export too;
+ *    the module's export too. A sign-in's answer comes by the early answer's waiting result
+ *    request where the server can hand it over, else by the result page below;
  *  - loaded with data-coauth-page="result": in redirect mode (this tab's sessionStorage holds
  *    the flow of the answer's state), keeps the answer there and goes back to the page that
  *    started the sign-in, whose `resume()` finishes it; otherwise hands the provider's
@@ -37,13 +38,10 @@
   // How long (ms) a flow prepare() asked for stays usable by a sign-in, leaving the user
   // the rest of the flow's lifetime at the provider.
   var FRESH = 60000;
-  // For this long (ms) after the popup (or frame) goes to the provider, the app's page also
-  // reads the provider's answer straight from its address every QUICK_EVERY ms, once it is
-  // back on the result page's origin: ahead of the result page's own message, which waits
-  // for that page and its script to load. A provider that answers at once (a returning
-  // user) is picked up as its redirect lands; later answers come by the message alone.
+  // How long (ms) after the popup (or frame) goes to the provider the waiting result
+  // request of the early answer is kept: past the server's own window (4 s), in which a
+  // provider that answers at once (a returning user) has answered.
   var QUICK = 5000;
-  var QUICK_EVERY = 4;
   // Outside a browser (Node's require) there is no window: loading defines the API and
   // touches nothing else; only calling it needs a browser.
   var loc = w && w.location;
@@ -116,7 +114,7 @@
   }
 
   // POSTs JSON to the coauth server: see send.
-  function postJson(url, body, extraHeaders, signal) {
+  function postJson(url, body, extraHeaders, signal, seen) {
     var headers = new Headers(extraHeaders || {});
     headers.set('Content-Type', 'application/json');
     return send(url, {
@@ -124,15 +122,18 @@
       credentials: 'include',
       headers: headers,
       body: JSON.stringify(body),
-      signal: signal
+      signal: signal,
+      seen: seen
     });
   }
 
   // Fetches from the coauth server and resolves with a response object
   // { status, headers, data, transport: 'http' } (data null when the body is empty or not
-  // JSON, as a 204's); rejects with a coauth error.
+  // JSON, as a 204's); rejects with a coauth error. `init.seen`, if any, sees the answer
+  // as soon as its head arrives.
   function send(url, init) {
     return fetch(url, init).then((res) => {
+      if (init.seen) init.seen(res);
       return res.json().catch(() => null).then((data) => {
         var response = { status: res.status, headers: Object.fromEntries(res.headers), data: data, transport: 'http' };
         if (res.ok) return response;
@@ -399,7 +400,7 @@
       returnTo: o.returnTo === '' || isReturnPath(o.returnTo)
     };
     var bad = Object.keys(valid).filter((option) => !valid[option]);
-    if (bad.length) return coauthError('ValidationError', 'coauth: invalid or missing option(s): ' + bad.join(', '), 400);
+    if (bad.length) return coauthError('ValidationError', 'coauth: invalid option(s): ' + bad.join(', '), 400);
   }
 
   // One sign-in: in a popup, or silently in a hidden iframe; or with `only`, its flow
@@ -413,7 +414,7 @@
     silent = mode == 'silent';
     var redirect = mode == 'redirect';
     var name = o.postMessageWorkaroundFuncName;
-    var popup, frame, flow, flowId, back, channel, poll, quick, grace, timer, settled, got, navigated;
+    var popup, frame, flow, flowId, channel, poll, grace, timer, settled, got, navigated, early;
     // The flow prepare() asked for with these options, used once: ready (the popup opens
     // straight on the provider), on its way (the popup waits on the stub page for it), or
     // too old to use.
@@ -434,19 +435,6 @@
     var source = () => frame ? frame.contentWindow : popup;
 
     var closed = (message) => coauthError('WindowClosed', message || 'The sign-in window was closed');
-
-    // The provider's answer in the popup's (or frame's) address, once it shows the page the
-    // provider URL's redirect_uri names (`back`: OAuth 2.0 and OpenID Connect) with this
-    // flow's id. Reading the address throws while it shows another origin; nothing else
-    // counts (the stub page, a provider's own page on this origin, a result page whose
-    // script already cleared its address).
-    var look = (until) => {
-      if (Date.now() > until) clearInterval(quick);
-      try {
-        var message = answerAt(source().location);
-        if (message.redirectUri === back) onCall(message);
-      } catch (e) { /* another origin, or gone */ }
-    };
 
     // The popup's document, or undefined while it shows another origin's page.
     var page = () => {
@@ -473,7 +461,6 @@
 
     function stopTimers() {
       clearInterval(poll);
-      clearInterval(quick);
       clearTimeout(grace);
       clearTimeout(timer);
     }
@@ -485,6 +472,7 @@
       w.removeEventListener('message', onMessage);
       if (signal) signal.removeEventListener('abort', onAbort);
       if (channel) channel.close();
+      if (early) early.abort();
       if (name) hubRemove(name, onCall);
       delete workaroundNames[flowId];
       if (!keepWindow) closeWindow();
@@ -511,11 +499,38 @@
         return settle(coauthError('InputError', 'The provider\'s answer repeats a parameter', 400));
       }
       lastStep(base, answerData(o, flow, message.redirectUri, message.params), o.customAuthResultRequest, mode, signal, settle);
-      // The window has done its part: what it still loads (the result page's script, when
-      // the answer was read from its address) would only hold this page up.
-      try {
-        source().stop();
-      } catch (e) { /* gone, or another origin */ }
+    }
+
+    // The early answer (SECURITY.md item 47), once, for the flow `auth_url` `started`: a
+    // result request that waits at the server for the provider's redirect and finishes the
+    // sign-in as it lands; any answer but 204 ("not here": the answer comes the usual way)
+    // is the sign-in's outcome. On its head the window goes, before it shows the result
+    // page, which would hold this page up while the answer's body is read.
+    function waitEarly(started) {
+      if (early || !started.url.searchParams.has('state') || o.customAuthResultRequest) return;
+      early = new AbortController();
+      postJson(base + '/result', {
+        providerType: o.providerType,
+        flow: started.flow,
+        response: {},
+        result: o.result,
+        wait: true
+      }, null, early.signal, (res) => {
+        if (res.status != 204) {
+          got = 2;
+          stopTimers();
+          closeWindow();
+        }
+      }).then((res) => {
+        if (got === 2) {
+          res.mode = mode;
+          settle(null, res);
+        }
+      }, (e) => {
+        if (got === 2) settle(e);
+      });
+      // The server hands answers over for a few seconds only.
+      timer = timer || setTimeout(() => early.abort(), QUICK);
     }
 
     // Only our own popup or frame, on the result page's origin, for this flow's id.
@@ -563,12 +578,14 @@
     if (silent) {
       if (o.tryAuthTimeout) {
         timer = setTimeout(() => {
-          settle(coauthError('Timeout', 'Silent sign-in did not finish in ' + o.tryAuthTimeout +
-            ' ms: the provider wants the user to act, cannot be framed, or its cookies are blocked'));
+          // The provider wants the user to act, cannot be framed, or its cookies are blocked.
+          settle(coauthError('Timeout', 'Silent sign-in did not finish in ' + o.tryAuthTimeout + ' ms'));
         }, o.tryAuthTimeout);
       }
     } else if (!redirect) {
-      // Synchronously, inside the user's click: popup blockers allow it.
+      // Synchronously, inside the user's click: popup blockers allow it. A prepared flow's
+      // waiting request goes first, ahead of the provider's redirect.
+      if (ready) waitEarly(ready);
       try {
         popup = w.open(ready ? ready.url.href : o.authPageUrl, '', o.window.features);
         // The popup's first document, this origin's until the provider's page replaces it.
@@ -581,7 +598,7 @@
           // The prepared flow was a popup's.
           entry = ready = null;
         } else {
-          settle(coauthError('PopupBlocked', 'The sign-in popup was blocked by the browser'));
+          settle(coauthError('PopupBlocked', 'The sign-in popup was blocked'));
           return handle;
         }
       }
@@ -615,11 +632,6 @@
       // The flow id: OAuth 2.0's state, OAuth 1.0a's request token.
       var query = url.searchParams;
       flowId = query.get('state') || query.get('oauth_token');
-      // Where an answer on the redirect_uri's page says it arrived (its origin and path),
-      // computed as look() computes it for the window's address.
-      try {
-        back = flowId && answerAt(new URL(query.get('redirect_uri'))).redirectUri;
-      } catch (e) { /* none: the answer comes by the result page's message */ }
 
       if (redirect) {
         // What resume() needs, in this tab's sessionStorage only (never localStorage, never
@@ -660,9 +672,9 @@
           proceed(event.data);
         };
       }
+      waitEarly(started);
       navigated = true;
       expires = (entry ? entry.at : Date.now()) + LIFETIME;
-      quick = setInterval(look, QUICK_EVERY, Date.now() + QUICK);
       if (silent) {
         frame = hiddenFrame(url.href);
       } else if (!ready) {
@@ -900,6 +912,11 @@
         }
       };
       channel.postMessage(message);
+    } else if (!id) {
+      // No answer here and no opener: the page a waiting result request's server sent the
+      // window on to (the early answer), in a popup COOP cut off, whose sign-in is over.
+      // A window this page may not close (a tab) stays.
+      w.close();
     }
     return false;
   }

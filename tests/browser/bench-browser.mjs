@@ -3,9 +3,9 @@
 // pages: /bench/coauth signs in with coauth.js in a popup against the demo's auto-approving
 // mock provider; /bench/plain opens a popup on the same stub page, sends it to the same
 // mock's authorization URL and receives the redirect on a page of its own, by hand;
-// /bench/minimum does what /bench/plain does plus the least any client of coauth's protocol
-// adds (a server round trip before the popup leaves the stub page, coauth.js loaded on the
-// result page, a server round trip after the answer); /bench/coauth?authPageUrl=about:blank
+// /bench/minimum does what /bench/plain does plus the least a client of coauth's protocol
+// without the early answer adds (a server round trip before the popup leaves the stub page,
+// coauth.js loaded on the result page, a server round trip after the answer); /bench/coauth?authPageUrl=about:blank
 // is the coauth page without a stub page to load, and /bench/coauth?prepare the coauth page
 // whose flow `auth.prepare()` asked for before the click. Each page times its button's
 // click to its callback. Warm-up, then RUNS runs of each, interleaved in a rotating order; medians

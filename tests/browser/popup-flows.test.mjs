@@ -2,15 +2,15 @@
 // Cross-Origin-Opener-Policy (a cut-off popup awaited for the flow's lifetime, closeWindow),
 // the closed-popup grace period, forged messages (another origin, an unrelated tab of this
 // origin), several flows at once, the Promise form, `authPageUrl: 'about:blank'`,
-// AbortSignal, postMessageWorkaroundFuncName, and the answer read from the popup's address
-// as the provider's redirect lands (before the result page's script runs, and only in the
-// first seconds).
+// AbortSignal and postMessageWorkaroundFuncName. Where the way the result page hands the
+// answer over is what a test shows, the early answer is turned off (withoutEarlyAnswer: its
+// waiting request is answered "not here"); the early answer itself is in early.test.mjs.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, holdPageScript, popupClosed, probe, SETTLE_MS,
-  sleep, useDemoPage, withClock,
+  abortFlow, beginFlow, clickClosing, flowOutcome, flowSettled, popupClosed, probe, resultRequests, SETTLE_MS,
+  sleep, useDemoPage, withClock, withoutEarlyAnswer,
 } from './support.mjs';
 
 const ctx = useDemoPage({ probe: true });
@@ -38,20 +38,12 @@ const beginAtProvider = (name, providerType, extra = {}, flowExtra = {}) =>
 /** Clicks Approve; the popup may close under the click. */
 const approve = (popup) => clickClosing(popup, '#approve');
 
-/** The /coauth/result requests the page sends from now on. */
-function resultRequests() {
-  const seen = [];
-  ctx.page.on('request', (req) => {
-    if (new URL(req.url()).pathname === '/coauth/result') seen.push(req.postDataJSON());
-  });
-  return seen;
-}
-
 /** What a user does before closing a popup at the provider: looks at its page a while
  *  (longer than the second in which a `closed` popup counts as cut off by COOP). */
 const LOOK_MS = 2500;
 
 test('a provider page with COOP same-origin cuts the opener; the result still arrives by BroadcastChannel', async () => {
+  await withoutEarlyAnswer(ctx.page);
   const popup = await beginAtProvider('coop', 'demo-coop');
   // What COOP does: the popup has no opener, and the opener sees a "closed" popup.
   assert.equal(await popup.evaluate(() => window.opener), null);
@@ -75,7 +67,8 @@ test('a provider page with COOP same-origin cuts the opener; the result still ar
 test('COOP: a user who stays at the provider page many times closeGrace still signs in', async () => {
   // A cut-off popup reads closed as soon as the provider's page loads; closeGrace (here
   // 300 ms) bounds only a popup closed later. The user takes ten times that.
-  const results = resultRequests();
+  await withoutEarlyAnswer(ctx.page);
+  const results = resultRequests(ctx.page);
   const popup = await beginAtProvider('coop-slow', 'demo-coop', { window: { closeGrace: 300, closeCheckInterval: 100 } });
   assert.equal(await popup.evaluate(() => window.opener), null);
   await sleep(3000);
@@ -179,7 +172,8 @@ test('the default grace period is 2 s; closing on the stub page needs none', asy
 });
 
 test('messages from another origin, by postMessage or BroadcastChannel, are ignored', async () => {
-  const results = resultRequests();
+  await withoutEarlyAnswer(ctx.page);
+  const results = resultRequests(ctx.page);
   const popup = await beginAtProvider('forged', 'demo');
   const authorizeUrl = popup.url();
   const state = new URL(authorizeUrl).searchParams.get('state');
@@ -232,6 +226,7 @@ test('a result page opened by an unrelated tab of this origin is ignored while t
     bodies.push(route.request().postDataJSON());
     return route.continue();
   });
+  await withoutEarlyAnswer(ctx.page);
   const popup = await beginAtProvider('tab', 'demo');
   const state = new URL(popup.url()).searchParams.get('state');
 
@@ -264,7 +259,8 @@ test('a result page opened by an unrelated tab of this origin is ignored while t
 });
 
 test('several flows at once stay independent; another flow\'s answer and late messages are ignored', async () => {
-  const results = resultRequests();
+  await withoutEarlyAnswer(ctx.page);
+  const results = resultRequests(ctx.page);
   const popupA = await beginAtProvider('a', 'demo', { identity: 'identity-a' });
   const popupB = await beginAtProvider('b', 'demo', { identity: 'identity-b' });
   const urlA = popupA.url();
@@ -377,8 +373,8 @@ test('AbortSignal: cancels a flow at the provider and closes its popup; an abort
 
 test('postMessageWorkaroundFuncName: without postMessage the result page calls the named function, same origin', async () => {
   // postMessage is unavailable on the app's window (as in old IE for popups). The provider is
-  // the OAuth 1.0a one: its URL names no redirect_uri, so the app's page does not read the
-  // answer from the popup's address and only the result page can hand it over.
+  // the OAuth 1.0a one: no early answer for it, so only the result page can hand the answer
+  // over.
   await ctx.page.evaluate(() => {
     window.postMessage = undefined;
   });
@@ -413,76 +409,4 @@ test('postMessageWorkaroundFuncName: without postMessage the result page calls t
   assert.equal(taken.error.code, 'ValidationError');
   assert.match(taken.error.message, /postMessageWorkaroundFuncName/);
   assert.equal(await ctx.page.evaluate(() => typeof window.alert), 'function');
-});
-
-test('the answer is read from the popup\'s address as the redirect lands: the sign-in ends while the result page\'s script is held back', async () => {
-  const results = resultRequests();
-  const popup = await beginAtProvider('quick', 'demo');
-  const script = await holdPageScript(ctx.browser.context);
-  try {
-    const closed = popupClosed(popup);
-    await approve(popup);
-    const got = await flowOutcome(ctx.page, 'quick');
-    await closed;
-    assert.equal(got.error, null, JSON.stringify(got.error));
-    assert.equal(got.calls, 1);
-    assert.equal(got.result.data.user.name, 'Ada Lovelace');
-    // Whatever the result page asked for of its script never came (the popup may well be
-    // stopped before it asks).
-    assert.ok(script.held.length <= 1);
-    // The same request as the result page's message makes: where the answer arrived, and
-    // the redirect's parameters.
-    assert.equal(results.length, 1);
-    assert.equal(results[0].redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
-    assert.ok(results[0].response.code, JSON.stringify(results[0].response));
-    assert.match(results[0].response.state, /^[\w-]{20,}$/);
-  } finally {
-    await script.release();
-  }
-  assert.deepEqual(await probe(ctx.page), ctx.baseline);
-});
-
-test('once the answer is read, the window stops loading; a custom flow keeps it open for closeWindow()', async () => {
-  const popup = await beginAtProvider('custom', 'demo', { customAuthResultRequest: true });
-  const script = await holdPageScript(ctx.browser.context);
-  try {
-    await approve(popup);
-    const got = await flowOutcome(ctx.page, 'custom');
-    assert.equal(got.error, null, JSON.stringify(got.error));
-    assert.ok(got.result.response.code);
-    assert.equal(got.result.redirectUri, `${ctx.demo.baseUrl}/coauth/result_page`);
-    assert.equal(popup.isClosed(), false, 'kept for the app');
-    // Stopped: its parser no longer waits for the held script (without the stop, the page
-    // stays 'loading' for as long as the script is held, as in the next test).
-    assert.equal(await popup.evaluate(() => document.readyState), 'complete');
-  } finally {
-    await script.release();
-  }
-  const closed = popupClosed(popup);
-  await ctx.page.evaluate(() => window.__coauthFlows.custom.worker.closeWindow());
-  await closed;
-  assert.deepEqual(await probe(ctx.page), ctx.baseline);
-});
-
-test('the address is read only in the first seconds at the provider: a later answer comes by the result page\'s message', async () => {
-  await withClock(ctx.demo.baseUrl, async (page, context) => {
-    const baseline = await probe(page);
-    const popup = await openAtProvider(page, 'late', options('demo'));
-    // Six seconds at the provider: the quick reading of the address has stopped.
-    await page.clock.fastForward(6_000);
-    const script = await holdPageScript(context);
-    try {
-      await approve(popup);
-      await sleep(1_000);
-      assert.equal(script.held.length, 1, 'the result page waits for its script');
-      assert.equal(await popup.evaluate(() => document.readyState), 'loading');
-      assert.equal(await flowSettled(page, 'late'), false, 'nothing read the answer from the address');
-    } finally {
-      await script.release();
-    }
-    const got = await flowOutcome(page, 'late');
-    assert.equal(got.error, null, JSON.stringify(got.error));
-    assert.equal(got.result.data.user.name, 'Ada Lovelace');
-    assert.deepEqual(await probe(page), baseline);
-  }, { probe: true });
 });

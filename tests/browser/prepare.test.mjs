@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   authIn, beginFlow, clickClosing, flowOutcome, flowSettled, popupClosed, probe, SETTLE_MS, sleep,
-  useDemoPage, withClock,
+  useDemoPage, withClock, withoutEarlyAnswer,
 } from './support.mjs';
 import {
   APP_PATH, atProvider, decideAndReturn, redirectOptions, resume, serveApp,
@@ -211,6 +211,7 @@ test('a prepared popup cut off by the provider page\'s COOP is still awaited, an
   // popup started. A provider slow to answer (here 600 ms) keeps the popup on it for a few
   // of the client's closed-polls.
   const opts = options('demo-coop', { window: { closeGrace: 300, closeCheckInterval: 100 } });
+  await withoutEarlyAnswer(ctx.page);
   await prepareIn(ctx.page, opts);
   const slow = async (route) => {
     await sleep(600);

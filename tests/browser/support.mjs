@@ -406,24 +406,34 @@ export async function withClock(baseUrl, body, { probe: withProbe = false } = {}
 }
 
 /**
- * Holds back, from now on in `context`, every request for the script of coauth's built-in
- * pages (`coauth.js?v=...`; an app's own pages load `coauth.js`): a result page that loads
- * then cannot run it. `held` lists the held requests; `release()` lets them through.
+ * The `{base}/result` request bodies `page` sends from now on, but for the early answer's
+ * waiting requests (`"wait": true`).
  */
-export async function holdPageScript(context) {
-  const pattern = /\/coauth\/coauth\.js\?v=/;
-  const held = [];
-  const hold = (route) => {
-    held.push(route);
-  };
-  await context.route(pattern, hold);
-  return {
-    held,
-    async release() {
-      await context.unroute(pattern, hold);
-      for (const route of held) await route.continue().catch(() => {});
-    },
-  };
+export function resultRequests(page) {
+  const seen = [];
+  page.on('request', (req) => {
+    if (new URL(req.url()).pathname !== '/coauth/result') return;
+    const body = req.postDataJSON();
+    if (body.wait !== true) seen.push(body);
+  });
+  return seen;
+}
+
+/**
+ * Answers every waiting result request (the early answer) in `target` (a page or a
+ * context) with 204, "not here", as an instance that never sees the provider's redirect
+ * does: the answer then reaches the app's page by the result page, the way under test.
+ * The waiting requests are counted in `waits`.
+ */
+export async function withoutEarlyAnswer(target) {
+  const waits = [];
+  await target.route('**/coauth/result', (route) => {
+    const sent = route.request().postDataJSON();
+    if (!sent || sent.wait !== true) return route.fallback();
+    waits.push(sent);
+    return route.fulfill({ status: 204 });
+  });
+  return waits;
 }
 
 /** Clicks in a popup that the click itself may close (the opener closes it on success). */

@@ -9,13 +9,13 @@
 //!   stub page, sent to the same mock's authorization URL, whose redirect lands on
 //!   `GET /bench/plain_result`, a page that hands the answer to the opener. Each page keeps
 //!   the time from the click to its callback in `window.__elapsed`.
-//! - `GET /bench/minimum` is the plain page doing by hand the least that any client of
-//!   coauth's protocol must add to those navigations: one JSON round trip to the server
-//!   (`POST /baseline`, as `auth_url`) before the popup leaves the stub page, a result page
-//!   (`GET /bench/minimum_result`) that loads coauth.js (without running it) before handing
-//!   the answer over, and one more JSON round trip (as `result`) after it. What coauth's
-//!   sign-in costs above that is coauth's own overhead and the provider's token and profile
-//!   round trips.
+//! - `GET /bench/minimum` is the plain page doing by hand the least that a client of
+//!   coauth's protocol without the early answer must add to those navigations: one JSON
+//!   round trip to the server (`POST /baseline`, as `auth_url`) before the popup leaves the
+//!   stub page, a result page (`GET /bench/minimum_result`) that loads coauth.js (without
+//!   running it) before handing the answer over, and one more JSON round trip (as `result`)
+//!   after it. The early answer takes that last round trip off the path (its waiting
+//!   request is answered as the redirect lands), so coauth comes in under it.
 //!
 //! Not a demo: it exists to measure coauth's overhead.
 //!
