@@ -414,7 +414,10 @@
     silent = mode == 'silent';
     var redirect = mode == 'redirect';
     var name = o.postMessageWorkaroundFuncName;
-    var popup, frame, flow, flowId, channel, poll, grace, timer, settled, got, navigated, early;
+    // `got`: true once the answer is on its way to the result resource, 2 once the early
+    // answer's waiting request carries the outcome. `early` aborts that request, `quick`
+    // when the server's window for it is over.
+    var popup, frame, flow, flowId, channel, poll, grace, timer, quick, settled, got, navigated, early;
     // The flow prepare() asked for with these options, used once: ready (the popup opens
     // straight on the provider), on its way (the popup waits on the stub page for it), or
     // too old to use.
@@ -463,6 +466,7 @@
       clearInterval(poll);
       clearTimeout(grace);
       clearTimeout(timer);
+      clearTimeout(quick);
     }
 
     function settle(err, value, keepWindow) {
@@ -530,7 +534,7 @@
         if (got === 2) settle(e);
       });
       // The server hands answers over for a few seconds only.
-      timer = timer || setTimeout(() => early.abort(), QUICK);
+      quick = setTimeout(() => early.abort(), QUICK);
     }
 
     // Only our own popup or frame, on the result page's origin, for this flow's id.
@@ -598,7 +602,7 @@
           // The prepared flow was a popup's.
           entry = ready = null;
         } else {
-          settle(coauthError('PopupBlocked', 'The sign-in popup was blocked'));
+          settle(coauthError('PopupBlocked', 'The popup was blocked'));
           return handle;
         }
       }
@@ -620,7 +624,7 @@
         // cancels: signal, closeWindow). Read closed later, it is listened to for closeGrace.
         var cut = navigated && seen !== 0 && !(now - seen > Math.max(CUT, 2 * o.window.closeCheckInterval));
         grace = setTimeout(() => {
-          settle(closed(cut && 'The sign-in window was closed or the sign-in expired'));
+          settle(closed(cut && 'The sign-in window was closed or expired'));
         }, cut ? expires - now : navigated ? o.window.closeGrace : 0);
       }, o.window.closeCheckInterval);
     }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   beginFlow, clickClosing, flowOutcome, flowSettled, popupClosed, probe, resultRequests, SETTLE_MS, sleep,
-  useDemoPage, withoutEarlyAnswer,
+  useDemoPage, withClock, withoutEarlyAnswer,
 } from './support.mjs';
 
 const ctx = useDemoPage({ probe: true });
@@ -141,4 +141,39 @@ test('an answer the server took but whose outcome was lost on the way is never s
   assert.equal(got.error.code, 'WindowClosed');
   assert.deepEqual(results, []);
   assert.deepEqual(await probe(ctx.page), ctx.baseline);
+});
+
+test('the waiting request is dropped 5 seconds after the window left, however long the sign-in waits, and its end is no outcome', async () => {
+  // A popup at the provider's consent page, and a silent sign-in allowed a minute, whose
+  // provider never answers in a frame.
+  const flows = [
+    ['popup', 'auth', options('demo')],
+    ['silent', 'tryAuth', options('demo-noframe', { tryAuthTimeout: 60_000 })],
+  ];
+  for (const [name, method, opts] of flows) {
+    await withClock(ctx.demo.baseUrl, async (page) => {
+      const dropped = [];
+      page.on('requestfailed', (req) => {
+        if (new URL(req.url()).pathname === '/coauth/result' && req.postDataJSON().wait === true) dropped.push(req.url());
+      });
+      // Time in the page moves only when the test moves it.
+      await page.clock.pauseAt(Date.now() + 1000);
+      const sent = page.waitForRequest((req) => new URL(req.url()).pathname === '/coauth/result');
+      await beginFlow(page, name, method, opts);
+      await sent;
+      // Still at the provider past the server's window: the request is held...
+      await page.clock.fastForward(4500);
+      await sleep(SETTLE_MS);
+      assert.deepEqual(dropped, [], name);
+      // ...and dropped by the client once past 5 s, which ends nothing.
+      await page.clock.fastForward(1000);
+      for (let i = 0; i < 50 && dropped.length == 0; i++) await sleep(20);
+      assert.equal(dropped.length, 1, name);
+      await sleep(SETTLE_MS);
+      assert.equal(await flowSettled(page, name), false, name);
+      await page.evaluate((n) => window.__coauthFlows[n].worker.closeWindow(), name);
+      const got = await flowOutcome(page, name);
+      assert.equal(got.error.code, 'WindowClosed', name);
+    });
+  }
 });
