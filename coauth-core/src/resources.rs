@@ -291,7 +291,7 @@ impl Resource {
                 Kind::Module => serve_script(&parts, coauth_js::COAUTH_MJS, &MODULE_ETAG, None),
                 Kind::AuthPage => serve_page(&parts, "GET, HEAD", AUTH_PAGE.clone()),
                 Kind::ResultPage | Kind::ProviderResultPage(_) => {
-                    Box::pin(result_page(&parts, &body, |answer| {
+                    Box::pin(result_page(&parts, &body, self.path(), |answer| {
                         self.coauth.hand_over(self.path(), &parts.headers, answer)
                     }))
                     .await

@@ -63,6 +63,7 @@ static RESULT_PAGE: std::sync::LazyLock<String> =
 pub(super) async fn result_page(
     request: &http::request::Parts,
     body: &Bytes,
+    path: &'static str,
     hand_over: impl FnOnce(Answer) -> Option<Finished>,
 ) -> Result<Response<Bytes>, Error> {
     const ALLOW: &str = "GET, HEAD, POST";
@@ -90,23 +91,23 @@ pub(super) async fn result_page(
     if let Some(finished) = params.and_then(hand_over) {
         // Dropped or sent, it is the same: the waiting request is done with the answer.
         let _ = finished.await;
-        return Ok(taken(request));
+        return Ok(taken(path));
     }
     let html = RESULT_PAGE.replacen(coauth_js::RESULT_PARAMS_PLACEHOLDER, &embedded, 1);
     serve_page(request, ALLOW, html)
 }
 
 /// The answer to a result page request whose answer a waiting request took: `303 See
-/// Other` to the page itself (its last path segment, relative, so that a prefix the app's
-/// router took off stays), without the query.
-fn taken(request: &http::request::Parts) -> Response<Bytes> {
-    let page = request.uri.path().rsplit('/').next().unwrap_or_default();
+/// Other` to the page itself, the resource at `path` (`/result_page`, ...), named
+/// relatively (`result_page`) so that the app's prefix stays, without the query.
+fn taken(path: &'static str) -> Response<Bytes> {
     let mut response = Response::new(Bytes::new());
     *response.status_mut() = http::StatusCode::SEE_OTHER;
     let headers = response.headers_mut();
-    if let Ok(location) = HeaderValue::from_str(page) {
-        headers.insert(header::LOCATION, location);
-    }
+    headers.insert(
+        header::LOCATION,
+        HeaderValue::from_static(path.trim_start_matches('/')),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::REFERRER_POLICY,
