@@ -95,6 +95,27 @@ async fn denial_is_user_denied_without_any_token_call() {
     assert_eq!(mock.calls(Endpoint::Token), 0);
 }
 
+/// OAuth 1.0a's answer carries no `state`, so no result page can hand it to a waiting
+/// request (the early answer): the request hears "not here" at once, and the answer goes
+/// the usual way.
+#[tokio::test]
+async fn a_waiting_request_for_an_oauth1_flow_is_not_here_at_once() {
+    let (mock, app) = twitter_app().await;
+    let started = app.start("twitter").await;
+    let body = serde_json::json!({"providerType": "twitter", "flow": started.flow,
+        "response": {}, "wait": true});
+    let waited = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        app.post_json("/result", &body, Some(&started.cookie)),
+    )
+    .await
+    .expect("answered without waiting");
+    assert_eq!(waited.status(), 204);
+    assert!(waited.body().is_empty());
+    let redirect = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    assert_ok(&app.finish("twitter", &started, redirect.json()).await);
+}
+
 #[tokio::test]
 async fn a_denial_for_another_flow_is_an_input_error() {
     let (mock, app) = twitter_app().await;

@@ -12,6 +12,8 @@ use super::Adapter;
 use super::flow::fixture;
 use crate::fixture::*;
 use crate::mock::{Callback, Decision, Endpoint, MockIdp};
+use crate::mock_provider::{MockConfig, MockProvider};
+use coauth_core::result_hook;
 
 /// Whether a result page request's answer was taken by a waiting request: the page sends
 /// the window on to itself without the answer, and the answer appears nowhere.
@@ -74,16 +76,19 @@ async fn land_until_taken(app: &App, started: &Started, callback: &Callback) -> 
     panic!("no waiting request took the answer");
 }
 
+/// A waiting request for `started`, answered as the provider's redirect (`callback`)
+/// reaches the result page in the flow's browser.
+async fn answered_early(app: &App, started: &Started, callback: &Callback) -> Response<Bytes> {
+    tokio::join!(wait(app, started), land_until_taken(app, started, callback)).0
+}
+
 pub(super) async fn a_waiting_request_gets_the_answer_that_reaches_the_result_page(
     adapter: Adapter,
 ) {
     let (mock, _config, app, _) = fixture(&adapter).await;
     let started = app.start("demo").await;
     let callback = mock.decide(&started.url, Decision::Approve).await.unwrap();
-    let (waited, _) = tokio::join!(
-        wait(&app, &started),
-        land_until_taken(&app, &started, &callback)
-    );
+    let waited = answered_early(&app, &started, &callback).await;
     let body = assert_ok(&waited);
     assert_eq!(waited.headers()[header::CACHE_CONTROL], "no-store");
     assert_eq!(body["providerType"], "demo");
@@ -116,10 +121,7 @@ pub(super) async fn a_denial_reaches_the_waiting_request_as_the_error_it_is(adap
     let (mock, _config, app, _) = fixture(&adapter).await;
     let started = app.start("demo").await;
     let callback = mock.decide(&started.url, Decision::Deny).await.unwrap();
-    let (waited, _) = tokio::join!(
-        wait(&app, &started),
-        land_until_taken(&app, &started, &callback)
-    );
+    let waited = answered_early(&app, &started, &callback).await;
     let plain = app.finish("demo", &started, callback.json()).await;
     assert_eq!(waited.status(), plain.status());
     assert_eq!(json(&waited)["code"], json(&plain)["code"]);
@@ -194,6 +196,60 @@ pub(super) async fn only_the_flow_s_browser_and_window_hand_the_answer_over(adap
     assert_eq!(mock.calls(Endpoint::Token), 1);
 }
 
+pub(super) async fn a_form_post_answer_is_handed_over_too(adapter: Adapter) {
+    let (mock, _config, app, _) = fixture(&adapter).await;
+    let started = app.start("demo").await;
+    let callback = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&callback.params)
+        .finish();
+    let post = || {
+        app.send(
+            Request::post(format!("{BASE}/result_page"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, started.cookie.as_str())
+                .body(Bytes::from(form.clone()))
+                .unwrap(),
+        )
+    };
+    let (waited, _) = tokio::join!(wait(&app, &started), async {
+        for _ in 0..500 {
+            if taken(&post().await, &callback) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no waiting request took the form_post answer");
+    });
+    assert_eq!(assert_ok(&waited)["user"]["id"], "mock-user-1");
+    assert_eq!(mock.calls(Endpoint::Token), 1);
+}
+
+pub(super) async fn a_result_hook_s_204_for_a_taken_sign_in_arrives_as_200(adapter: Adapter) {
+    let config = MockConfig::default();
+    let mock = MockProvider::start(config.clone()).await;
+    let coauth = builder(&mock, &config, &TestClock::starting_now())
+        .result_hook(result_hook(|_result, _request| async move {
+            let mut answer = Response::new(Bytes::new());
+            *answer.status_mut() = StatusCode::NO_CONTENT;
+            Ok(answer)
+        }))
+        .build()
+        .unwrap();
+    let app = adapter.app(coauth).await;
+    // Through `result` as it is, the hook's 204 stays.
+    assert_eq!(
+        app.sign_in("demo", &mock, Decision::Approve).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // To a waiting request 204 means "not here": the hook's answer arrives as 200.
+    let started = app.start("demo").await;
+    let callback = mock.decide(&started.url, Decision::Approve).await.unwrap();
+    let waited = answered_early(&app, &started, &callback).await;
+    assert_eq!(waited.status(), StatusCode::OK);
+    assert!(waited.body().is_empty());
+}
+
 pub(super) async fn a_waiting_request_passes_the_checks_of_any_result_request(adapter: Adapter) {
     let (mock, _config, app, _) = fixture(&adapter).await;
     let started = app.start("demo").await;
@@ -213,20 +269,34 @@ pub(super) async fn a_waiting_request_passes_the_checks_of_any_result_request(ad
         assert_eq!(refused.status(), 400, "{body}");
         assert_eq!(code(&refused), "InputError");
     }
-    // Without the browser's binding cookie, or with another flow: refused at once, as the
-    // same request with an answer would be.
-    let body = serde_json::json!({"providerType": "demo", "flow": started.flow,
+    // Without the browser's binding cookie, or with a tampered flow: refused at once, as the
+    // same request with an answer is.
+    let waiting = serde_json::json!({"providerType": "demo", "flow": started.flow,
         "response": {}, "wait": true});
-    let unbound = app.post_json("/result", &body, None).await;
-    let plain = app.finish("demo", &started, serde_json::json!({})).await;
-    assert_eq!(unbound.status(), 400);
-    assert_eq!(code(&unbound), "InputError");
-    let mut tampered = body.clone();
-    tampered["flow"] = format!("{}x", started.flow).into();
-    let forged = app
-        .post_json("/result", &tampered, Some(&started.cookie))
-        .await;
-    assert_eq!(forged.status(), 400);
-    assert_ne!(plain.status(), StatusCode::OK);
+    let answering = serde_json::json!({"providerType": "demo", "flow": started.flow,
+        "response": {"code": "c", "state": "s"}, "redirectUri": REDIRECT_URI});
+    let tampered = |mut body: serde_json::Value| {
+        body["flow"] = format!("{}x", started.flow).into();
+        body
+    };
+    for (what, cookie, alter) in [
+        ("no cookie", None, false),
+        ("a tampered flow", Some(started.cookie.as_str()), true),
+    ] {
+        let send = |body: &serde_json::Value| {
+            let body = if alter {
+                tampered(body.clone())
+            } else {
+                body.clone()
+            };
+            let app = &app;
+            async move { app.post_json("/result", &body, cookie).await }
+        };
+        let refused = send(&waiting).await;
+        let plain = send(&answering).await;
+        assert_eq!(refused.status(), 400, "{what}");
+        assert_eq!(refused.status(), plain.status(), "{what}");
+        assert_eq!(code(&refused), code(&plain), "{what}");
+    }
     assert_eq!(mock.back_channel_calls(), 0);
 }

@@ -66,6 +66,8 @@ cases![
     early::an_answer_nobody_waits_for_is_left_to_the_app_s_page,
     early::a_denial_reaches_the_waiting_request_as_the_error_it_is,
     early::only_the_flow_s_browser_and_window_hand_the_answer_over,
+    early::a_form_post_answer_is_handed_over_too,
+    early::a_result_hook_s_204_for_a_taken_sign_in_arrives_as_200,
     early::a_waiting_request_passes_the_checks_of_any_result_request,
     cookies::binding_cookie_has_safe_attributes_and_is_reused,
     cookies::loopback_http_origin_gets_a_non_secure_cookie,
