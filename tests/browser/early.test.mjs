@@ -20,15 +20,6 @@ const options = (providerType, extra = {}) => ({
   ...extra,
 });
 
-/** Every `{base}/result` request `page` sends from now on, waiting ones included. */
-function allResultRequests(page) {
-  const seen = [];
-  page.on('request', (req) => {
-    if (new URL(req.url()).pathname === '/coauth/result') seen.push(req.postDataJSON());
-  });
-  return seen;
-}
-
 /** Where the popup's documents were: the URLs it committed. */
 function committed(popup) {
   const urls = [];
@@ -39,7 +30,7 @@ function committed(popup) {
 }
 
 test('a popup sign-in ends with its waiting result request alone, and the window never shows the answer', async () => {
-  const sent = allResultRequests(ctx.page);
+  const sent = resultRequests(ctx.page, { waiting: true });
   const opened = ctx.page.waitForEvent('popup');
   await beginFlow(ctx.page, 'early', 'auth', options('demo-auto', { result: { fields: ['x'] } }));
   const popup = await opened;
@@ -81,7 +72,7 @@ test('a popup cut off by the provider page\'s COOP ends with the early answer, a
 });
 
 test('tryAuth ends with its waiting result request alone', async () => {
-  const sent = allResultRequests(ctx.page);
+  const sent = resultRequests(ctx.page, { waiting: true });
   await beginFlow(ctx.page, 'silent', 'tryAuth', options('demo-auto'));
   const got = await flowOutcome(ctx.page, 'silent');
   assert.equal(got.error, null, JSON.stringify(got.error));

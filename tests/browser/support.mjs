@@ -406,15 +406,15 @@ export async function withClock(baseUrl, body, { probe: withProbe = false } = {}
 }
 
 /**
- * The `{base}/result` request bodies `page` sends from now on, but for the early answer's
- * waiting requests (`"wait": true`).
+ * The `{base}/result` request bodies `page` sends from now on; the early answer's waiting
+ * requests (`"wait": true`) only with `waiting`.
  */
-export function resultRequests(page) {
+export function resultRequests(page, { waiting = false } = {}) {
   const seen = [];
   page.on('request', (req) => {
     if (new URL(req.url()).pathname !== '/coauth/result') return;
     const body = req.postDataJSON();
-    if (body.wait !== true) seen.push(body);
+    if (waiting || body.wait !== true) seen.push(body);
   });
   return seen;
 }
